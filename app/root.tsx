@@ -1,0 +1,77 @@
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import styles from "~/styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction = () => [{ title: "GHOSTLY+ EMG" }];
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <Link to="/" className="brand">
+            GHOSTLY+ EMG
+          </Link>
+          <nav aria-label="Main">
+            <NavLink to="/sessions">Sessions</NavLink>
+            <NavLink to="/sessions/new">Upload</NavLink>
+            <NavLink to="/analyze">Quick analysis</NavLink>
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message = "The page could not be shown. Try again, or go back to the sessions list.";
+  if (isRouteErrorResponse(error)) {
+    title = error.status === 404 ? "Not found" : `Error ${error.status}`;
+    message =
+      error.status === 404
+        ? "There is nothing at this address, or you do not have access to it."
+        : typeof error.data === "string" && error.data
+          ? error.data
+          : error.statusText || message;
+  }
+  return (
+    <section className="error-page" role="alert">
+      <h1>{title}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/">Back to the start page</Link>
+      </p>
+    </section>
+  );
+}
