@@ -1,0 +1,103 @@
+/**
+ * Server configuration, read once from process.env and validated. A bad value stops start-up with
+ * a ConfigError naming every bad variable and the rule it breaks.
+ */
+import { z } from "zod";
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const booleanFlag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+      error: "must be true or false (or 1/0, yes/no, on/off)",
+    })
+    .optional(),
+);
+
+const configSchema = z
+  .object({
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\/.+/, { error: "must be a postgres:// or postgresql:// connection URL" })
+        .optional(),
+    ),
+    PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ error: "must be a port number" })
+        .int({ error: "must be an integer port number" })
+        .min(1, { error: "must be between 1 and 65535" })
+        .max(65535, { error: "must be between 1 and 65535" })
+        .default(3000),
+    ),
+    HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+    SESSION_SECRET: z.preprocess(
+      emptyToUndefined,
+      z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+    ),
+    MAX_UPLOAD_MB: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ error: "must be a number of megabytes" })
+        .positive({ error: "must be a positive number of megabytes" })
+        .max(2048, { error: "must be at most 2048" })
+        .default(100),
+    ),
+    USE_ENHANCED_EXPORT: booleanFlag.transform((value) => value === undefined || ["true", "1", "yes", "on"].includes(value)),
+    SUPABASE_URL: z.preprocess(emptyToUndefined, z.url({ error: "must be an http(s) URL" }).optional()),
+    SUPABASE_SERVICE_ROLE_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+    SUPABASE_STORAGE_BUCKET: z.preprocess(emptyToUndefined, z.string().optional()),
+  })
+  .superRefine((config, ctx) => {
+    const supabase = ["SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_STORAGE_BUCKET"] as const;
+    const set = supabase.filter((key) => config[key] !== undefined);
+    if (set.length > 0 && set.length < supabase.length) {
+      for (const key of supabase.filter((k) => config[k] === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `must be set because ${set.join(", ")} ${set.length === 1 ? "is" : "are"} (Supabase storage needs all three or none)`,
+        });
+      }
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n")}`);
+  }
+}
+
+/** Pure: validates an environment object (tests pass their own). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? "environment"), message: issue.message })),
+  );
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, validated on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** True when raw C3D files go to a Supabase Storage bucket instead of DATA_DIR/uploads. */
+export function usesSupabaseStorage(config: Config = getConfig()): boolean {
+  return config.SUPABASE_URL !== undefined;
+}
