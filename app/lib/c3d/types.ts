@@ -50,7 +50,10 @@ export interface C3dPoints {
   x: Float32Array[];
   y: Float32Array[];
   z: Float32Array[];
+  /** Per point: residual (low byte of the 4th word) × |POINT:SCALE|; −1 where the point is invalid. */
   residual: Float32Array[];
+  /** Per point: the camera mask (high byte of the 4th word); 0 where invalid. */
+  cameraMask: Uint8Array[];
 }
 
 export interface C3dAnalog {
@@ -60,6 +63,8 @@ export interface C3dAnalog {
   samplesPerFrame: number;
   /** One scaled series per channel: (raw − OFFSET) · SCALE · GEN_SCALE. */
   channels: Float64Array[];
+  /** ANALOG:FORMAT = "UNSIGNED": integer samples and OFFSET are read as uint16. */
+  unsigned: boolean;
 }
 
 export interface C3dFile {
@@ -67,6 +72,10 @@ export interface C3dFile {
   processorType: ProcessorType;
   dataType: DataType;
   groups: C3dGroup[];
+  /**
+   * Frames actually read (clamped to what the file holds) and the rule that gave the count:
+   * "TRIAL:ACTUAL_*_FIELD" | "POINT:LONG_FRAMES" | "POINT:FRAMES" | "header".
+   */
   frames: { first: number; last: number; count: number; source: string };
   pointRate: number;
   points: C3dPoints;

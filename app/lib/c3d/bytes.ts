@@ -1,0 +1,42 @@
+import type { ProcessorType } from "./types";
+import { readDecFloat } from "./dec";
+
+/**
+ * Number decoding for one processor type. Callers bound-check offsets against the buffer before
+ * calling: these functions assume `offset + size ≤ bytes.length`.
+ */
+export interface NumberCodec {
+  processor: ProcessorType;
+  littleEndian: boolean;
+  int16(offset: number): number;
+  uint16(offset: number): number;
+  float32(offset: number): number;
+}
+
+export function codecFor(bytes: Uint8Array, processor: ProcessorType): NumberCodec {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // DEC integers are little-endian like Intel; only its floats differ. MIPS is big-endian throughout.
+  const littleEndian = processor !== "MIPS";
+  return {
+    processor,
+    littleEndian,
+    int16: (offset) => view.getInt16(offset, littleEndian),
+    uint16: (offset) => view.getUint16(offset, littleEndian),
+    float32:
+      processor === "DEC"
+        ? (offset) => readDecFloat(bytes, offset)
+        : (offset) => view.getFloat32(offset, littleEndian),
+  };
+}
+
+/** Latin-1 decode (C3D strings are single-byte), trimmed of NULs and whitespace. */
+export function readString(bytes: Uint8Array, start: number, length: number): string {
+  let text = "";
+  const end = Math.min(bytes.length, start + length);
+  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]);
+  return trimC3dString(text);
+}
+
+export function trimC3dString(text: string): string {
+  return text.replace(/^[\s\0]+|[\s\0]+$/g, "");
+}

@@ -1,0 +1,193 @@
+import { C3dError } from "./errors";
+import { BLOCK_SIZE, readHeader } from "./header";
+import { readParameters } from "./parameters";
+import { numberParameter, numberSeries, findParameter, stringSeries } from "./lookup";
+import { frameRange } from "./frames";
+import { decodeFrames, type AnalogCalibration, type FrameLayout } from "./data";
+import { trimC3dString } from "./bytes";
+import type { C3dFile, C3dGroup, C3dHeader, C3dWarning, DataType } from "./types";
+
+/**
+ * Parses a C3D file (any processor type, integer or float storage). Throws C3dError for a file that is
+ * not C3D or whose structure is impossible; anything recoverable (missing groups, truncated data,
+ * inconsistent counts) is read as far as it goes and reported in `warnings`.
+ */
+export function readC3d(bytes: Uint8Array): C3dFile {
+  const warnings: C3dWarning[] = [];
+  const { header, codec, processorType, parameterStart, parameterBlocks } = readHeader(bytes, warnings);
+  const groups = readParameters(bytes, codec, parameterStart, parameterBlocks, warnings);
+  const dataType: DataType = header.scale < 0 ? "float" : "int";
+  if (!groups.some((g) => g.name.toUpperCase() === "POINT")) {
+    warnings.push({ code: "no-point-group", message: "no POINT group: point count, scale and rate taken from the header" });
+  }
+
+  const dataStart = dataStartOffset(header, groups, warnings, bytes.length);
+  const layout = frameLayout(header, groups, warnings);
+  const wordSize = dataType === "float" ? 4 : 2;
+  const frameBytes = (4 * layout.pointCount + layout.analogWords) * wordSize;
+
+  const frames = frameRange(header, groups, warnings);
+  const available = bytes.length - dataStart;
+  if (frameBytes === 0) {
+    if (frames.count > 0 && available >= BLOCK_SIZE) {
+      throw new C3dError(
+        "zero-frame-size",
+        2,
+        `header declares ${frames.count} frames of 0 points and 0 analog words, yet ${available} bytes of data follow byte ${dataStart}`,
+      );
+    }
+  } else {
+    const fit = Math.floor(available / frameBytes);
+    if (fit < frames.count) {
+      warnings.push({
+        code: "truncated",
+        message: `${frames.count} frames declared (${frames.source}) but the data section from byte ${dataStart} holds ${fit} complete frames of ${frameBytes} bytes; read ${fit}`,
+      });
+      frames.count = fit;
+      frames.last = frames.first + fit - 1;
+    }
+  }
+
+  const pointScale = pointScaleOf(header, groups, dataType, warnings);
+  const calibration = analogCalibration(groups, layout.channelCount, warnings);
+  const decoded = decodeFrames(bytes, dataStart, frameBytes === 0 ? 0 : frames.count, layout, dataType, codec, pointScale, calibration);
+
+  const pointRate = positive(numberParameter(groups, "POINT", "RATE")) ?? header.frameRate;
+  const analogRate =
+    positive(numberParameter(groups, "ANALOG", "RATE")) ?? (layout.channelCount > 0 ? pointRate * layout.samplesPerFrame : 0);
+
+  return {
+    header,
+    processorType,
+    dataType,
+    groups,
+    frames,
+    pointRate,
+    points: {
+      labels: fill(stringSeries(groups, "POINT", "LABELS") ?? [], layout.pointCount, (i) => `POINT${i + 1}`),
+      x: decoded.x,
+      y: decoded.y,
+      z: decoded.z,
+      residual: decoded.residual,
+      cameraMask: decoded.cameraMask,
+    },
+    analog: {
+      labels: fill(stringSeries(groups, "ANALOG", "LABELS") ?? [], layout.channelCount, (i) => `CH${i + 1}`),
+      units: fill(stringSeries(groups, "ANALOG", "UNITS") ?? [], layout.channelCount, () => ""),
+      rate: analogRate,
+      samplesPerFrame: layout.samplesPerFrame,
+      channels: decoded.channels,
+      unsigned: calibration.unsigned,
+    },
+    warnings,
+  };
+}
+
+function positive(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function dataStartOffset(header: C3dHeader, groups: C3dGroup[], warnings: C3dWarning[], length: number): number {
+  let block = header.dataStartBlock;
+  if (block === 0) {
+    const fromParameter = numberParameter(groups, "POINT", "DATA_START");
+    if (fromParameter !== undefined && fromParameter > 0) {
+      block = fromParameter & 0xffff;
+      warnings.push({ code: "data-start-from-parameter", message: `header data start block is 0; POINT:DATA_START ${block} used` });
+    }
+  }
+  if (block <= header.parameterBlock) {
+    throw new C3dError(
+      "bad-data-start",
+      16,
+      `data section starts at block ${block}, which is not after the parameter section (block ${header.parameterBlock})`,
+    );
+  }
+  const start = (block - 1) * BLOCK_SIZE;
+  if (start > length) {
+    throw new C3dError("header-past-end", 16, `header puts the data section at block ${block} (byte ${start}) but the file has ${length} bytes`);
+  }
+  return start;
+}
+
+/**
+ * Frame layout from the header, which is what writers actually interleave by; parameters that
+ * disagree only produce warnings.
+ */
+function frameLayout(header: C3dHeader, groups: C3dGroup[], warnings: C3dWarning[]): FrameLayout {
+  const pointCount = header.pointCount;
+  const pointUsed = numberParameter(groups, "POINT", "USED");
+  if (pointUsed !== undefined && (pointUsed & 0xffff) !== pointCount) {
+    warnings.push({ code: "point-count-disagreement", message: `POINT:USED ${pointUsed} differs from the header's ${pointCount} points; header used` });
+  }
+  const analogWords = header.analogTotalPerFrame;
+  let samplesPerFrame = header.analogSamplesPerFrame;
+  const analogUsed = numberParameter(groups, "ANALOG", "USED");
+  if (analogWords === 0) return { pointCount, analogWords, channelCount: 0, samplesPerFrame: analogUsed ? samplesPerFrame : 0 };
+  if (samplesPerFrame === 0) {
+    samplesPerFrame = analogUsed && analogUsed > 0 && analogWords % analogUsed === 0 ? analogWords / analogUsed : 1;
+    warnings.push({
+      code: "no-samples-per-frame",
+      message: `header analog samples per frame is 0 with ${analogWords} analog words per frame; assumed ${samplesPerFrame}`,
+    });
+  }
+  const channelCount = Math.floor(analogWords / samplesPerFrame);
+  if (channelCount * samplesPerFrame !== analogWords) {
+    warnings.push({
+      code: "analog-words-remainder",
+      message: `${analogWords} analog words per frame is not a multiple of ${samplesPerFrame} samples per frame; the last ${analogWords - channelCount * samplesPerFrame} words of each frame are ignored`,
+    });
+  }
+  if (analogUsed !== undefined && analogUsed !== channelCount) {
+    warnings.push({
+      code: "analog-count-disagreement",
+      message: `ANALOG:USED ${analogUsed} differs from the header's ${channelCount} channels (${analogWords} words / ${samplesPerFrame} samples per frame); header used`,
+    });
+  }
+  return { pointCount, analogWords, channelCount, samplesPerFrame };
+}
+
+function pointScaleOf(header: C3dHeader, groups: C3dGroup[], dataType: DataType, warnings: C3dWarning[]): number {
+  const parameter = numberParameter(groups, "POINT", "SCALE");
+  if (parameter === undefined || !Number.isFinite(parameter)) return header.scale;
+  if (parameter < 0 !== (dataType === "float") && parameter !== 0) {
+    warnings.push({
+      code: "scale-sign-disagreement",
+      message: `POINT:SCALE ${parameter} and header scale ${header.scale} disagree on float storage; the header's sign decides (${dataType})`,
+    });
+  }
+  return parameter;
+}
+
+function analogCalibration(groups: C3dGroup[], channelCount: number, warnings: C3dWarning[]): AnalogCalibration {
+  const format = findParameter(groups, "ANALOG", "FORMAT");
+  const unsigned = format !== undefined && format.type === -1 && trimC3dString(String(format.values[0] ?? "")).toUpperCase() === "UNSIGNED";
+  const scales = numberSeries(groups, "ANALOG", "SCALE") ?? [];
+  const offsets = numberSeries(groups, "ANALOG", "OFFSET") ?? [];
+  const genScale = numberParameter(groups, "ANALOG", "GEN_SCALE");
+  if (channelCount > 0) {
+    const missing: string[] = [];
+    if (scales.length < channelCount) missing.push(`ANALOG:SCALE has ${scales.length} values (1 assumed for the rest)`);
+    if (offsets.length < channelCount) missing.push(`ANALOG:OFFSET has ${offsets.length} values (0 assumed for the rest)`);
+    if (genScale === undefined) missing.push("ANALOG:GEN_SCALE absent (1 assumed)");
+    if (missing.length > 0) {
+      warnings.push({ code: "analog-calibration-missing", message: `${channelCount} analog channels but ${missing.join("; ")}` });
+    }
+  }
+  const offset = new Float64Array(channelCount);
+  const scale = new Float64Array(channelCount);
+  for (let c = 0; c < channelCount; c++) {
+    // OFFSET is stored as int16; with ANALOG:FORMAT UNSIGNED it means the same bits read as uint16.
+    const raw = c < offsets.length ? offsets[c] : 0;
+    offset[c] = unsigned ? raw & 0xffff : raw;
+    scale[c] = c < scales.length ? scales[c] : 1;
+  }
+  return { offset, scale, genScale: genScale ?? 1, unsigned };
+}
+
+/** The first `count` values, padded by `fallback(index)` where the file has too few. */
+function fill(values: string[], count: number, fallback: (index: number) => string): string[] {
+  const out = values.slice(0, count);
+  for (let i = out.length; i < count; i++) out.push(fallback(i));
+  return out;
+}
