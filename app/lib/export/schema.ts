@@ -204,17 +204,21 @@ export const exportErrorSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * A section that could not be built is `null` and named in `errors` (export.md: answer with what
+ * there is, say what is missing) — see docs/decisions/040-export-failed-sections-are-null.md.
+ */
 export const sessionExportSchema = z.object({
   export_metadata: exportMetadataSchema,
-  session: sessionSchema,
-  performance_scores: performanceScoresSchema,
-  compliance_breakdown: complianceBreakdownSchema,
+  session: sessionSchema.nullable(),
+  performance_scores: performanceScoresSchema.nullable(),
+  compliance_breakdown: complianceBreakdownSchema.nullable(),
   scoring_configuration: scoringConfigurationExportSchema.nullable(),
   processing_parameters: processingParametersSchema.nullable(),
-  session_parameters: sessionParametersSchema,
-  data_completeness: dataCompletenessSchema,
-  channels: z.record(z.string(), channelSchema),
-  contractions: z.array(contractionSchema),
+  session_parameters: sessionParametersSchema.nullable(),
+  data_completeness: dataCompletenessSchema.nullable(),
+  channels: z.record(z.string(), channelSchema).nullable(),
+  contractions: z.array(contractionSchema).nullable(),
   signals: z.record(z.string(), channelSignalsSchema).optional(),
   debug: z.record(z.string(), z.unknown()).optional(),
   errors: z.array(exportErrorSchema).optional(),
@@ -223,8 +227,9 @@ export const sessionExportSchema = z.object({
 /** The seed's phase 6 rollback shape (`USE_ENHANCED_EXPORT` off). */
 export const minimalExportSchema = z.object({
   export_metadata: exportMetadataSchema,
-  performance_scores: performanceScoresSchema,
+  performance_scores: performanceScoresSchema.nullable(),
   scoring_configuration: scoringConfigurationExportSchema.nullable(),
+  errors: z.array(exportErrorSchema).optional(),
 });
 
 export type ExportMetadata = z.infer<typeof exportMetadataSchema>;

@@ -1,0 +1,18 @@
+/** The canonical session export: one builder, pure renderers (browser-safe). */
+export { APP_GENERATOR, buildSessionExport, isFullExport } from "./build";
+export type { AnyExport, BuildExportOptions, ExportSource, SignalOptions } from "./build";
+export { renderJson, renderBatchJson } from "./json";
+export {
+  csvHeader,
+  guardFormula,
+  renderBatchCsv,
+  renderContractionsCsv,
+  renderSessionCsv,
+  toCsvRow,
+  unflattenCsvRow,
+  unguardFormula,
+} from "./csv";
+export type { Cell, CsvRowOptions, BatchCsvOptions } from "./csv";
+export { exportColumns, contractionColumns, DEFAULT_CHANNEL_SLOTS } from "./columns";
+export { parseEnhancedExportFlag } from "./flag";
+export * from "./filenames";

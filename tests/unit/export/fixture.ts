@@ -1,0 +1,89 @@
+/**
+ * A `SessionAnalysis` assembled from an independent reference (tests/fixtures/reference/pipeline,
+ * SciPy) plus the scoring configuration defaults of shared/spec/scoring.md — so export tests do not
+ * depend on our own pipeline's output and their expected values are the reference's.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { SessionAnalysis } from "~/lib/analysis/types";
+import type { ScoringConfigurationExport } from "~/lib/export/schema";
+
+export const REFERENCE_FILE = "Ghostly_Emg_20230321_17-23-09-0409.c3d";
+
+export function referencePath(file: string, setting: "a" | "b"): string {
+  return fileURLToPath(new URL(`../../fixtures/reference/pipeline/${file}.${setting}.json`, import.meta.url));
+}
+
+// Default configuration, scoring.md "Session components" / "Overall" / "Per muscle".
+export const DEFAULT_SCORING: ScoringConfigurationExport = {
+  id: "default",
+  name: "GHOSTLY+ default",
+  weight_compliance: 0.5,
+  weight_symmetry: 0.25,
+  weight_effort: 0.25,
+  weight_game: 0,
+  weight_completion: 0.333,
+  weight_intensity: 0.333,
+  weight_duration: 0.334,
+  rpe_mapping: { "0": 20, "1": 20, "2": 60, "3": 80, "4": 100, "5": 100, "6": 100, "7": 80, "8": 60, "9": 20, "10": 20 },
+  rpe_mapping_formatted: {
+    scale: "Borg CR-10",
+    ranges: {
+      optimal: { values: [4, 5, 6], score: 100, description: "Optimal effort" },
+      acceptable: { values: [3, 7], score: 80, description: "Acceptable effort" },
+      suboptimal: { values: [2, 8], score: 60, description: "Suboptimal effort" },
+      poor: { values: [0, 1, 9, 10], score: 20, description: "Poor effort" },
+    },
+  },
+  bfr_pressure_min_aop: 40,
+  bfr_pressure_max_aop: 60,
+};
+
+export interface Reference {
+  performance_scores: SessionAnalysis["performance_scores"];
+  compliance_breakdown: SessionAnalysis["compliance_breakdown"];
+  processing_parameters: SessionAnalysis["processing_parameters"];
+  session_parameters: SessionAnalysis["session_parameters"];
+  data_completeness: Omit<SessionAnalysis["data_completeness"], "rpe_source">;
+  channels: Record<string, Omit<SessionAnalysis["channels"][string], "error"> & { error?: unknown }>;
+  contractions: SessionAnalysis["contractions"];
+}
+
+export function loadReference(file = REFERENCE_FILE, setting: "a" | "b" = "b"): Reference {
+  return JSON.parse(readFileSync(referencePath(file, setting), "utf8")) as Reference;
+}
+
+/** The reference analysis as `analyzeC3d` would return it, with a small synthetic envelope. */
+export function referenceAnalysis(setting: "a" | "b" = "b"): SessionAnalysis {
+  const ref = loadReference(REFERENCE_FILE, setting);
+  const channels: SessionAnalysis["channels"] = {};
+  for (const [id, ch] of Object.entries(ref.channels)) channels[id] = { ...ch, error: null };
+  const envelopes: SessionAnalysis["envelopes"] = {};
+  for (const id of Object.keys(channels)) {
+    envelopes[id] = { times_s: Float64Array.from([0.05, 0.1, 0.15]), values: Float64Array.from([1e-5, 2.5e-4, 3e-5]) };
+  }
+  return {
+    session: {
+      session_code: null,
+      patient_code: null,
+      therapist: null,
+      recorded_at: "2023-03-21T17:23:09Z",
+      source_filename: REFERENCE_FILE,
+      file_sha256: "0".repeat(64),
+      file_size_bytes: 1234567,
+      processing_status: "completed",
+      game: { name: "GHOSTLY", level: 2, level_name: null, points: 24, version: null, system: null },
+    },
+    performance_scores: ref.performance_scores,
+    compliance_breakdown: ref.compliance_breakdown,
+    scoring_configuration: DEFAULT_SCORING,
+    processing_parameters: ref.processing_parameters,
+    session_parameters: ref.session_parameters,
+    data_completeness: { ...ref.data_completeness, rpe_source: ref.performance_scores.rpe_post_session === null ? null : "upload" },
+    channels,
+    contractions: ref.contractions,
+    envelopes,
+    c3d_metadata: { processor: "INTEL", analog_rate: 990 },
+    warnings: [],
+  };
+}
