@@ -1,0 +1,205 @@
+/**
+ * The whole pipeline for one muscle: validation, band-pass, envelope, MVC, contractions, analytics
+ * (emg-pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
+ */
+import type { ChannelResult, ChannelWarning } from "~/lib/export/schema";
+import { type ChannelAnalytics, channelAnalytics } from "./analytics";
+import { type Sos, butter } from "./butter";
+import {
+  type DetectedContraction,
+  activatedRuns,
+  describeContractions,
+  envelopeRuns,
+  mergeAndFilterRuns,
+  summarizeContractions,
+} from "./contractions";
+import { type RmsEnvelope, msToSamples, rmsEnvelope } from "./envelope";
+import { type MvcReference, mvcThreshold, resolveMvc } from "./mvc";
+import type { ResolvedProcessingParameters } from "./parameters";
+import { sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
+
+/** Recordings shorter than this are processed but flagged `short_recording`. */
+export const SHORT_RECORDING_S = 10;
+/** A raw channel whose population standard deviation is below this is `flat_signal`. */
+export const FLAT_SIGNAL_STD = 1e-12;
+
+export interface MuscleInput {
+  /** Channel id (`CH1`): the raw label without ` Raw`. */
+  id: string;
+  label: string;
+  side: "left" | "right" | null;
+  raw: Float64Array;
+  /** The device's gated activation signal, when the file has one for this muscle. */
+  activated: Float64Array | null;
+  /** MVC given with this upload (volts). */
+  mvcUpload?: number | null;
+  /** The patient's stored MVC for this side (volts). */
+  mvcPatient?: number | null;
+  targetDurationMs: number;
+}
+
+export interface MuscleResult {
+  channel: ChannelResult;
+  contractions: DetectedContraction[];
+  /** Null when the channel was rejected. */
+  envelope: RmsEnvelope | null;
+  bandpassed: Float64Array | null;
+  mvc: MvcReference | null;
+}
+
+/** Band-pass design for the resolved parameters (`butter(order, [low, effective high], 'bandpass', fs)`). */
+export function designBandpass(params: ResolvedProcessingParameters): Sos {
+  return butter(
+    params.filter_order,
+    [params.filter_low_cutoff_hz, params.filter_high_cutoff_hz],
+    "bandpass",
+    params.sampling_rate_hz,
+  );
+}
+
+const warning = (code: string, message: string): ChannelWarning => ({ code, message });
+
+function populationStd(x: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i];
+  mean /= x.length;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) ss += (x[i] - mean) * (x[i] - mean);
+  return Math.sqrt(ss / x.length);
+}
+
+function firstNonFinite(x: Float64Array): number {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;
+  return -1;
+}
+
+function emptyChannel(input: MuscleInput, error: ChannelWarning | null, warnings: ChannelWarning[]): ChannelResult {
+  return {
+    label: input.label,
+    side: input.side,
+    timing_source: null,
+    mvc_value: null,
+    mvc_source: null,
+    mvc_threshold: null,
+    rms: null,
+    mav: null,
+    mpf: null,
+    mdf: null,
+    fatigue_index_fi_nsm5: null,
+    target_duration_ms: input.targetDurationMs,
+    contraction_count: null,
+    good_contraction_count: null,
+    intensity_compliant_count: null,
+    duration_compliant_count: null,
+    mean_duration_ms: null,
+    shortest_duration_ms: null,
+    longest_duration_ms: null,
+    total_time_under_tension_ms: null,
+    mean_peak_rms: null,
+    max_peak_rms: null,
+    duration_s: null,
+    error,
+    warnings,
+  };
+}
+
+/**
+ * Runs the pipeline on one muscle. A channel that cannot be processed (non-finite samples, too short)
+ * comes back with `channel.error` set and null analytics — never silently repaired.
+ *
+ * @param sos the band-pass of `params` (pass it to share one design between muscles)
+ */
+export function processMuscle(input: MuscleInput, params: ResolvedProcessingParameters, sos: Sos = designBandpass(params)): MuscleResult {
+  const fs = params.sampling_rate_hz;
+  const n = input.raw.length;
+  const warnings: ChannelWarning[] = [];
+  const rejected = (code: string, message: string): MuscleResult => ({
+    channel: emptyChannel(input, warning(code, message), warnings),
+    contractions: [],
+    envelope: null,
+    bandpassed: null,
+    mvc: null,
+  });
+
+  const bad = firstNonFinite(input.raw);
+  if (bad >= 0) {
+    return rejected("non_finite_samples", `${input.label}: sample ${bad} is ${input.raw[bad]}; the channel was not processed`);
+  }
+  const padlen = sosfiltfiltPadlen(sos);
+  const minSamples = Math.max(3 * padlen + 1, Math.ceil(fs));
+  if (n < minSamples) {
+    return rejected(
+      "too_short",
+      `${input.label}: ${n} samples (${(n / fs).toFixed(3)} s); at least ${minSamples} are needed ` +
+        `(1 s at ${fs} Hz and 3·padlen + 1 = ${3 * padlen + 1} for the band-pass)`,
+    );
+  }
+  if (n < SHORT_RECORDING_S * fs) {
+    warnings.push(warning("short_recording", `${input.label}: ${(n / fs).toFixed(2)} s recorded, less than ${SHORT_RECORDING_S} s`));
+  }
+  if (params.filter_high_cutoff_hz !== params.filter_high_cutoff_requested_hz) {
+    warnings.push(
+      warning(
+        "high_cutoff_clamped",
+        `high cut-off ${params.filter_high_cutoff_requested_hz} Hz lowered to ${params.filter_high_cutoff_hz} Hz (0.95 × fs/2 at ${fs} Hz)`,
+      ),
+    );
+  }
+  const flat = populationStd(input.raw) < FLAT_SIGNAL_STD;
+  if (flat) {
+    warnings.push(warning("flat_signal", `${input.label}: the signal is constant (standard deviation < ${FLAT_SIGNAL_STD}); no contractions detected`));
+  }
+
+  const bandpassed = sosfiltfilt(sos, input.raw, padlen);
+  const envelope = rmsEnvelope(bandpassed, fs, params.rms_window_ms, params.rms_overlap_percent);
+  const mvc = resolveMvc(envelope.values, input.mvcUpload, input.mvcPatient);
+  const intensityThreshold = mvcThreshold(mvc.value, params.mvc_threshold_percentage);
+
+  let timing: "activated" | "envelope" = "envelope";
+  if (params.timing_source !== "envelope") {
+    if (input.activated) timing = "activated";
+    else if (params.timing_source === "activated") {
+      warnings.push(warning("activated_channel_missing", `${input.label}: no activated channel; contractions timed from the envelope`));
+    }
+  }
+  let runs: { start: number; end: number }[] = [];
+  if (!flat) {
+    if (timing === "activated" && input.activated) {
+      const found = activatedRuns(input.activated, params.activated_threshold_factor);
+      if (!(found.max > 0)) {
+        warnings.push(warning("no_device_activation", `${input.label}: the activated channel never exceeds 0; no contractions detected`));
+      }
+      runs = found.runs;
+    } else {
+      runs = envelopeRuns(envelope.values, envelope, params.threshold_factor * mvc.value);
+    }
+  }
+  runs = mergeAndFilterRuns(runs, msToSamples(params.merge_gap_ms, fs), msToSamples(params.min_duration_ms, fs));
+  const contractions = describeContractions(runs, envelope.values, envelope, {
+    fs,
+    mvc: mvc.value,
+    intensityThreshold,
+    targetSamples: msToSamples(input.targetDurationMs, fs),
+  });
+  const analytics: ChannelAnalytics = channelAnalytics(bandpassed, fs);
+  return {
+    channel: {
+      label: input.label,
+      side: input.side,
+      timing_source: timing,
+      mvc_value: mvc.value,
+      mvc_source: mvc.source,
+      mvc_threshold: intensityThreshold,
+      ...analytics,
+      target_duration_ms: input.targetDurationMs,
+      ...summarizeContractions(contractions),
+      duration_s: n / fs,
+      error: null,
+      warnings,
+    },
+    contractions,
+    envelope,
+    bandpassed,
+    mvc,
+  };
+}

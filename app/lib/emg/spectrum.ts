@@ -1,0 +1,98 @@
+/**
+ * Power spectral density by Welch's method, `scipy.signal.welch(x, fs, window='hann',
+ * nperseg=…, noverlap=…, detrend='constant', return_onesided=True, scaling='density')`.
+ */
+import FFT from "fft.js";
+
+export interface Psd {
+  /** Bin frequencies in Hz: k · 1/(nperseg · (1/fs)), as `numpy.fft.rfftfreq`. */
+  frequencies: Float64Array;
+  /** One-sided power spectral density (V²/Hz), averaged over segments. */
+  power: Float64Array;
+}
+
+/** Periodic Hann window of length M (`scipy.signal.windows.hann(M, sym=False)`). */
+export function hannPeriodic(M: number): Float64Array {
+  const w = new Float64Array(M);
+  if (M === 1) {
+    w[0] = 1;
+    return w;
+  }
+  // general_cosine over linspace(−π, π, M + 1), last point dropped.
+  const step = (2 * Math.PI) / M;
+  for (let i = 0; i < M; i++) w[i] = 0.5 + 0.5 * Math.cos(i * step + -Math.PI);
+  return w;
+}
+
+const fftCache = new Map<number, FFT>();
+const isPowerOfTwo = (n: number) => n >= 2 && (n & (n - 1)) === 0;
+
+/** |X_k|² for k = 0 … floor(n/2) of a real segment (fft.js for powers of two, a direct DFT otherwise). */
+function powerSpectrum(segment: Float64Array, out: Float64Array, spectrum: Float64Array): void {
+  const n = segment.length;
+  const bins = out.length;
+  if (isPowerOfTwo(n)) {
+    let fft = fftCache.get(n);
+    if (!fft) {
+      fft = new FFT(n);
+      fftCache.set(n, fft);
+    }
+    fft.realTransform(spectrum, segment);
+    for (let k = 0; k < bins; k++) {
+      const re = spectrum[2 * k];
+      const im = spectrum[2 * k + 1];
+      out[k] = re * re + im * im;
+    }
+    return;
+  }
+  for (let k = 0; k < bins; k++) {
+    let re = 0;
+    let im = 0;
+    for (let i = 0; i < n; i++) {
+      const angle = (-2 * Math.PI * ((k * i) % n)) / n;
+      re += segment[i] * Math.cos(angle);
+      im += segment[i] * Math.sin(angle);
+    }
+    out[k] = re * re + im * im;
+  }
+}
+
+/**
+ * Welch PSD of `x` sampled at `fs` Hz.
+ *
+ * @param nperseg segment length (default min(256, n))
+ * @param noverlap samples shared by consecutive segments (default floor(nperseg/2))
+ */
+export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.length), noverlap = Math.floor(nperseg / 2)): Psd {
+  if (nperseg < 1 || nperseg > x.length) throw new RangeError(`welch: nperseg must lie in [1, ${x.length}], got ${nperseg}`);
+  if (noverlap < 0 || noverlap >= nperseg) throw new RangeError(`welch: noverlap must lie in [0, nperseg), got ${noverlap}`);
+  const window = hannPeriodic(nperseg);
+  let windowEnergy = 0;
+  for (let i = 0; i < nperseg; i++) windowEnergy += window[i] * window[i];
+  const scale = 1.0 / (fs * windowEnergy);
+  const bins = Math.floor(nperseg / 2) + 1;
+  const step = nperseg - noverlap;
+  const segments = Math.floor((x.length - noverlap) / step);
+  const power = new Float64Array(bins);
+  const segment = new Float64Array(nperseg);
+  const periodogram = new Float64Array(bins);
+  const spectrum = new Float64Array(2 * nperseg);
+  for (let s = 0; s < segments; s++) {
+    const start = s * step;
+    let mean = 0;
+    for (let i = 0; i < nperseg; i++) mean += x[start + i];
+    mean /= nperseg;
+    for (let i = 0; i < nperseg; i++) segment[i] = window[i] * (x[start + i] - mean);
+    powerSpectrum(segment, periodogram, spectrum);
+    for (let k = 0; k < bins; k++) power[k] += periodogram[k];
+  }
+  // One-sided density: every bin but DC (and Nyquist for an even length) carries both halves.
+  const lastDoubled = nperseg % 2 === 0 ? bins - 1 : bins;
+  for (let k = 0; k < bins; k++) {
+    power[k] = ((power[k] * scale) / segments) * (k >= 1 && k < lastDoubled ? 2 : 1);
+  }
+  const binWidth = 1.0 / (nperseg * (1.0 / fs));
+  const frequencies = new Float64Array(bins);
+  for (let k = 0; k < bins; k++) frequencies[k] = k * binWidth;
+  return { frequencies, power };
+}
