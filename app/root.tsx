@@ -1,5 +1,6 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
+  Form,
   isRouteErrorResponse,
   Link,
   Links,
@@ -9,15 +10,28 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import styles from "~/styles/app.css";
+import { CsrfInput } from "~/components/csrf";
+import { useNonce } from "~/components/nonce";
+import { layoutAuth, type LayoutUser } from "~/lib/server/permissions.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export const meta: MetaFunction = () => [{ title: "GHOSTLY+ EMG" }];
 
+/** Signed-in user for the header, CSRF token for <CsrfInput/>; anonymous pages redirect to /login. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, csrf, headers } = await layoutAuth(request);
+  return data({ user, csrf }, { headers });
+}
+
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const root = useRouteLoaderData("root") as { user: LayoutUser | null } | undefined;
+  const user = root?.user ?? null;
   return (
     <html lang="en">
       <head>
@@ -38,11 +52,21 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to="/sessions">Sessions</NavLink>
             <NavLink to="/sessions/new">Upload</NavLink>
             <NavLink to="/analyze">Quick analysis</NavLink>
+            {user?.role === "admin" ? <NavLink to="/admin/users">Admin</NavLink> : null}
           </nav>
+          {user ? (
+            <div className="account-menu">
+              <NavLink to="/account">{user.displayName || user.email}</NavLink>
+              <Form method="post" action="/logout">
+                <CsrfInput />
+                <button type="submit">Sign out</button>
+              </Form>
+            </div>
+          ) : null}
         </header>
         <main id="main">{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -1,0 +1,100 @@
+import { redirect } from "@remix-run/node";
+import type { Db, Queryable } from "~/lib/server/db.server";
+import { newCsrfToken } from "~/lib/server/csrf.server";
+import { FailureLimiter } from "~/lib/server/rate-limit.server";
+import { commitSession, destroySession, getSession, newSession } from "~/lib/server/session-cookie.server";
+import { authenticate, countUsers, type User } from "~/lib/server/users.server";
+
+/** The one message for every failed sign-in: it never tells which of the two was wrong. */
+export const BAD_CREDENTIALS_MESSAGE = "Email or password is incorrect.";
+
+const limiter = new FailureLimiter({ limit: 5, windowMs: 60_000 });
+
+/** For tests: a limiter with its own clock. */
+export function signInLimiter(): FailureLimiter {
+  return limiter;
+}
+
+/**
+ * The client's address as reported by a reverse proxy (first X-Forwarded-For hop, or X-Real-IP),
+ * or null when the app is reached directly: remix-serve does not expose the socket address to
+ * loaders, and a shared "unknown" key would let one attacker lock everybody out.
+ */
+export function clientAddress(request: Request): string | null {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  if (forwarded) return forwarded;
+  const real = request.headers.get("x-real-ip")?.trim();
+  return real || null;
+}
+
+export type SignInResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: "credentials" }
+  | { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
+
+/**
+ * Checks credentials under the failure limit: more than 5 failures within a minute for one
+ * account or one address refuses further attempts (→ 429 + Retry-After) without checking them.
+ */
+export async function attemptSignIn(
+  db: Queryable,
+  request: Request,
+  email: string,
+  password: string,
+): Promise<SignInResult> {
+  const keys = [`account:${email.trim().toLowerCase()}`];
+  const address = clientAddress(request);
+  if (address) keys.push(`address:${address}`);
+  const decision = limiter.check(...keys);
+  if (!decision.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: decision.retryAfterSeconds };
+  const user = await authenticate(db, email, password);
+  if (!user) {
+    limiter.recordFailure(...keys);
+    return { ok: false, reason: "credentials" };
+  }
+  limiter.reset(keys[0]);
+  return { ok: true, user };
+}
+
+/** Only same-site absolute paths: never `//evil.example` or `/\evil.example`. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/sessions"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (/[\u0000-\u001f]/.test(to)) return fallback;
+  return to;
+}
+
+/**
+ * Signs the user in: a brand-new session (nothing of the anonymous one carries over, and a new
+ * CSRF token), then a redirect.
+ */
+export async function createUserSession(request: Request, userId: string, redirectTo: string): Promise<Response> {
+  const session = await newSession();
+  session.set("userId", userId);
+  session.set("csrf", newCsrfToken());
+  return redirect(redirectTo, { headers: { "Set-Cookie": await commitSession(request, session) } });
+}
+
+/** The Set-Cookie header and CSRF token of a signed-in session (server code and tests). */
+export async function issueSessionCookie(request: Request, userId: string): Promise<{ setCookie: string; csrf: string }> {
+  const session = await newSession();
+  const csrf = newCsrfToken();
+  session.set("userId", userId);
+  session.set("csrf", csrf);
+  return { setCookie: await commitSession(request, session), csrf };
+}
+
+export async function signOut(request: Request, redirectTo = "/login"): Promise<Response> {
+  const session = await getSession(request);
+  return redirect(redirectTo, { headers: { "Set-Cookie": await destroySession(request, session) } });
+}
+
+// Once a database has a user it never goes back to none (users are deactivated, not deleted),
+// so the check costs one query per database per process.
+const databasesWithUsers = new WeakSet<object>();
+
+export async function hasAnyUser(db: Db | Queryable): Promise<boolean> {
+  if (databasesWithUsers.has(db)) return true;
+  const any = (await countUsers(db)) > 0;
+  if (any) databasesWithUsers.add(db);
+  return any;
+}

@@ -1,0 +1,64 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData } from "@remix-run/react";
+import { CsrfInput } from "~/components/csrf";
+import { getDb } from "~/lib/server/db.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/server/password.server";
+import { requireCsrf, requireUser } from "~/lib/server/permissions.server";
+import { authenticate, setPassword, UserInputError } from "~/lib/server/users.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return null;
+}
+
+/** Changing one's own password needs the current one: a borrowed, signed-in browser is not enough. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { user } = await requireUser(request);
+  const formData = await request.formData();
+  await requireCsrf(request, formData);
+  const db = await getDb();
+  const current = String(formData.get("currentPassword") ?? "");
+  const next = String(formData.get("newPassword") ?? "");
+  if (!(await authenticate(db, user.email, current))) {
+    return data({ ok: false, field: "currentPassword", message: "The current password is incorrect." }, { status: 422 });
+  }
+  if (next !== String(formData.get("newPasswordConfirm") ?? "")) {
+    return data({ ok: false, field: "newPasswordConfirm", message: "The two new passwords differ." }, { status: 422 });
+  }
+  try {
+    await setPassword(db, user.id, next);
+  } catch (error) {
+    if (error instanceof UserInputError) return data({ ok: false, field: "newPassword", message: error.message }, { status: 422 });
+    throw error;
+  }
+  return { ok: true, field: null, message: "Password changed." };
+}
+
+export default function AccountPassword() {
+  const result = useActionData() as { ok: boolean; field: string | null; message: string } | undefined;
+  const errorFor = (field: string) =>
+    result && !result.ok && result.field === field ? (
+      <p className="field-error" role="alert">
+        {result.message}
+      </p>
+    ) : null;
+  return (
+    <Form method="post">
+      <h2>Change password</h2>
+      <CsrfInput />
+      <label htmlFor="currentPassword">Current password</label>
+      <input id="currentPassword" name="currentPassword" type="password" required autoComplete="current-password" />
+      {errorFor("currentPassword")}
+      <label htmlFor="newPassword">New password (at least {MIN_PASSWORD_LENGTH} characters)</label>
+      <input id="newPassword" name="newPassword" type="password" required minLength={MIN_PASSWORD_LENGTH} autoComplete="new-password" />
+      {errorFor("newPassword")}
+      <label htmlFor="newPasswordConfirm">Repeat the new password</label>
+      <input id="newPasswordConfirm" name="newPasswordConfirm" type="password" required autoComplete="new-password" />
+      {errorFor("newPasswordConfirm")}
+      {result?.ok ? <p role="status">{result.message}</p> : null}
+      <p>
+        <button type="submit">Change password</button>
+      </p>
+    </Form>
+  );
+}

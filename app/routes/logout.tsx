@@ -1,0 +1,13 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { signOut } from "~/lib/server/auth.server";
+import { requireCsrf } from "~/lib/server/permissions.server";
+
+/** Signing out is a POST with the CSRF token: a link or image elsewhere cannot sign anyone out. */
+export async function action({ request }: ActionFunctionArgs) {
+  await requireCsrf(request, await request.formData());
+  return signOut(request, "/login");
+}
+
+export function loader() {
+  return redirect("/");
+}
