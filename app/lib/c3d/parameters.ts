@@ -22,6 +22,7 @@ export function readParameters(
   codec: NumberCodec,
   sectionStart: number,
   sectionBlocks: number,
+  dataStart: number,
   warnings: C3dWarning[],
 ): C3dGroup[] {
   if (sectionBlocks === 0) {
@@ -32,13 +33,16 @@ export function readParameters(
     return [];
   }
   const sectionEnd = Math.min(bytes.length, sectionStart + sectionBlocks * BLOCK_SIZE);
+  // Records may spill past the declared section (parameterOverflow.c3d); they never reach into the
+  // data section, so the walk stops there (or at the end of the file).
+  const walkEnd = dataStart > sectionStart ? Math.min(bytes.length, dataStart) : bytes.length;
   const groupsById = new Map<number, C3dGroup>();
   const groups: C3dGroup[] = [];
   const pending: PendingParameter[] = [];
   let overflowWarned = false;
 
   let pos = sectionStart + 4;
-  while (pos + 2 <= sectionEnd) {
+  while (pos + 2 <= walkEnd) {
     const nameLengthSigned = int8(bytes[pos]);
     const groupIdSigned = int8(bytes[pos + 1]);
     if (nameLengthSigned === 0 || groupIdSigned === 0) break; // end-of-section marker
@@ -86,6 +90,8 @@ export function readParameters(
     pos = next;
   }
 
+  let duplicates = 0;
+  const indexByName = new Map<C3dGroup, Map<string, number>>();
   for (const { groupId, parameter } of pending) {
     let group = groupsById.get(groupId);
     if (!group) {
@@ -94,7 +100,22 @@ export function readParameters(
       groups.push(group);
       warnings.push({ code: "orphan-parameter", message: `parameter ${parameter.name} belongs to group id ${groupId}, which has no group record; kept in an unnamed group` });
     }
-    group.parameters.push(parameter);
+    // A repeated name in one group (Vicon Nexus appends updated copies): the later record wins,
+    // keeping the first one's position, as ezc3d does.
+    let names = indexByName.get(group);
+    if (!names) indexByName.set(group, (names = new Map()));
+    const key = parameter.name.toUpperCase();
+    const existing = names.get(key);
+    if (existing !== undefined) {
+      group.parameters[existing] = parameter;
+      duplicates++;
+    } else {
+      names.set(key, group.parameters.length);
+      group.parameters.push(parameter);
+    }
+  }
+  if (duplicates > 0) {
+    warnings.push({ code: "duplicate-parameters", message: `${duplicates} parameter records repeat a name already in their group; the later record replaced the earlier` });
   }
   return groups;
 }
@@ -146,7 +167,7 @@ function readParameterBody(
       `parameter ${name} declares dimensions [${dimensions.join(", ")}] = ${byteLength} bytes of data but only ${bytes.length - dataPos} bytes remain in the file`,
     );
   }
-  const values = type === -1 ? readChars(bytes, dataPos, dimensions) : readNumbers(bytes, codec, dataPos, count, type);
+  const values = type === -1 ? readChars(bytes, recordPos, dataPos, dimensions, name) : readNumbers(bytes, codec, dataPos, count, type);
   const end = dataPos + byteLength;
   const description = readDescription(bytes, end, recordEnd);
   return {
@@ -156,12 +177,15 @@ function readParameterBody(
 }
 
 /** Char data: the first dimension is the string length, the rest count strings (column-major). */
-function readChars(bytes: Uint8Array, pos: number, dimensions: number[]): string[] {
+function readChars(bytes: Uint8Array, recordPos: number, pos: number, dimensions: number[], name: string): string[] {
   if (dimensions.length === 0) return [readString(bytes, pos, 1)];
   const width = dimensions[0];
-  if (width === 0) return [];
   let strings = 1;
   for (let i = 1; i < dimensions.length; i++) strings *= dimensions[i];
+  // Zero-width strings occupy no bytes, so the size check upstream cannot bound their number.
+  if (width === 0 && strings > bytes.length) {
+    throw new C3dError("absurd-dimensions", recordPos, `char parameter ${name} declares ${strings} empty strings (dimensions [${dimensions.join(", ")}])`);
+  }
   const out: string[] = new Array(strings);
   for (let i = 0; i < strings; i++) out[i] = readString(bytes, pos + i * width, width);
   return out;

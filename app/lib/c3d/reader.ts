@@ -15,7 +15,7 @@ import type { C3dFile, C3dGroup, C3dHeader, C3dWarning, DataType } from "./types
 export function readC3d(bytes: Uint8Array): C3dFile {
   const warnings: C3dWarning[] = [];
   const { header, codec, processorType, parameterStart, parameterBlocks } = readHeader(bytes, warnings);
-  const groups = readParameters(bytes, codec, parameterStart, parameterBlocks, warnings);
+  const groups = readParameters(bytes, codec, parameterStart, parameterBlocks, (header.dataStartBlock - 1) * BLOCK_SIZE, warnings);
   const dataType: DataType = header.scale < 0 ? "float" : "int";
   if (!groups.some((g) => g.name.toUpperCase() === "POINT")) {
     warnings.push({ code: "no-point-group", message: "no POINT group: point count, scale and rate taken from the header" });
