@@ -1,0 +1,12 @@
+export { analyzeC3d, analyzeC3dDetailed, type MuscleAnalysis } from "./analyze";
+export { AnalysisError, ParameterError } from "./errors";
+export {
+  ANALYSIS_OPTION_FIELDS,
+  type AnalysisOptions,
+  type SessionInputs,
+  parseAnalysisOptions,
+  validateAnalysisOptions,
+} from "./options";
+export { findMuscleChannels, channelId } from "./channels";
+export { recordedAt, gameInfo, c3dMetadata } from "./metadata";
+export type { SessionAnalysis, EnvelopeSeries } from "./types";
