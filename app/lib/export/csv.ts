@@ -128,16 +128,31 @@ export function renderSessionCsv(exp: AnyExport, options: CsvRowOptions = {}): s
   return csvLine(Object.keys(row)) + csvLine(Object.values(row));
 }
 
-/** The long contractions CSV: one row per contraction, first columns session_id, channel, index. */
-export function renderContractionsCsv(exp: SessionExport): string {
+function contractionLines(exp: SessionExport): string {
   const sessionId = exp.export_metadata.session_id;
-  let out = csvLine(contractionColumns.map((c) => c.name));
+  let out = "";
   for (const contraction of exp.contractions ?? []) {
     out += csvLine(
       contractionColumns.map((c) => (c.name === "session_id" ? sessionId : cell(at(contraction, c.path), c))),
     );
   }
   return out;
+}
+
+/** The long contractions CSV: one row per contraction, first columns session_id, channel, index. */
+export function renderContractionsCsv(exp: SessionExport): string {
+  return csvLine(contractionColumns.map((c) => c.name)) + contractionLines(exp);
+}
+
+/**
+ * The contractions of many sessions as one long CSV, streamed: the header once, then each
+ * session's contractions (a minimal export has none and adds no rows).
+ */
+export async function* renderBatchContractionsCsv(
+  exports: AsyncIterable<AnyExport> | Iterable<AnyExport>,
+): AsyncGenerator<string, void, undefined> {
+  yield csvLine(contractionColumns.map((c) => c.name));
+  for await (const exp of exports) if (isFullExport(exp)) yield contractionLines(exp);
 }
 
 export interface BatchCsvOptions {

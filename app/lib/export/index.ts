@@ -6,6 +6,7 @@ export {
   csvHeader,
   guardFormula,
   renderBatchCsv,
+  renderBatchContractionsCsv,
   renderContractionsCsv,
   renderSessionCsv,
   toCsvRow,
@@ -14,5 +15,7 @@ export {
 } from "./csv";
 export type { Cell, CsvRowOptions, BatchCsvOptions } from "./csv";
 export { exportColumns, contractionColumns, DEFAULT_CHANNEL_SLOTS } from "./columns";
-export { parseEnhancedExportFlag } from "./flag";
 export * from "./filenames";
+export { exportJsonSchema } from "./json-schema";
+export { FIELD_DICTIONARY, schemaPaths } from "./dictionary";
+export type { FieldDoc } from "./dictionary";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { APP_GENERATOR, buildSessionExport, parseEnhancedExportFlag } from "~/lib/export";
+import { APP_GENERATOR, buildSessionExport } from "~/lib/export";
 import { EXPORT_VERSION, minimalExportSchema, sessionExportSchema } from "~/lib/export/schema";
 import { DEFAULT_SCORING, loadReference, referenceAnalysis } from "./fixture";
 
@@ -153,14 +153,5 @@ describe("buildSessionExport from a stored session", () => {
 
   it("rejects an invalid clock instead of writing a bad timestamp", () => {
     expect(() => buildSessionExport(stored, { now: new Date("nope") })).toThrow(RangeError);
-  });
-});
-
-describe("parseEnhancedExportFlag", () => {
-  it("is on by default and for true-ish values, off for false-ish, and refuses anything else", () => {
-    expect(parseEnhancedExportFlag(undefined)).toBe(true);
-    for (const v of ["true", "1", "ON", "yes"]) expect(parseEnhancedExportFlag(v)).toBe(true);
-    for (const v of ["false", "0", "Off", "no"]) expect(parseEnhancedExportFlag(v)).toBe(false);
-    expect(() => parseEnhancedExportFlag("ture")).toThrow(/USE_ENHANCED_EXPORT/);
   });
 });

@@ -1,0 +1,95 @@
+/**
+ * POST /api/export — multipart upload of a C3D (`file`) with processing options and session
+ * parameters (flat fields as in the export: filter_low_cutoff_hz, rpe_post_session, …),
+ * `export_format` json|csv, `table` (contractions), `include_signals`, `include_raw_signals`,
+ * `include_debug_info`, `signal_decimation`. Analyses without storing and answers the canonical
+ * export (session_id null) as `<uploaded name without .c3d>_export.<ext>`.
+ * 400 bad field, 401 unauthenticated, 413 over MAX_UPLOAD_MB (aborted while streaming),
+ * 422 unanalysable C3D (the reader's or the pipeline's message).
+ */
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { parseAnalysisOptions, AnalysisError, ParameterError } from "~/lib/analysis";
+import { C3dError } from "~/lib/c3d";
+import {
+  buildSessionExport,
+  isFullExport,
+  renderContractionsCsv,
+  renderJson,
+  renderSessionCsv,
+  uploadExportFilename,
+} from "~/lib/export";
+import { analyzeUploadForExport } from "~/lib/export/from-upload";
+import { getConfig } from "~/lib/server/config.server";
+import {
+  exportError,
+  exportResponse,
+  parseBooleanField,
+  parseFormat,
+  parseTable,
+} from "~/lib/server/export.server";
+import { recordExport } from "~/lib/server/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
+import { readC3dUpload, textFields } from "~/lib/server/upload.server";
+
+export function loader() {
+  return exportError(405, "POST a multipart form with the C3D as `file` (GET /api/export/session/:id exports a stored session)");
+}
+
+function parseDecimation(value: string | undefined): number | Response {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) return exportError(400, `signal_decimation must be an integer ≥ 1, got "${value}"`, "signal_decimation");
+  return n;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return exportError(405, `${request.method} is not supported: POST the upload`);
+  const caller = await requireApiCaller(request);
+  requireApiPermission(caller, "export");
+
+  const upload = await readC3dUpload(request, getConfig().MAX_UPLOAD_MB);
+  if (!upload.ok) {
+    const [field, message] = Object.entries(upload.errors)[0] ?? ["form", "The upload could not be read."];
+    return exportError(upload.status, message ?? "The upload could not be read.", field);
+  }
+  const fields = textFields(upload.form);
+  const format = parseFormat(fields.export_format ?? null, "export_format");
+  if (format instanceof Response) return format;
+  const table = parseTable(fields.table ?? null, format);
+  if (table instanceof Response) return table;
+  const flags: Record<string, boolean> = {};
+  for (const name of ["include_signals", "include_raw_signals", "include_debug_info"]) {
+    const value = parseBooleanField(fields[name], name, false);
+    if (value instanceof Response) return value;
+    flags[name] = value;
+  }
+  const decimation = parseDecimation(fields.signal_decimation);
+  if (decimation instanceof Response) return decimation;
+
+  let exp;
+  try {
+    const options = { ...parseAnalysisOptions(fields), sourceFilename: upload.file.name };
+    const raw = flags.include_raw_signals;
+    const source = analyzeUploadForExport(upload.file.bytes, options, { raw, bandpassed: raw });
+    exp = buildSessionExport(source, {
+      now: new Date(),
+      includeSignals: raw ? { raw: true, bandpassed: true, decimation } : flags.include_signals,
+      includeDebug: flags.include_debug_info,
+      enhanced: getConfig().USE_ENHANCED_EXPORT,
+    });
+  } catch (error) {
+    if (error instanceof ParameterError) return exportError(400, error.message, error.field);
+    if (error instanceof C3dError) return exportError(422, `${upload.file.name}: ${error.message}`, "file");
+    if (error instanceof AnalysisError) return exportError(error.status, `${upload.file.name}: ${error.message}`, "file");
+    throw error;
+  }
+
+  const body =
+    table === "contractions" && isFullExport(exp)
+      ? renderContractionsCsv(exp)
+      : format === "csv"
+        ? renderSessionCsv(exp)
+        : renderJson(exp);
+  await recordExport(caller, { kind: "upload", format, sessionIds: [] });
+  return exportResponse(body, format, uploadExportFilename(upload.file.name, format, table));
+}

@@ -1,0 +1,44 @@
+/**
+ * GET /api/export/session/:sessionId?format=json|csv[&table=contractions][&include_signals=true]
+ * [&include_debug=true] — the canonical export of one stored session (export.md).
+ * 400 bad parameter, 401 not signed in / bad token, 404 missing or not visible.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { isFullExport, renderContractionsCsv, renderJson, renderSessionCsv, sessionExportFilename } from "~/lib/export";
+import {
+  exportError,
+  exportResponse,
+  exportStoredSession,
+  parseBooleanField,
+  parseFormat,
+  parseTable,
+} from "~/lib/server/export.server";
+import { recordExport } from "~/lib/server/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const caller = await requireApiCaller(request);
+  requireApiPermission(caller, "export");
+  const query = new URL(request.url).searchParams;
+  const format = parseFormat(query.get("format"));
+  if (format instanceof Response) return format;
+  const table = parseTable(query.get("table"), format);
+  if (table instanceof Response) return table;
+  const includeSignals = parseBooleanField(query.get("include_signals"), "include_signals", false);
+  if (includeSignals instanceof Response) return includeSignals;
+  const includeDebug = parseBooleanField(query.get("include_debug"), "include_debug", false);
+  if (includeDebug instanceof Response) return includeDebug;
+
+  const sessionId = params.sessionId ?? "";
+  const exp = await exportStoredSession(caller, sessionId, { includeSignals, includeDebug });
+  if (!exp) return exportError(404, `session ${sessionId} was not found`, "sessionId");
+
+  const body =
+    table === "contractions" && isFullExport(exp)
+      ? renderContractionsCsv(exp)
+      : format === "csv"
+        ? renderSessionCsv(exp)
+        : renderJson(exp);
+  await recordExport(caller, { kind: "session", format, sessionIds: [sessionId] });
+  return exportResponse(body, format, sessionExportFilename(sessionId, format, table));
+}

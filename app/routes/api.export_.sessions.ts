@@ -1,0 +1,73 @@
+/**
+ * GET /api/export/sessions?patient=P001&from=2025-01-01&to=2025-12-31&format=csv|json
+ * [&table=contractions] — every visible session matching the filters, streamed: one CSV row (or
+ * JSON array element) per session, read from the database page by page (constant memory).
+ * from/to: YYYY-MM-DD (to includes that whole day) or a full ISO 8601 time stamp.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { batchExportFilename, type AnyExport } from "~/lib/export";
+import {
+  exportError,
+  exportResponse,
+  exportSessions,
+  isEnhancedExport,
+  parseFormat,
+  parseTable,
+  renderBatch,
+  streamChunks,
+} from "~/lib/server/export.server";
+import type { Caller } from "~/lib/server/caller.server";
+import { recordExport } from "~/lib/server/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
+
+const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+function parseBound(value: string | null, field: "from" | "to"): string | undefined | Response {
+  if (value === null || value === "") return undefined;
+  if (!DATE.test(value) || Number.isNaN(Date.parse(value))) {
+    return exportError(400, `${field} must be a date (YYYY-MM-DD) or an ISO 8601 time stamp with zone, got "${value}"`, field);
+  }
+  return value;
+}
+
+/**
+ * Passes the exports through and records the export in the history once the stream ends — also
+ * when the client stops early: the audit names exactly the sessions that were sent.
+ */
+async function* recorded(exports: AsyncGenerator<AnyExport>, caller: Caller & { tokenId?: string | null }, format: "json" | "csv") {
+  const sessionIds: string[] = [];
+  try {
+    for await (const exp of exports) {
+      if (exp.export_metadata.session_id) sessionIds.push(exp.export_metadata.session_id);
+      yield exp;
+    }
+  } finally {
+    await recordExport(caller, { kind: "batch", format, sessionIds });
+  }
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const caller = await requireApiCaller(request);
+  requireApiPermission(caller, "batch");
+  const query = new URL(request.url).searchParams;
+  const format = parseFormat(query.get("format") ?? "csv");
+  if (format instanceof Response) return format;
+  const table = parseTable(query.get("table"), format);
+  if (table instanceof Response) return table;
+  const from = parseBound(query.get("from"), "from");
+  if (from instanceof Response) return from;
+  const to = parseBound(query.get("to"), "to");
+  if (to instanceof Response) return to;
+  if (from && to && Date.parse(from) > Date.parse(to)) return exportError(400, `from (${from}) is after to (${to})`, "from");
+  const patient = query.get("patient")?.trim() || undefined;
+
+  const source = exportSessions(caller, { patientCode: patient, from, to });
+  // Read the first session before answering, so a failing query is a 500, not a truncated 200.
+  const first = await source.next();
+  async function* replay() {
+    if (!first.done) yield first.value;
+    yield* source;
+  }
+  const chunks = renderBatch(recorded(replay(), caller, format), format, { minimal: !isEnhancedExport(), table });
+  return exportResponse(streamChunks(chunks), format, batchExportFilename(new Date(), format, table));
+}
