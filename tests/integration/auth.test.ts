@@ -1,0 +1,399 @@
+import { describe, expect, it } from "vitest";
+import { forEachDriver } from "../support/databases";
+import { Browser, invoke, submit, useAsAppDb, visit, BASE } from "./auth-harness";
+import * as root from "~/root";
+import * as setupRoute from "~/routes/setup";
+import * as loginRoute from "~/routes/login";
+import * as logoutRoute from "~/routes/logout";
+import * as adminUsers from "~/routes/admin.users";
+import * as accountTokens from "~/routes/account.tokens";
+import * as adminExports from "~/routes/admin.exports";
+import { BAD_CREDENTIALS_MESSAGE } from "~/lib/server/auth.server";
+import { requireApiCaller, requireUser } from "~/lib/server/permissions.server";
+import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/tokens.server";
+import { createFirstAdmin, createUser, getUserById, setActive, UserInputError } from "~/lib/server/users.server";
+import { listExportHistory, recordExport } from "~/lib/server/export-history.server";
+
+const PASSWORD = "a-long-password-1";
+
+async function thrownStatus(promise: Promise<unknown>): Promise<{ status: number; location: string | null; body: string }> {
+  try {
+    await promise;
+  } catch (thrown) {
+    if (thrown instanceof Response) {
+      return { status: thrown.status, location: thrown.headers.get("Location"), body: await thrown.text() };
+    }
+    throw thrown;
+  }
+  throw new Error("expected a thrown Response");
+}
+
+async function signIn(browser: Browser, email: string, password = PASSWORD) {
+  await visit(browser, root, loginRoute, "/login");
+  const answer = await submit(browser, loginRoute, "/login", { email, password });
+  if (answer.status === 302) await visit(browser, root, null, "/");
+  return answer;
+}
+
+forEachDriver("accounts and sign-in", (t) => {
+  useAsAppDb(t);
+  // Distinct per driver: the sign-in limiter is process-wide.
+  const tag = t.driver;
+  const adminEmail = `admin-${tag}@example.org`;
+
+  describe("first run", () => {
+    it("sends every page to /setup while no account exists", async () => {
+      const browser = new Browser();
+      for (const path of ["/", "/sessions", "/login", "/admin/users"]) {
+        const { root: answer } = await visit(browser, root, null, path);
+        expect(answer.status, path).toBe(302);
+        expect(answer.location, path).toBe("/setup");
+      }
+      expect((await thrownStatus(requireUser(browser.get("/sessions")))).location).toBe("/setup");
+      // The setup page itself renders (with a CSRF token).
+      const { root: setupRoot, page } = await visit(browser, root, setupRoute, "/setup");
+      expect(setupRoot.status).toBe(200);
+      expect(browser.csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(page?.status).toBe(200);
+    });
+
+    it("/setup refuses a form without the CSRF token", async () => {
+      const browser = new Browser();
+      await visit(browser, root, setupRoute, "/setup");
+      const answer = await submit(browser, setupRoute, "/setup", {
+        csrf: "forged",
+        displayName: "Eve",
+        email: "eve@example.org",
+        password: PASSWORD,
+        passwordConfirm: PASSWORD,
+      });
+      expect(answer.status).toBe(403);
+    });
+
+    it("/setup validates, creates the first admin, signs in, and then answers 404", async () => {
+      const browser = new Browser();
+      await visit(browser, root, setupRoute, "/setup");
+      const short = await submit(browser, setupRoute, "/setup", {
+        displayName: "Ada",
+        email: adminEmail,
+        password: "short",
+        passwordConfirm: "short",
+      });
+      expect(short.status).toBe(422);
+      expect(short.body).toEqual({ field: "password", error: "Password must be at least 10 characters." });
+
+      const created = await submit(browser, setupRoute, "/setup", {
+        displayName: "Ada",
+        email: adminEmail.toUpperCase(),
+        password: PASSWORD,
+        passwordConfirm: PASSWORD,
+      });
+      expect(created.status).toBe(302);
+      expect(created.location).toBe("/admin/users");
+      expect(browser.cookie).toBeTruthy();
+      const caller = await requireUser(browser.get("/admin/users"));
+      expect(caller.role).toBe("admin");
+      expect(caller.user.email).toBe(adminEmail); // stored lower-case
+
+      const again = new Browser();
+      expect((await invoke(setupRoute.loader, again.get("/setup"))).status).toBe(404);
+      const second = await submit(again, setupRoute, "/setup", {
+        displayName: "Mallory",
+        email: "mallory@example.org",
+        password: PASSWORD,
+        passwordConfirm: PASSWORD,
+      });
+      expect(second.status).toBe(404);
+      const { rows } = await t.db.query<{ n: number }>("select count(*)::int as n from users where role = 'admin'");
+      expect(rows[0].n).toBe(1);
+    });
+
+    it("createFirstAdmin creates nothing once a user exists", async () => {
+      expect(await createFirstAdmin(t.db, { email: "late@example.org", displayName: "Late", password: PASSWORD })).toBeNull();
+    });
+  });
+
+  describe("users", () => {
+    it("creates users with a role; email is unique case-insensitively; no password in the row", async () => {
+      const therapist = await createUser(t.db, {
+        email: ` Thera-${tag}@Example.org `,
+        displayName: "Thera",
+        password: PASSWORD,
+        role: "therapist",
+      });
+      expect(therapist.email).toBe(`thera-${tag}@example.org`);
+      await expect(
+        createUser(t.db, { email: `THERA-${tag}@example.org`, displayName: "Twin", password: PASSWORD, role: "researcher" }),
+      ).rejects.toThrow(UserInputError);
+      const { rows } = await t.db.query<{ password_hash: string }>("select password_hash from users where id = $1", [
+        therapist.id,
+      ]);
+      expect(rows[0].password_hash.startsWith("scrypt$")).toBe(true);
+      expect(rows[0].password_hash).not.toContain(PASSWORD);
+    });
+
+    it("the admin page creates users (admin only, CSRF checked)", async () => {
+      const admin = new Browser();
+      await signIn(admin, adminEmail);
+      await visit(admin, root, adminUsers, "/admin/users");
+      const fields = { intent: "create", displayName: "Res", email: `res-${tag}@example.org`, role: "researcher", password: PASSWORD };
+      expect((await submit(admin, adminUsers, "/admin/users", { ...fields, csrf: "" })).status).toBe(403);
+      const ok = await submit(admin, adminUsers, "/admin/users", fields);
+      expect(ok.status).toBe(200);
+      expect((ok.body as { message: string }).message).toBe(`Created res-${tag}@example.org (researcher).`);
+      const bad = await submit(admin, adminUsers, "/admin/users", { ...fields, email: `x-${tag}@example.org`, role: "superuser" });
+      expect(bad.status).toBe(422);
+
+      const researcher = new Browser();
+      await signIn(researcher, `res-${tag}@example.org`);
+      const denied = await submit(researcher, adminUsers, "/admin/users", { ...fields, email: `y-${tag}@example.org`, role: "admin" });
+      expect(denied.status).toBe(403);
+      expect((await visit(researcher, root, adminUsers, "/admin/users")).page?.status).toBe(403);
+    });
+  });
+
+  describe("sign-in", () => {
+    it("right password: redirect with a session cookie (HttpOnly, SameSite=Lax, Path=/, not Secure over http)", async () => {
+      const browser = new Browser();
+      await visit(browser, root, loginRoute, "/login?redirectTo=/sessions");
+      const answer = await submit(browser, loginRoute, "/login", {
+        email: `thera-${tag}@example.org`,
+        password: PASSWORD,
+        redirectTo: "/sessions",
+      });
+      expect(answer.status).toBe(302);
+      expect(answer.location).toBe("/sessions");
+      const cookie = answer.headers.get("Set-Cookie")!;
+      expect(cookie).toMatch(/^ghostly_session=/);
+      expect(cookie).toMatch(/; HttpOnly/);
+      expect(cookie).toMatch(/; SameSite=Lax/);
+      expect(cookie).toMatch(/; Path=\//);
+      expect(cookie).not.toMatch(/Secure/);
+      expect(cookie).not.toContain(PASSWORD);
+      expect((await requireUser(browser.get("/sessions"))).user.email).toBe(`thera-${tag}@example.org`);
+    });
+
+    it("sets Secure on the cookie when the request is https (directly or via X-Forwarded-Proto)", async () => {
+      for (const [url, headers] of [
+        ["https://app.test/login", {}],
+        [BASE + "/login", { "X-Forwarded-Proto": "https" }],
+      ] as const) {
+        const browser = new Browser(headers);
+        const first = await invoke(root.loader, new Request(url, { headers }));
+        browser.absorb(first);
+        const csrf = (first.body as { csrf: string }).csrf;
+        const answer = await invoke(
+          loginRoute.action,
+          new Request(url, {
+            method: "POST",
+            headers: { ...headers, Cookie: browser.cookie!, "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ csrf, email: `thera-${tag}@example.org`, password: PASSWORD }),
+          }),
+        );
+        expect(answer.status).toBe(302);
+        expect(answer.headers.get("Set-Cookie")).toMatch(/; Secure/);
+      }
+    });
+
+    it("wrong password and unknown email give the same generic message", async () => {
+      const browser = new Browser({ "X-Forwarded-For": `198.51.100.1-${tag}` });
+      await visit(browser, root, loginRoute, "/login");
+      const wrong = await submit(browser, loginRoute, "/login", { email: `thera-${tag}@example.org`, password: "wrong-password-1" });
+      const unknown = await submit(browser, loginRoute, "/login", { email: `nobody-${tag}@example.org`, password: PASSWORD });
+      for (const answer of [wrong, unknown]) {
+        expect(answer.status).toBe(401);
+        expect(answer.body).toEqual({ error: BAD_CREDENTIALS_MESSAGE });
+        expect(answer.headers.get("Set-Cookie")).toBeNull();
+      }
+      expect(BAD_CREDENTIALS_MESSAGE).toBe("Email or password is incorrect.");
+    });
+
+    it("refuses a sign-in form without the CSRF token (403)", async () => {
+      const browser = new Browser();
+      await visit(browser, root, loginRoute, "/login");
+      const answer = await submit(browser, loginRoute, "/login", { csrf: "", email: `thera-${tag}@example.org`, password: PASSWORD });
+      expect(answer.status).toBe(403);
+    });
+
+    it("only redirects to same-site paths after sign-in", async () => {
+      const browser = new Browser();
+      await visit(browser, root, loginRoute, "/login");
+      const answer = await submit(browser, loginRoute, "/login", {
+        email: `thera-${tag}@example.org`,
+        password: PASSWORD,
+        redirectTo: "//evil.example/steal",
+      });
+      expect(answer.status).toBe(302);
+      expect(answer.location).toBe("/");
+    });
+
+    it("the 6th failure within a minute for one account answers 429 with Retry-After, even with the right password", async () => {
+      const email = `locked-${tag}@example.org`;
+      await createUser(t.db, { email, displayName: "Locked", password: PASSWORD, role: "therapist" });
+      const browser = new Browser();
+      await visit(browser, root, loginRoute, "/login");
+      for (let i = 0; i < 5; i++) {
+        const answer = await submit(browser, loginRoute, "/login", { email, password: `wrong-password-${i}` });
+        expect(answer.status, `attempt ${i + 1}`).toBe(401);
+      }
+      const sixth = await submit(browser, loginRoute, "/login", { email, password: PASSWORD });
+      expect(sixth.status).toBe(429);
+      const retryAfter = Number(sixth.headers.get("Retry-After"));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(browser.cookie).not.toBeNull();
+      await expect(requireUser(browser.get("/sessions"))).rejects.toBeInstanceOf(Response);
+    });
+
+    it("> 5 failures from one address block that address across accounts", async () => {
+      const browser = new Browser({ "X-Forwarded-For": `203.0.113.9-${tag}, 10.0.0.1` });
+      await visit(browser, root, loginRoute, "/login");
+      for (let i = 0; i < 5; i++) {
+        await submit(browser, loginRoute, "/login", { email: `spray${i}-${tag}@example.org`, password: "whatever-123" });
+      }
+      const blocked = await submit(browser, loginRoute, "/login", { email: `thera-${tag}@example.org`, password: PASSWORD });
+      expect(blocked.status).toBe(429);
+      const elsewhere = new Browser({ "X-Forwarded-For": `203.0.113.10-${tag}` });
+      expect((await signIn(elsewhere, `thera-${tag}@example.org`)).status).toBe(302);
+    });
+
+    it("sign-out is a CSRF-checked POST that clears the session", async () => {
+      const browser = new Browser();
+      await signIn(browser, `thera-${tag}@example.org`);
+      expect((await submit(browser, logoutRoute, "/logout", { csrf: "nope" })).status).toBe(403);
+      await requireUser(browser.get("/sessions"));
+      const out = await submit(browser, logoutRoute, "/logout", {});
+      expect(out.status).toBe(302);
+      expect(out.location).toBe("/login");
+      expect(browser.cookie).toBeNull();
+      const redirect = await thrownStatus(requireUser(browser.get("/sessions?patient=P001")));
+      expect(redirect.status).toBe(302);
+      expect(redirect.location).toBe("/login?redirectTo=%2Fsessions%3Fpatient%3DP001");
+    });
+  });
+
+  describe("server-side validity: deactivation, tokens", () => {
+    it("deactivating a user kills an existing session and token at once; reactivating restores them", async () => {
+      const email = `leaver-${tag}@example.org`;
+      const user = await createUser(t.db, { email, displayName: "Leaver", password: PASSWORD, role: "therapist" });
+      const browser = new Browser();
+      await signIn(browser, email);
+      const { token } = await createApiToken(t.db, user.id, "script");
+      const bearer = (tok: string) => new Request(BASE + "/api/export/sessions", { headers: { Authorization: `Bearer ${tok}` } });
+
+      expect((await requireUser(browser.get("/sessions"))).userId).toBe(user.id);
+      expect((await requireApiCaller(bearer(token))).userId).toBe(user.id);
+      expect((await requireApiCaller(browser.get("/api/export/sessions"))).userId).toBe(user.id);
+
+      // The admin deactivates through the admin page.
+      const admin = new Browser();
+      await signIn(admin, adminEmail);
+      await visit(admin, root, adminUsers, "/admin/users");
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "deactivate", userId: user.id })).status).toBe(200);
+      expect((await getUserById(t.db, user.id))?.active).toBe(false);
+
+      const page = await thrownStatus(requireUser(browser.get("/sessions")));
+      expect(page.status).toBe(302);
+      expect(page.location).toBe("/login?redirectTo=%2Fsessions");
+      expect((await thrownStatus(requireApiCaller(bearer(token)))).status).toBe(401);
+      expect((await thrownStatus(requireApiCaller(browser.get("/api/export/sessions")))).status).toBe(401);
+      const { root: layout } = await visit(browser, root, null, "/sessions");
+      expect(layout.status).toBe(302);
+      expect(layout.location).toBe("/login?redirectTo=%2Fsessions");
+      // A deactivated account cannot sign in again either (same generic message).
+      const again = new Browser();
+      const denied = await signIn(again, email);
+      expect(denied.status).toBe(401);
+      expect(denied.body).toEqual({ error: BAD_CREDENTIALS_MESSAGE });
+
+      await setActive(t.db, user.id, true);
+      expect((await requireApiCaller(bearer(token))).userId).toBe(user.id);
+    });
+
+    it("an admin cannot deactivate their own account", async () => {
+      const admin = new Browser();
+      await signIn(admin, adminEmail);
+      await visit(admin, root, adminUsers, "/admin/users");
+      const self = await requireUser(admin.get("/admin/users"));
+      const answer = await submit(admin, adminUsers, "/admin/users", { intent: "deactivate", userId: self.userId });
+      expect(answer.status).toBe(422);
+    });
+
+    it("tokens: created once through the page, listed without the secret, revoked → 401, last_used_at updated", async () => {
+      const email = `scripter-${tag}@example.org`;
+      const user = await createUser(t.db, { email, displayName: "Scripter", password: PASSWORD, role: "researcher" });
+      const browser = new Browser();
+      await signIn(browser, email);
+      await visit(browser, root, accountTokens, "/account/tokens");
+      const created = await submit(browser, accountTokens, "/account/tokens", { intent: "create", name: "pandas" });
+      expect(created.status).toBe(200);
+      const token = (created.body as { token: string }).token;
+      expect(token).toMatch(/^ghostly_pat_[A-Za-z0-9_-]{43}$/);
+      expect(created.headers.get("Cache-Control")).toBe("no-store");
+
+      const { rows } = await t.db.query<{ token_hash: string }>("select token_hash from api_tokens where user_id = $1", [user.id]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(rows)).not.toContain(token.slice(12));
+
+      const listed = await visit(browser, root, accountTokens, "/account/tokens");
+      expect(JSON.stringify(listed.page?.body)).not.toContain(token);
+      const [record] = await listApiTokens(t.db, user.id);
+      expect(record.lastUsedAt).toBeNull();
+
+      const request = () => new Request(BASE + "/api/export/sessions", { headers: { Authorization: `Bearer ${token}` } });
+      const caller = await requireApiCaller(request());
+      expect(caller).toEqual({ userId: user.id, role: "researcher", tokenId: record.id });
+      expect((await listApiTokens(t.db, user.id))[0].lastUsedAt).toBeInstanceOf(Date);
+
+      // Somebody else cannot revoke it.
+      const other = new Browser();
+      await signIn(other, `thera-${tag}@example.org`);
+      await visit(other, root, accountTokens, "/account/tokens");
+      expect((await submit(other, accountTokens, "/account/tokens", { intent: "revoke", tokenId: record.id })).status).toBe(404);
+      expect((await requireApiCaller(request())).userId).toBe(user.id);
+
+      expect((await submit(browser, accountTokens, "/account/tokens", { intent: "revoke", tokenId: record.id })).status).toBe(200);
+      const revoked = await thrownStatus(requireApiCaller(request()));
+      expect(revoked.status).toBe(401);
+      expect(JSON.parse(revoked.body)).toEqual({ error: "The API token is invalid or has been revoked." });
+      expect(await revokeApiToken(t.db, user.id, record.id)).toBe(false);
+    });
+
+    it("a malformed Authorization header or a forged token is 401, even with a valid cookie", async () => {
+      const browser = new Browser();
+      await signIn(browser, `thera-${tag}@example.org`);
+      for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ghostly_pat_" + "A".repeat(43)]) {
+        const answer = await thrownStatus(requireApiCaller(browser.get("/api/export/sessions", { Authorization: authorization })));
+        expect(answer.status, authorization).toBe(401);
+      }
+      const anonymous = await thrownStatus(requireApiCaller(new Request(BASE + "/api/export/sessions")));
+      expect(anonymous.status).toBe(401);
+      expect(JSON.parse(anonymous.body)).toHaveProperty("error");
+    });
+  });
+
+  describe("export history", () => {
+    it("records exports (with the token when there is one) and lists them for admins only", async () => {
+      const user = await createUser(t.db, { email: `exp-${tag}@example.org`, displayName: "Exp", password: PASSWORD, role: "researcher" });
+      const { record } = await createApiToken(t.db, user.id, "R script");
+      const sessionIds = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
+      await recordExport({ userId: user.id, tokenId: record.id }, { kind: "batch", format: "csv", sessionIds });
+      await recordExport({ userId: user.id }, { kind: "session", format: "json", sessionIds: [sessionIds[0]] });
+      const history = (await listExportHistory(t.db)).filter((e) => e.userId === user.id);
+      expect(history).toHaveLength(2);
+      const batch = history.find((e) => e.kind === "batch")!;
+      expect(batch).toMatchObject({ format: "csv", sessionIds, tokenId: record.id, tokenName: "R script", userEmail: `exp-${tag}@example.org` });
+      expect(history.find((e) => e.kind === "session")!.tokenId).toBeNull();
+
+      const admin = new Browser();
+      await signIn(admin, adminEmail);
+      const page = await visit(admin, root, adminExports, "/admin/exports");
+      expect(page.page?.status).toBe(200);
+      expect(JSON.stringify(page.page?.body)).toContain("R script");
+      const researcher = new Browser();
+      await signIn(researcher, `exp-${tag}@example.org`);
+      expect((await visit(researcher, root, adminExports, "/admin/exports")).page?.status).toBe(403);
+    });
+  });
+});
