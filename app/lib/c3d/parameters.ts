@@ -53,7 +53,8 @@ export function readParameters(
       throw new C3dError("record-past-end", pos, `parameter record name (${nameLength} bytes) and next-record offset run past the end of the file (${bytes.length} bytes)`);
     }
     const name = readString(bytes, pos + 2, nameLength);
-    const nextOffset = codec.uint16(offsetPos);
+    // Signed per the C3D guide: a negative offset points backwards, which can only loop.
+    const nextOffset = codec.int16(offsetPos);
     const next = nextOffset === 0 ? -1 : offsetPos + nextOffset;
     // Where this record's bytes must stop: the next record, or the end of the file for the last one.
     const recordEnd = next > pos ? Math.min(next, bytes.length) : bytes.length;
@@ -85,6 +86,13 @@ export function readParameters(
     if (next === -1) break;
     if (next <= pos) {
       warnings.push({ code: "parameter-chain-loop", message: `parameter record at byte ${pos} points back to byte ${next}; parameter walk stopped` });
+      break;
+    }
+    if (next + 2 > walkEnd) {
+      warnings.push({
+        code: "parameter-chain-outside",
+        message: `parameter record at byte ${pos} points to byte ${next}, past the parameter area (ends at byte ${walkEnd}); parameter walk stopped`,
+      });
       break;
     }
     pos = next;
