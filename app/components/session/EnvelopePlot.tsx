@@ -1,0 +1,149 @@
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import type uPlot from "uplot";
+import type { Contraction } from "~/lib/export/schema";
+
+/** The RMS envelope of one channel, as plain arrays (what a loader can serialise). */
+export interface EnvelopeData {
+  times_s: number[];
+  values: number[];
+}
+
+export interface EnvelopePlotProps {
+  channel: string;
+  label: string;
+  envelope: EnvelopeData;
+  contractions: Contraction[];
+  /** Intensity threshold in volts (MVC · percentage / 100); drawn as a horizontal line. */
+  mvcThreshold: number | null;
+  /** id of the table that is this plot's text alternative. */
+  describedBy: string;
+}
+
+const HEIGHT = 260;
+const GOOD_FILL = "rgba(26, 127, 55, 0.28)";
+const OTHER_FILL = "rgba(180, 35, 24, 0.16)";
+
+/**
+ * Shades every contraction behind the envelope: green for good ones (intensity and duration met),
+ * red for the rest, so the two are told apart by colour and by the legend text.
+ */
+function shadeContractions(contractions: Contraction[]) {
+  return (u: uPlot) => {
+    const { ctx, bbox } = u;
+    ctx.save();
+    for (const c of contractions) {
+      const x0 = u.valToPos(c.start_ms / 1000, "x", true);
+      const x1 = u.valToPos(c.end_ms / 1000, "x", true);
+      const left = Math.max(x0, bbox.left);
+      const right = Math.min(x1, bbox.left + bbox.width);
+      if (right <= left) continue;
+      ctx.fillStyle = c.is_good ? GOOD_FILL : OTHER_FILL;
+      ctx.fillRect(left, bbox.top, right - left, bbox.height);
+    }
+    ctx.restore();
+  };
+}
+
+/**
+ * Client-only uPlot chart: uPlot needs a DOM, so it is imported inside an effect and the server
+ * renders a sized placeholder. Drag across the plot (or use the From/To fields) to zoom; the
+ * whole-session button or a double click resets.
+ */
+export function EnvelopePlot({ channel, label, envelope, contractions, mvcThreshold, describedBy }: EnvelopePlotProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const [ready, setReady] = useState(false);
+  const duration = envelope.times_s.length ? envelope.times_s[envelope.times_s.length - 1] : 0;
+
+  useEffect(() => {
+    let cancelled = false;
+    let onResize: (() => void) | null = null;
+    void import("uplot").then(({ default: UPlot }) => {
+      const el = container.current;
+      if (cancelled || !el) return;
+      const threshold = envelope.times_s.map(() => mvcThreshold ?? Number.NaN);
+      const opts: uPlot.Options = {
+        width: el.clientWidth || 800,
+        height: HEIGHT,
+        scales: { x: { time: false } },
+        axes: [
+          { label: "Time (s)" },
+          { label: "RMS (µV)", size: 70, values: (_u, ticks) => ticks.map((v) => (v * 1e6).toFixed(0)) },
+        ],
+        series: [
+          { label: "Time (s)", value: (_u, v) => (v == null ? "—" : v.toFixed(2)) },
+          {
+            label: `${label} RMS envelope`,
+            stroke: "#0b5cad",
+            width: 1.5,
+            value: (_u, v) => (v == null ? "—" : `${(v * 1e6).toFixed(1)} µV`),
+          },
+          {
+            label: "MVC intensity threshold",
+            stroke: "#8a5a00",
+            dash: [6, 4],
+            width: 1.5,
+            points: { show: false },
+            value: (_u, v) => (v == null || Number.isNaN(v) ? "—" : `${(v * 1e6).toFixed(1)} µV`),
+          },
+        ],
+        hooks: { drawClear: [shadeContractions(contractions)] },
+      };
+      chart.current = new UPlot(opts, [envelope.times_s, envelope.values, threshold], el);
+      onResize = () => chart.current?.setSize({ width: el.clientWidth || 800, height: HEIGHT });
+      window.addEventListener("resize", onResize);
+      setReady(true);
+    });
+    return () => {
+      cancelled = true;
+      if (onResize) window.removeEventListener("resize", onResize);
+      chart.current?.destroy();
+      chart.current = null;
+    };
+  }, [envelope, contractions, mvcThreshold, label]);
+
+  function zoom(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const min = Number(form.get("from"));
+    const max = Number(form.get("to"));
+    if (chart.current && Number.isFinite(min) && Number.isFinite(max) && max > min) {
+      chart.current.setScale("x", { min, max });
+    }
+  }
+
+  function reset() {
+    chart.current?.setScale("x", { min: envelope.times_s[0] ?? 0, max: duration });
+  }
+
+  const headingId = `plot-${channel}-heading`;
+  return (
+    <figure className="envelope-plot" aria-labelledby={headingId} aria-describedby={describedBy}>
+      <figcaption id={headingId}>
+        {label}: RMS envelope over the session, contractions shaded
+        (<span className="swatch good" aria-hidden="true" /> good,{" "}
+        <span className="swatch other" aria-hidden="true" /> not good), dashed line = MVC intensity threshold.
+        The table below lists the same contractions.
+      </figcaption>
+      <div ref={container} className="plot-area" style={{ minHeight: HEIGHT }} data-testid={`plot-${channel}`} data-ready={ready}>
+        {ready ? null : <p className="plot-placeholder">The interactive plot needs JavaScript; the contraction table below has the same data.</p>}
+      </div>
+      {ready ? (
+        <form className="zoom" onSubmit={zoom} aria-label={`Zoom ${label}`}>
+          <label>
+            From (s)
+            <input name="from" type="number" step="0.1" min={0} max={duration} defaultValue={0} />
+          </label>
+          <label>
+            To (s)
+            <input name="to" type="number" step="0.1" min={0} max={duration} defaultValue={duration.toFixed(1)} />
+          </label>
+          <button type="submit">Zoom</button>
+          <button type="button" onClick={reset}>
+            Whole session
+          </button>
+        </form>
+      ) : null}
+    </figure>
+  );
+}
