@@ -1,14 +1,8 @@
 import type { Queryable } from "~/lib/server/db.server";
-import { getDb } from "~/lib/server/db.server";
+import { recordExport as insertExportRecord, type ExportRecord } from "~/lib/server/sessions.server";
 
 /** Who exported what, when: an audit trail of health data leaving the system. */
-export type ExportKind = "session" | "batch" | "upload" | (string & {});
-
-export interface ExportRecordInput {
-  kind: ExportKind;
-  format: string;
-  sessionIds: string[];
-}
+export type ExportRecordInput = Pick<ExportRecord, "kind" | "format" | "sessionIds">;
 
 export interface ExportHistoryEntry {
   id: string;
@@ -27,18 +21,13 @@ export interface ExportHistoryEntry {
  * Export routes call this after building the export, with the caller from requireApiCaller or
  * requireUser (a token caller's tokenId is recorded too):
  *   await recordExport(caller, { kind: "session", format: "csv", sessionIds: [id] });
+ * The row itself is written by the session repository's recordExport (one insert, one place).
  */
 export async function recordExport(
   caller: { userId: string; tokenId?: string | null },
   input: ExportRecordInput,
-  db?: Queryable,
 ): Promise<void> {
-  const target = db ?? (await getDb());
-  await target.query(
-    `INSERT INTO export_history (user_id, token_id, format, kind, session_ids)
-     VALUES ($1, $2, $3, $4, $5::uuid[])`,
-    [caller.userId, caller.tokenId ?? null, input.format, input.kind, input.sessionIds],
-  );
+  await insertExportRecord({ userId: caller.userId, tokenId: caller.tokenId ?? null, ...input });
 }
 
 export async function listExportHistory(db: Queryable, limit = 200): Promise<ExportHistoryEntry[]> {

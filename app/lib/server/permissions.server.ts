@@ -51,7 +51,8 @@ export { requireCsrf } from "~/lib/server/csrf.server";
 export type Action = "review" | "upload" | "edit" | "export" | "batch" | "admin";
 
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
-  therapist: new Set<Action>(["review", "upload", "edit", "export"]),
+  // Batch export for therapists covers only their own patients (the repositories scope it).
+  therapist: new Set<Action>(["review", "upload", "edit", "export", "batch"]),
   researcher: new Set<Action>(["review", "export", "batch"]),
   admin: new Set<Action>(["review", "upload", "edit", "export", "batch", "admin"]),
 };
