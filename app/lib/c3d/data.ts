@@ -99,6 +99,20 @@ function deinterleavePoints(
   out: DecodedData,
 ): void {
   const coordinateScale = dataType === "int" ? absScale : 1;
+  if (frameCount === 0) {
+    // Zero-length typed arrays cannot be written, so sharing them is safe — and a corrupt header
+    // claiming 65535 points over no data then costs nothing.
+    const none = new Float32Array(0);
+    const noMask = new Uint8Array(0);
+    for (let p = 0; p < pointCount; p++) {
+      out.x.push(none);
+      out.y.push(none);
+      out.z.push(none);
+      out.residual.push(none);
+      out.cameraMask.push(noMask);
+    }
+    return;
+  }
   for (let p = 0; p < pointCount; p++) {
     const x = new Float32Array(frameCount);
     const y = new Float32Array(frameCount);
@@ -141,6 +155,11 @@ function deinterleaveAnalog(
   const { channelCount, samplesPerFrame } = layout;
   const analogStart = 4 * layout.pointCount;
   const unsignedInts = dataType === "int" && calibration.unsigned;
+  if (frameCount === 0) {
+    const none = new Float64Array(0);
+    for (let c = 0; c < channelCount; c++) out.channels.push(none);
+    return;
+  }
   for (let c = 0; c < channelCount; c++) {
     const series = new Float64Array(frameCount * samplesPerFrame);
     const offset = calibration.offset[c];
