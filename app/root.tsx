@@ -49,7 +49,7 @@ export function Layout({ children }: { children: ReactNode }) {
             GHOSTLY+ EMG
           </Link>
           <nav aria-label="Main">
-            <NavLink to="/sessions">Sessions</NavLink>
+            <NavLink to="/sessions" end>Sessions</NavLink>
             <NavLink to="/sessions/new">Upload</NavLink>
             <NavLink to="/analyze">Quick analysis</NavLink>
             {user?.role === "admin" ? <NavLink to="/admin/users">Admin</NavLink> : null}

@@ -125,7 +125,7 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
         <span className="swatch other" aria-hidden="true" /> not good), dashed line = MVC intensity threshold.
         The table below lists the same contractions.
       </figcaption>
-      <div ref={container} className="plot-area" style={{ minHeight: HEIGHT }} data-testid={`plot-${channel}`} data-ready={ready}>
+      <div ref={container} className="plot-area" data-testid={`plot-${channel}`} data-ready={ready}>
         {ready ? null : <p className="plot-placeholder">The interactive plot needs JavaScript; the contraction table below has the same data.</p>}
       </div>
       {ready ? (
