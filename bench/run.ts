@@ -2,11 +2,13 @@
  * `npm run bench -- <name> [args…]`: runs bench/<name>.ts, whose default export takes the
  * remaining arguments. Benchmarks print numbers; they never assert.
  */
-const [name, ...args] = process.argv.slice(2);
+export {};
+
+const [benchName, ...args] = process.argv.slice(2);
 const known = ["c3d", "pipeline", "export"];
-if (!name || !known.includes(name)) {
+if (!benchName || !known.includes(benchName)) {
   console.error(`usage: npm run bench -- <${known.join("|")}> [options]`);
   process.exit(2);
 }
-const mod = (await import(`./${name}.ts`)) as { default: (args: string[]) => Promise<void> };
+const mod = (await import(`./${benchName}.ts`)) as { default: (args: string[]) => Promise<void> };
 await mod.default(args);
