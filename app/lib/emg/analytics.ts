@@ -73,9 +73,17 @@ export interface ChannelAnalytics {
 /** rms, mav and the Welch-based mpf, mdf and FI_nsm5 (nperseg = min(256, n), 50 % overlap). */
 export function channelAnalytics(y: Float64Array, fs: number): ChannelAnalytics {
   const psd = welch(y, fs);
+  let sumSq = 0;
+  let sumAbs = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    sumSq += v * v;
+    sumAbs += Math.abs(v);
+  }
   return {
-    rms: rms(y),
-    mav: mav(y),
+    // Same sums as rms() and mav(), in one pass over the signal.
+    rms: Math.sqrt(sumSq / y.length),
+    mav: sumAbs / y.length,
     mpf: meanPowerFrequency(psd),
     mdf: medianFrequency(psd),
     fatigue_index_fi_nsm5: fatigueIndexFiNsm5(psd),

@@ -59,18 +59,27 @@ export function designBandpass(params: ResolvedProcessingParameters): Sos {
 
 const warning = (code: string, message: string): ChannelWarning => ({ code, message });
 
-function populationStd(x: Float64Array): number {
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i];
-  mean /= x.length;
-  let ss = 0;
-  for (let i = 0; i < x.length; i++) ss += (x[i] - mean) * (x[i] - mean);
-  return Math.sqrt(ss / x.length);
+/** Index of the first NaN/±Inf sample (−1 when none) and the sum of all samples, in one pass. */
+function scanSamples(x: Float64Array): { firstNonFinite: number; sum: number } {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    // v − v is NaN exactly for NaN and ±Inf.
+    if (v - v !== 0) return { firstNonFinite: i, sum: Number.NaN };
+    sum += v;
+  }
+  return { firstNonFinite: -1, sum };
 }
 
-function firstNonFinite(x: Float64Array): number {
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;
-  return -1;
+/** Population standard deviation, two-pass so a large DC offset cannot hide a tiny variation. */
+function populationStd(x: Float64Array, sum: number): number {
+  const mean = sum / x.length;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i] - mean;
+    ss += d * d;
+  }
+  return Math.sqrt(ss / x.length);
 }
 
 function emptyChannel(input: MuscleInput, error: ChannelWarning | null, warnings: ChannelWarning[]): ChannelResult {
@@ -121,7 +130,8 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
     mvc: null,
   });
 
-  const bad = firstNonFinite(input.raw);
+  const scan = scanSamples(input.raw);
+  const bad = scan.firstNonFinite;
   if (bad >= 0) {
     return rejected("non_finite_samples", `${input.label}: sample ${bad} is ${input.raw[bad]}; the channel was not processed`);
   }
@@ -145,7 +155,7 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
       ),
     );
   }
-  const flat = populationStd(input.raw) < FLAT_SIGNAL_STD;
+  const flat = populationStd(input.raw, scan.sum) < FLAT_SIGNAL_STD;
   if (flat) {
     warnings.push(warning("flat_signal", `${input.label}: the signal is constant (standard deviation < ${FLAT_SIGNAL_STD}); no contractions detected`));
   }

@@ -27,8 +27,8 @@ export function hannPeriodic(M: number): Float64Array {
 const fftCache = new Map<number, FFT>();
 const isPowerOfTwo = (n: number) => n >= 2 && (n & (n - 1)) === 0;
 
-/** |X_k|² for k = 0 … floor(n/2) of a real segment (fft.js for powers of two, a direct DFT otherwise). */
-function powerSpectrum(segment: Float64Array, out: Float64Array, spectrum: Float64Array): void {
+/** Adds |X_k|² for k = 0 … floor(n/2) of a real segment to `out` (fft.js for powers of two, a direct DFT otherwise). */
+function addPowerSpectrum(segment: Float64Array, out: Float64Array, spectrum: Float64Array): void {
   const n = segment.length;
   const bins = out.length;
   if (isPowerOfTwo(n)) {
@@ -41,7 +41,7 @@ function powerSpectrum(segment: Float64Array, out: Float64Array, spectrum: Float
     for (let k = 0; k < bins; k++) {
       const re = spectrum[2 * k];
       const im = spectrum[2 * k + 1];
-      out[k] = re * re + im * im;
+      out[k] += re * re + im * im;
     }
     return;
   }
@@ -53,7 +53,7 @@ function powerSpectrum(segment: Float64Array, out: Float64Array, spectrum: Float
       re += segment[i] * Math.cos(angle);
       im += segment[i] * Math.sin(angle);
     }
-    out[k] = re * re + im * im;
+    out[k] += re * re + im * im;
   }
 }
 
@@ -75,7 +75,6 @@ export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.len
   const segments = Math.floor((x.length - noverlap) / step);
   const power = new Float64Array(bins);
   const segment = new Float64Array(nperseg);
-  const periodogram = new Float64Array(bins);
   const spectrum = new Float64Array(2 * nperseg);
   for (let s = 0; s < segments; s++) {
     const start = s * step;
@@ -83,8 +82,7 @@ export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.len
     for (let i = 0; i < nperseg; i++) mean += x[start + i];
     mean /= nperseg;
     for (let i = 0; i < nperseg; i++) segment[i] = window[i] * (x[start + i] - mean);
-    powerSpectrum(segment, periodogram, spectrum);
-    for (let k = 0; k < bins; k++) power[k] += periodogram[k];
+    addPowerSpectrum(segment, power, spectrum);
   }
   // One-sided density: every bin but DC (and Nyquist for an even length) carries both halves.
   const lastDoubled = nperseg % 2 === 0 ? bins - 1 : bins;
