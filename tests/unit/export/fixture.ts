@@ -69,7 +69,7 @@ export function referenceAnalysis(setting: "a" | "b" = "b"): SessionAnalysis {
       therapist: null,
       recorded_at: "2023-03-21T17:23:09Z",
       source_filename: REFERENCE_FILE,
-      file_sha256: "0".repeat(64),
+      file_sha256: "accb9d0fbead8f39fa008f14be5ae67c25fe29e245acb4296f60c798f49e68bf", // sha256sum of the fixture file
       file_size_bytes: 1234567,
       processing_status: "completed",
       game: { name: "GHOSTLY", level: 2, level_name: null, points: 24, version: null, system: null },
