@@ -15,6 +15,7 @@ import {
 } from "~/lib/scoring/configuration";
 import { type ScoredMuscle, scoreSession } from "~/lib/scoring/score";
 import { findMuscleChannels } from "./channels";
+import { AnalysisError } from "./errors";
 import { type AnalysisOptions, validateAnalysisOptions } from "./options";
 import { c3dMetadata, gameInfo, recordedAt } from "./metadata";
 import type { SessionAnalysis } from "./types";
@@ -46,8 +47,19 @@ export function analyzeC3dDetailed(
   const session = options.session ?? {};
   const file = readC3d(bytes);
   const fs = file.analog.rate;
+  if (!(Number.isFinite(fs) && fs > 0) || file.analog.labels.length === 0) {
+    throw new AnalysisError(
+      "no_analog_data",
+      `the file has no analog data to analyse (ANALOG:RATE ${fs}, ${file.analog.labels.length} analog channels)`,
+      422,
+    );
+  }
   const params = resolveProcessingParameters(
-    { mvc_threshold_percentage: config.mvc_threshold_percentage, ...options.processing },
+    {
+      ...options.processing,
+      // The configuration's target percentage applies unless this upload sets one.
+      mvc_threshold_percentage: options.processing?.mvc_threshold_percentage ?? config.mvc_threshold_percentage,
+    },
     fs,
   );
   const roles = findMuscleChannels(file.analog, options.channels);

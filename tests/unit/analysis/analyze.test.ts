@@ -129,6 +129,10 @@ describe("errors", () => {
     expect(analysis.processing_parameters.sampling_rate_hz).toBe(2000);
   });
 
+  it("a C3D file without analog data → AnalysisError no_analog_data", () => {
+    expect(() => analyzeC3d(fixture("mocap36.c3d"))).toThrow(expect.objectContaining({ code: "no_analog_data", status: 422 }));
+  });
+
   it("a picked label the file lacks → AnalysisError channel_not_found", () => {
     expect(() => analyzeC3d(fixture(GHOSTLY), { channels: { left: "CH9 Raw" } })).toThrow(/channel_left: the file has no analog channel labelled "CH9 Raw"/);
   });
@@ -137,6 +141,24 @@ describe("errors", () => {
     expect(() => analyzeC3d(fixture(GHOSTLY), { session: { rpe_post_session: 12 } })).toThrow(ParameterError);
     expect(() => analyzeC3d(fixture(GHOSTLY), { processing: { filter_low_cutoff_hz: 470 } })).toThrow(/^filter_low_cutoff_hz:/);
     expect(() => analyzeC3d(fixture(GHOSTLY), { scoring: { ...DEFAULT_SCORING_CONFIGURATION, weight_game: 0.5 } })).toThrow(/^scoring\.weight_compliance:/);
+  });
+});
+
+describe("configuration targets", () => {
+  it("the configuration's MVC percentage and targets apply unless the upload sets its own", () => {
+    const config = { ...DEFAULT_SCORING_CONFIGURATION, mvc_threshold_percentage: 40, target_duration_ms: 300, expected_contractions: 10 };
+    const fromConfig = analyzeC3d(fixture(GHOSTLY), { scoring: config });
+    expect(fromConfig.processing_parameters.mvc_threshold_percentage).toBe(40);
+    expect(fromConfig.channels.CH1.mvc_threshold).toBeCloseTo(0.4 * (fromConfig.channels.CH1.mvc_value as number), 15);
+    expect(fromConfig.session_parameters).toMatchObject({ target_duration_ch1_ms: 300, expected_contractions_ch2: 10, contraction_duration_threshold: 300 });
+    const overridden = analyzeC3d(fixture(GHOSTLY), {
+      scoring: config,
+      processing: { mvc_threshold_percentage: 75 },
+      session: { target_duration_ch2_ms: 500 },
+    });
+    expect(overridden.processing_parameters.mvc_threshold_percentage).toBe(75);
+    expect(overridden.session_parameters).toMatchObject({ target_duration_ch1_ms: 300, target_duration_ch2_ms: 500, contraction_duration_threshold: null });
+    expect(overridden.scoring_configuration.name).toBe("GHOSTLY+ default");
   });
 });
 
