@@ -143,6 +143,11 @@ function deinterleavePoints(
   }
 }
 
+/**
+ * Channel by channel, each channel's samples read with a stride and written sequentially. Measured
+ * against a single frame-ordered pass writing to all channels in turn, this is about twice as fast
+ * on the GHOSTLY files (bench/c3d.ts: CPU median 2.2 vs 4.5 ms); the data section is cache-sized.
+ */
 function deinterleaveAnalog(
   words: Words,
   frameCount: number,

@@ -45,6 +45,9 @@ export function frameRange(header: C3dHeader, groups: C3dGroup[], warnings: C3dW
     warnings.push({ code: "zero-based-frames", message: "header first frame is 0 (zero-based writer); frames renumbered from 1" });
   }
   const headerCount = headerLast >= headerFirst ? headerLast - headerFirst + 1 : 0;
+  if (headerLast < headerFirst) {
+    warnings.push({ code: "header-frames-reversed", message: `header last frame ${header.lastFrame} is before first frame ${header.firstFrame}; header gives no frames` });
+  }
 
   const longFrames = numberParameter(groups, "POINT", "LONG_FRAMES");
   if (longFrames !== undefined && Number.isFinite(longFrames) && longFrames >= 1) {

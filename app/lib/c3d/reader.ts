@@ -36,6 +36,11 @@ export function readC3d(bytes: Uint8Array): C3dFile {
         `header declares ${frames.count} frames of 0 points and 0 analog words, yet ${available} bytes of data follow byte ${dataStart}`,
       );
     }
+    if (frames.count > 0) {
+      warnings.push({ code: "empty-frames", message: `${frames.count} frames declared, but frames hold no points and no analog channels; 0 frames read` });
+      frames.count = 0;
+      frames.last = frames.first - 1;
+    }
   } else {
     const fit = Math.floor(available / frameBytes);
     if (fit < frames.count) {
@@ -45,6 +50,12 @@ export function readC3d(bytes: Uint8Array): C3dFile {
       });
       frames.count = fit;
       frames.last = frames.first + fit - 1;
+    } else if ((fit - frames.count) * frameBytes >= BLOCK_SIZE) {
+      // More than block padding left over: a count clipped at 16 bits, or a stale header.
+      warnings.push({
+        code: "data-beyond-frames",
+        message: `${frames.count} frames declared (${frames.source}) but the data section holds ${fit}; only the declared frames were read`,
+      });
     }
   }
 

@@ -228,6 +228,20 @@ describe("frame-count rules", () => {
 });
 
 describe("missing groups and inconsistent counts", () => {
+  it("warns when the data section holds more frames than declared (count clipped or stale)", () => {
+    // 600 one-word frames written (1200 bytes), header and POINT:FRAMES say 10
+    const bytes = analogOnlyFile(600, { lastFrame: 10 }, [{ group: "POINT", name: "FRAMES", type: 2, values: [10] }]);
+    const file = readC3d(bytes);
+    expect(file.frames.count).toBe(10);
+    expect(codes(file)).toContain("data-beyond-frames");
+  });
+
+  it("frames with no points and no channels, and no data: 0 frames, warned", () => {
+    const file = readC3d(buildC3d({ scale: 1, firstFrame: 1, lastFrame: 10 }));
+    expect(file.frames).toEqual({ first: 1, last: 0, count: 0, source: "header" });
+    expect(codes(file)).toContain("empty-frames");
+  });
+
   it("no parameters at all: everything from the header, with warnings", () => {
     const file = readC3d(buildC3d({ noParameters: true, pointCount: 1, firstFrame: 1, lastFrame: 2, frameRate: 30, data: [1, 2, 3, 0, 4, 5, 6, 0] }));
     expect(file.groups).toEqual([]);
