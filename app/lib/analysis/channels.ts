@@ -27,8 +27,9 @@ function activatedTwin(labels: string[], rawLabel: string): number | null {
 }
 
 /**
- * Left and right muscle channels: the labels the user picked, else the first two analog channels
- * whose label contains `EMG` or ends in ` Raw` (first = left, second = right; CH1/CH2 for GHOSTLY).
+ * Left and right muscle channels: the labels the user picked, else `CH1 Raw` (left) and `CH2 Raw`
+ * (right) when the file has both, else the first two analog channels whose label contains `EMG` or
+ * ends in ` Raw` (first = left).
  *
  * @throws AnalysisError `channel_not_found` for a picked label the file lacks, `no_emg_channels` when
  *   no EMG channel can be identified
@@ -46,10 +47,14 @@ export function findMuscleChannels(analog: Pick<C3dAnalog, "labels">, choice: { 
     }
     return index;
   };
-  const candidates = labels
-    .map((label, index) => ({ label, index }))
-    .filter(({ label }) => /emg/i.test(label) || RAW_SUFFIX.test(label))
-    .map(({ index }) => index);
+  const ghostly = [/^ch1 raw$/i, /^ch2 raw$/i].map((pattern) => labels.findIndex((l) => pattern.test(l.trim())));
+  // GHOSTLY: CH1 is left and CH2 right whatever their order in the file.
+  const candidates = ghostly.every((i) => i >= 0)
+    ? ghostly
+    : labels
+        .map((label, index) => ({ label, index }))
+        .filter(({ label }) => /emg/i.test(label) || RAW_SUFFIX.test(label))
+        .map(({ index }) => index);
   const left = choice.left !== undefined ? byLabel(choice.left, "left") : candidates[0];
   const right =
     choice.right !== undefined ? byLabel(choice.right, "right") : candidates.find((i) => i !== left);

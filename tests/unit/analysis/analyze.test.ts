@@ -286,6 +286,19 @@ describe("synthetic C3D recordings", () => {
     expect(analysis.channels.CH2).toMatchObject({ timing_source: "envelope", contraction_count: 12, good_contraction_count: 6 });
   });
 
+  it("CH1 is the left muscle even when the file lists CH2 first; activated twins match by prefix", () => {
+    const analysis = analyzeC3d(
+      syntheticC3d([
+        { label: "CH2 Raw", samples: right.raw },
+        { label: "ch1 ACTIVATED", samples: left.activated },
+        { label: "CH1 Raw", samples: left.raw },
+      ]),
+    );
+    expect(analysis.channels.CH1).toMatchObject({ side: "left", timing_source: "activated", contraction_count: 12 });
+    expect(analysis.channels.CH2).toMatchObject({ side: "right", timing_source: "envelope", contraction_count: 12 });
+    expect(analysis.compliance_breakdown.left_muscle.channel).toBe("CH1");
+  });
+
   it("a NaN in one channel rejects that channel only; the session cannot be scored", () => {
     const broken = Float64Array.from(right.raw);
     broken[2345] = Number.NaN;
