@@ -27,25 +27,19 @@ export function hannPeriodic(M: number): Float64Array {
 const fftCache = new Map<number, FFT>();
 const isPowerOfTwo = (n: number) => n >= 2 && (n & (n - 1)) === 0;
 
-/** Adds |X_k|² for k = 0 … floor(n/2) of a real segment to `out` (fft.js for powers of two, a direct DFT otherwise). */
-function addPowerSpectrum(segment: Float64Array, out: Float64Array, spectrum: Float64Array): void {
-  const n = segment.length;
-  const bins = out.length;
-  if (isPowerOfTwo(n)) {
-    let fft = fftCache.get(n);
-    if (!fft) {
-      fft = new FFT(n);
-      fftCache.set(n, fft);
-    }
-    fft.realTransform(spectrum, segment);
-    for (let k = 0; k < bins; k++) {
-      const re = spectrum[2 * k];
-      const im = spectrum[2 * k + 1];
-      out[k] += re * re + im * im;
-    }
-    return;
+function fftFor(n: number): FFT {
+  let fft = fftCache.get(n);
+  if (!fft) {
+    fft = new FFT(n);
+    fftCache.set(n, fft);
   }
-  for (let k = 0; k < bins; k++) {
+  return fft;
+}
+
+/** Adds |X_k|² for k = 0 … floor(n/2) of a real segment by a direct DFT (fft.js needs powers of two). */
+function addDftPower(segment: Float64Array, out: Float64Array): void {
+  const n = segment.length;
+  for (let k = 0; k < out.length; k++) {
     let re = 0;
     let im = 0;
     for (let i = 0; i < n; i++) {
@@ -76,13 +70,23 @@ export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.len
   const power = new Float64Array(bins);
   const segment = new Float64Array(nperseg);
   const spectrum = new Float64Array(2 * nperseg);
+  const fft = isPowerOfTwo(nperseg) ? fftFor(nperseg) : null;
   for (let s = 0; s < segments; s++) {
     const start = s * step;
-    let mean = 0;
-    for (let i = 0; i < nperseg; i++) mean += x[start + i];
-    mean /= nperseg;
+    let sum = 0;
+    for (let i = 0; i < nperseg; i++) sum += x[start + i];
+    const mean = sum / nperseg;
     for (let i = 0; i < nperseg; i++) segment[i] = window[i] * (x[start + i] - mean);
-    addPowerSpectrum(segment, power, spectrum);
+    if (fft) {
+      fft.realTransform(spectrum, segment);
+      for (let k = 0; k < bins; k++) {
+        const re = spectrum[2 * k];
+        const im = spectrum[2 * k + 1];
+        power[k] += re * re + im * im;
+      }
+    } else {
+      addDftPower(segment, power);
+    }
   }
   // One-sided density: every bin but DC (and Nyquist for an even length) carries both halves.
   const lastDoubled = nperseg % 2 === 0 ? bins - 1 : bins;
