@@ -17,7 +17,10 @@
  * overflows float64 (as `math.fsum` raises OverflowError).
  */
 export function fsum(values: ArrayLike<number>): number {
-  const partials: number[] = [];
+  // Non-overlapping partials span at most the 2098 binary exponents of float64, so there are few;
+  // the buffer still grows if needed.
+  let partials = new Float64Array(64);
+  let count = 0;
   let special = 0; // sum of the non-finite inputs: NaN or ±inf propagate the IEEE way
   let sawSpecial = false;
   for (let k = 0; k < values.length; k++) {
@@ -28,7 +31,7 @@ export function fsum(values: ArrayLike<number>): number {
       continue;
     }
     let i = 0;
-    for (let j = 0; j < partials.length; j++) {
+    for (let j = 0; j < count; j++) {
       let y = partials[j];
       if (Math.abs(x) < Math.abs(y)) {
         const t = x;
@@ -41,12 +44,17 @@ export function fsum(values: ArrayLike<number>): number {
       x = hi;
     }
     if (!Number.isFinite(x)) throw new RangeError("fsum: intermediate overflow");
-    partials.length = i;
-    partials.push(x);
+    if (i === partials.length) {
+      const grown = new Float64Array(2 * partials.length);
+      grown.set(partials);
+      partials = grown;
+    }
+    partials[i] = x;
+    count = i + 1;
   }
   if (sawSpecial) return special;
 
-  let n = partials.length;
+  let n = count;
   if (n === 0) return 0;
   let hi = partials[--n];
   let lo = 0;

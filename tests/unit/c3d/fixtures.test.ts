@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { readC3d, getParameter, type C3dFile } from "~/lib/c3d";
-import { summarizeC3d, PARAMETER_TYPE_NAMES } from "~/lib/c3d/summary";
+import { summarizeC3d, PARAMETER_TYPE_NAMES, type C3dSummaryJson } from "~/lib/c3d/summary";
 import { fsum } from "~/lib/c3d/fsum";
 import { fixtureBytes, fixtureNames, loadReference, type Reference } from "./reference";
 
@@ -33,11 +33,12 @@ function expectClose(actual: number | null, expected: number | null, rel: number
 }
 
 const names = fixtureNames();
-const cache = new Map<string, { file: C3dFile; ref: Reference }>();
+const cache = new Map<string, { file: C3dFile; ref: Reference; summary: C3dSummaryJson }>();
 function load(name: string) {
   let entry = cache.get(name);
   if (!entry) {
-    entry = { file: readC3d(fixtureBytes(name)), ref: loadReference(name) };
+    const file = readC3d(fixtureBytes(name));
+    entry = { file, ref: loadReference(name), summary: summarizeC3d(file) };
     cache.set(name, entry);
   }
   return entry;
@@ -49,8 +50,8 @@ it("has all 26 shared fixtures", () => {
 
 describe.each(names)("%s", (name) => {
   it("summary matches the reference", () => {
-    const { file, ref } = load(name);
-    const mine = summarizeC3d(file).summary;
+    const { file, ref, summary } = load(name);
+    const mine = summary.summary;
     const s = ref.summary;
     expect({ ...mine, frame_count_source: undefined }).toEqual({
       first_frame: s.first_frame,
@@ -71,13 +72,13 @@ describe.each(names)("%s", (name) => {
   });
 
   it("labels match the reference", () => {
-    const { file, ref } = load(name);
+    const { file, ref, summary } = load(name);
     // Eb015* list 32 ANALOG:LABELS for 16 recorded channels: ezc3d reports all 32, mini_c3d the 16
     // recorded. We label recorded channels only, so compare with the reference's first n labels.
     const n = file.analog.channels.length;
     expect(ref.reference.analog_labels.length).toBeGreaterThanOrEqual(n);
     expect(file.analog.labels).toEqual(ref.reference.analog_labels.slice(0, n));
-    expect(summarizeC3d(file).analog_labels).toEqual(file.analog.labels);
+    expect(summary.analog_labels).toEqual(file.analog.labels);
     // Where the file names fewer points than it records (phasespace_sample has no parameters at
     // all), the reader numbers the rest POINT<n>.
     const pointLabels = ref.reference.point_labels.slice(0, file.points.x.length);
@@ -86,8 +87,8 @@ describe.each(names)("%s", (name) => {
   });
 
   it("analog channels match the reference statistics", () => {
-    const { file, ref } = load(name);
-    const analogs = summarizeC3d(file).analogs;
+    const { ref, summary } = load(name);
+    const analogs = summary.analogs;
     expect(analogs).toHaveLength(ref.reference.analogs.length);
     for (const expected of ref.reference.analogs) {
       const got = analogs[expected.index].stats;
@@ -148,12 +149,21 @@ describe.each(names)("%s", (name) => {
       seen.set(group.name, occurrence + 1);
       const mine = file.groups.filter((g) => g.name.toUpperCase() === group.name.toUpperCase())[occurrence];
       expect(mine, `${name} group ${group.name}#${occurrence}`).toBeDefined();
+      expect(mine!.description, `${name} group ${group.name} description`).toBe(group.description);
+      expect(mine!.locked, `${name} group ${group.name} locked`).toBe(group.locked);
       for (const parameter of group.parameters) {
         if (parameter.in_file === false) continue; // added by ezc3d, not in the file
         const what = `${name} ${group.name}:${parameter.name}`;
         const got = mine!.parameters.find((p) => p.name.toUpperCase() === parameter.name.toUpperCase());
         expect(got, what).toBeDefined();
         expect(PARAMETER_TYPE_NAMES[got!.type], what).toBe(parameter.type);
+        // ezc3d reports a scalar's (zero) dimensions as [1]
+        const dimensions = ref.primary_reader === "ezc3d" && got!.dimensions.length === 0 ? [1] : got!.dimensions;
+        expect(dimensions, `${what} dimensions`).toEqual(parameter.dimension);
+        // mocap36 POINT:LABELS has no description byte: mini_c3d reads the next record's first bytes
+        // as its description ("\x01DESCRIPTION"); we stop at the next record and read none.
+        const description = name === "mocap36.c3d" && parameter.name === "LABELS" ? "" : parameter.description;
+        expect(got!.description, `${what} description`).toBe(description);
         const expected = parameter.values_in_file ?? parameter.values;
         expect(got!.values.length, `${what} length`).toBe(expected.length);
         expected.forEach((v, i) => {

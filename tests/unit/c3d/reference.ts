@@ -36,6 +36,7 @@ export interface ReferenceParameter {
   name: string;
   type: "CHAR" | "BYTE" | "INT" | "FLOAT";
   dimension: number[];
+  description: string;
   values: (string | number | null)[];
   values_in_file?: (string | number | null)[];
   in_file?: boolean;
@@ -48,7 +49,7 @@ export interface Reference {
   explanations: string[];
   summary: Record<string, unknown> & { frame_count_source_spec: string };
   reference: {
-    groups: { name: string; parameters: ReferenceParameter[] }[];
+    groups: { name: string; description: string; locked: boolean; parameters: ReferenceParameter[] }[];
     analog_labels: string[];
     analogs: { index: number; label: string; stats: ReferenceStats }[];
     point_labels: string[];
