@@ -71,12 +71,39 @@ export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.len
   const segment = new Float64Array(nperseg);
   const spectrum = new Float64Array(2 * nperseg);
   const fft = isPowerOfTwo(nperseg) ? fftFor(nperseg) : null;
-  for (let s = 0; s < segments; s++) {
+  /** Writes the detrended, windowed segment s into `out` at `offset` with the given stride. */
+  const prepare = (s: number, out: Float64Array, offset: number, stride: number) => {
     const start = s * step;
     let sum = 0;
     for (let i = 0; i < nperseg; i++) sum += x[start + i];
     const mean = sum / nperseg;
-    for (let i = 0; i < nperseg; i++) segment[i] = window[i] * (x[start + i] - mean);
+    for (let i = 0, j = offset; i < nperseg; i++, j += stride) out[j] = window[i] * (x[start + i] - mean);
+  };
+  let s = 0;
+  if (fft) {
+    // Two real segments a, b per complex FFT of z = a + i·b, split with
+    // A[k] = (Z[k] + conj Z[N−k])/2 and B[k] = (Z[k] − conj Z[N−k])/(2i): half the transforms.
+    const packed = new Float64Array(2 * nperseg);
+    for (; s + 1 < segments; s += 2) {
+      prepare(s, packed, 0, 2);
+      prepare(s + 1, packed, 1, 2);
+      fft.transform(spectrum, packed);
+      for (let k = 0; k < bins; k++) {
+        const m = k === 0 ? 0 : nperseg - k;
+        const zr = spectrum[2 * k];
+        const zi = spectrum[2 * k + 1];
+        const mr = spectrum[2 * m];
+        const mi = spectrum[2 * m + 1];
+        const ar = zr + mr;
+        const ai = zi - mi;
+        const br = zi + mi;
+        const bi = zr - mr;
+        power[k] += 0.25 * (ar * ar + ai * ai + br * br + bi * bi);
+      }
+    }
+  }
+  for (; s < segments; s++) {
+    prepare(s, segment, 0, 1);
     if (fft) {
       fft.realTransform(spectrum, segment);
       for (let k = 0; k < bins; k++) {

@@ -77,6 +77,36 @@ describe("amplitude and spectral descriptors", () => {
     expect(medianFrequency(psd)).toBe(64);
   });
 
+  it.each([2000, 2100])("matches a direct per-segment DFT periodogram average (n = %i: even and odd segment counts)", (n) => {
+    // Independent textbook Welch: detrend, periodic Hann, |DFT|², scale 1/(fs·Σw²), double all but DC
+    // and Nyquist, mean over segments.
+    const fs = 500;
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    const x = Float64Array.from({ length: n }, (_, i) => random() + Math.sin(i / 3));
+    const N = 256;
+    const w = Array.from({ length: N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N));
+    const scale = 1 / (fs * w.reduce((a, v) => a + v * v, 0));
+    const segments = Math.floor((n - 128) / 128);
+    const expected = new Array<number>(129).fill(0);
+    for (let s = 0; s < segments; s++) {
+      const seg = Array.from(x.subarray(s * 128, s * 128 + N));
+      const mean = seg.reduce((a, v) => a + v, 0) / N;
+      for (let k = 0; k <= 128; k++) {
+        let re = 0;
+        let im = 0;
+        for (let i = 0; i < N; i++) {
+          re += w[i] * (seg[i] - mean) * Math.cos((2 * Math.PI * k * i) / N);
+          im -= w[i] * (seg[i] - mean) * Math.sin((2 * Math.PI * k * i) / N);
+        }
+        expected[k] += ((re * re + im * im) * scale * (k === 0 || k === 128 ? 1 : 2)) / segments;
+      }
+    }
+    const psd = welch(x, fs);
+    const peak = Math.max(...expected);
+    expected.forEach((v, k) => expect(Math.abs(psd.power[k] - v)).toBeLessThan(1e-12 * peak));
+  });
+
   it("handles a non-power-of-two segment with a direct DFT (short signal)", () => {
     const fs = 100;
     const x = Float64Array.from({ length: 100 }, (_, i) => Math.sin((2 * Math.PI * 10 * i) / fs));
