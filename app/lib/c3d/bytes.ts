@@ -29,11 +29,28 @@ export function codecFor(bytes: Uint8Array, processor: ProcessorType): NumberCod
   };
 }
 
-/** Latin-1 decode (C3D strings are single-byte), trimmed of NULs and whitespace. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A string field, trimmed of NULs and whitespace. The C3D guide only knows single-byte text: bytes are
+ * Latin-1 (the Mega file's "°" is one 0xB0 byte) unless they form valid UTF-8 with some non-ASCII
+ * character, which is how newer writers store accented names.
+ */
 export function readString(bytes: Uint8Array, start: number, length: number): string {
-  let text = "";
   const end = Math.min(bytes.length, start + length);
-  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]);
+  let text = "";
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    if (bytes[i] >= 0x80) ascii = false;
+    text += String.fromCharCode(bytes[i]);
+  }
+  if (!ascii) {
+    try {
+      text = utf8.decode(bytes.subarray(start, end));
+    } catch {
+      // not UTF-8: keep the Latin-1 reading
+    }
+  }
   return trimC3dString(text);
 }
 

@@ -150,6 +150,19 @@ describe("processor types and storage", () => {
     expect(file.analog.channels.map((c) => c[0])).toEqual([10, 30, 60]);
   });
 
+  it("decodes text as UTF-8 when it is valid UTF-8, else Latin-1", () => {
+    const file = readC3d(
+      analogOnlyFile(1, {}, [
+        // "Zoë" in UTF-8 is Z o 0xC3 0xAB; the builder writes one byte per char code
+        { group: "SUBJECTS", name: "NAMES", type: -1, values: ["Zo\u00c3\u00ab"] },
+        // a lone 0xB0 is not UTF-8: Latin-1 "°"
+        { group: "ANALOG", name: "UNITS", type: -1, values: ["\u00b0"] },
+      ]),
+    );
+    expect(getParameter(file, "SUBJECTS", "NAMES")?.values).toEqual(["Zoë"]);
+    expect(file.analog.units).toEqual(["°"]);
+  });
+
   it("finds parameters case-insensitively and trims strings", () => {
     const file = readC3d(analogOnlyFile(1, {}, [{ group: "SUBJECTS", name: "Names", type: -1, dimensions: [8, 1], values: ["  Ann\0\0 "] }]));
     expect(getParameter(file, "subjects", "NAMES")?.values).toEqual(["Ann"]);
