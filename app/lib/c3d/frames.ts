@@ -1,3 +1,5 @@
+import { C3dError } from "./errors";
+import { BLOCK_SIZE } from "./header";
 import { findParameter, numberParameter } from "./lookup";
 import type { C3dGroup, C3dHeader, C3dWarning } from "./types";
 
@@ -69,4 +71,47 @@ export function frameRange(header: C3dHeader, groups: C3dGroup[], warnings: C3dW
     message: `header frames ${header.firstFrame}..${header.lastFrame} (${headerCount}) disagree with POINT:FRAMES ${frames}; POINT:FRAMES used`,
   });
   return { first: headerFirst, last: headerFirst + frames - 1, count: frames, source: "POINT:FRAMES" };
+}
+
+/**
+ * Clamps the declared range to the whole frames present from byte `dataStart` on. Frames of zero
+ * bytes (no points, no analog) with a data section behind them cannot be true; without data they
+ * are read as 0 frames.
+ */
+export function fitFramesToData(
+  frames: FrameRange,
+  frameBytes: number,
+  dataStart: number,
+  fileLength: number,
+  warnings: C3dWarning[],
+): FrameRange {
+  const available = fileLength - dataStart;
+  if (frameBytes === 0) {
+    if (frames.count === 0) return frames;
+    if (available >= BLOCK_SIZE) {
+      throw new C3dError(
+        "zero-frame-size",
+        2,
+        `header declares ${frames.count} frames of 0 points and 0 analog words, yet ${available} bytes of data follow byte ${dataStart}`,
+      );
+    }
+    warnings.push({ code: "empty-frames", message: `${frames.count} frames declared, but frames hold no points and no analog channels; 0 frames read` });
+    return { ...frames, count: 0, last: frames.first - 1 };
+  }
+  const fit = Math.floor(available / frameBytes);
+  if (fit < frames.count) {
+    warnings.push({
+      code: "truncated",
+      message: `${frames.count} frames declared (${frames.source}) but the data section from byte ${dataStart} holds ${fit} complete frames of ${frameBytes} bytes; read ${fit}`,
+    });
+    return { ...frames, count: fit, last: frames.first + fit - 1 };
+  }
+  if ((fit - frames.count) * frameBytes >= BLOCK_SIZE) {
+    // More than block padding left over: a count clipped at 16 bits, or a stale header.
+    warnings.push({
+      code: "data-beyond-frames",
+      message: `${frames.count} frames declared (${frames.source}) but the data section holds ${fit}; only the declared frames were read`,
+    });
+  }
+  return frames;
 }

@@ -2,7 +2,7 @@ import { C3dError } from "./errors";
 import { BLOCK_SIZE, readHeader } from "./header";
 import { readParameters } from "./parameters";
 import { numberParameter, numberSeries, findParameter, stringSeries } from "./lookup";
-import { frameRange } from "./frames";
+import { fitFramesToData, frameRange } from "./frames";
 import { decodeFrames, type AnalogCalibration, type FrameLayout } from "./data";
 import { trimC3dString } from "./bytes";
 import type { C3dFile, C3dGroup, C3dHeader, C3dWarning, DataType } from "./types";
@@ -26,42 +26,11 @@ export function readC3d(bytes: Uint8Array): C3dFile {
   const wordSize = dataType === "float" ? 4 : 2;
   const frameBytes = (4 * layout.pointCount + layout.analogWords) * wordSize;
 
-  const frames = frameRange(header, groups, warnings);
-  const available = bytes.length - dataStart;
-  if (frameBytes === 0) {
-    if (frames.count > 0 && available >= BLOCK_SIZE) {
-      throw new C3dError(
-        "zero-frame-size",
-        2,
-        `header declares ${frames.count} frames of 0 points and 0 analog words, yet ${available} bytes of data follow byte ${dataStart}`,
-      );
-    }
-    if (frames.count > 0) {
-      warnings.push({ code: "empty-frames", message: `${frames.count} frames declared, but frames hold no points and no analog channels; 0 frames read` });
-      frames.count = 0;
-      frames.last = frames.first - 1;
-    }
-  } else {
-    const fit = Math.floor(available / frameBytes);
-    if (fit < frames.count) {
-      warnings.push({
-        code: "truncated",
-        message: `${frames.count} frames declared (${frames.source}) but the data section from byte ${dataStart} holds ${fit} complete frames of ${frameBytes} bytes; read ${fit}`,
-      });
-      frames.count = fit;
-      frames.last = frames.first + fit - 1;
-    } else if ((fit - frames.count) * frameBytes >= BLOCK_SIZE) {
-      // More than block padding left over: a count clipped at 16 bits, or a stale header.
-      warnings.push({
-        code: "data-beyond-frames",
-        message: `${frames.count} frames declared (${frames.source}) but the data section holds ${fit}; only the declared frames were read`,
-      });
-    }
-  }
+  const frames = fitFramesToData(frameRange(header, groups, warnings), frameBytes, dataStart, bytes.length, warnings);
 
   const pointScale = pointScaleOf(header, groups, dataType, warnings);
   const calibration = analogCalibration(groups, layout.channelCount, warnings);
-  const decoded = decodeFrames(bytes, dataStart, frameBytes === 0 ? 0 : frames.count, layout, dataType, codec, pointScale, calibration);
+  const decoded = decodeFrames(bytes, dataStart, frames.count, layout, dataType, codec, pointScale, calibration);
 
   const pointRate = positive(numberParameter(groups, "POINT", "RATE")) ?? header.frameRate;
   const analogRate =
