@@ -1,0 +1,101 @@
+/**
+ * Run a data-layer suite against every driver: PGlite in a temp directory, and a real PostgreSQL
+ * server (started by tests/support/postgres.ts, or the one DATABASE_URL points at).
+ *
+ *   forEachDriver("sessions", (t) => {
+ *     it("stores", async () => { await t.db.query("select 1"); });
+ *   });
+ *
+ * Each `forEachDriver` block gets a fresh, migrated, empty database; one PostgreSQL server is
+ * shared by the whole test file and stopped after it.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe } from "vitest";
+import { createDb, type Db } from "~/lib/server/db.server";
+import { type PostgresServer, postgresUnavailableReason, startPostgres } from "./postgres";
+
+export type DriverName = "pglite" | "postgres";
+
+const postgresSkipReason = postgresUnavailableReason();
+if (postgresSkipReason) {
+  console.warn(
+    `\n${"!".repeat(78)}\n!! SKIPPING the real-PostgreSQL leg of the data-layer tests: ${postgresSkipReason}\n${"!".repeat(78)}\n`,
+  );
+}
+
+/** The drivers this machine can test. */
+export const TEST_DRIVERS: DriverName[] = postgresSkipReason ? ["pglite"] : ["pglite", "postgres"];
+
+let server: Promise<PostgresServer> | undefined;
+
+function sharedServer(): Promise<PostgresServer> {
+  if (!server) {
+    server = startPostgres();
+    // Registered while the file is being collected: runs once, after every suite of the file.
+    afterAll(async () => {
+      const running = server;
+      server = undefined;
+      if (running) await (await running).stop();
+    });
+  }
+  return server;
+}
+
+export interface TestDatabase {
+  readonly driver: DriverName;
+  /** The open database (valid inside tests and hooks). */
+  readonly db: Db;
+  /** Closes and reopens the same database (same PGlite directory / same URL), as a restart would. */
+  reopen(): Promise<Db>;
+  /** A temp directory for files (storage) that is removed after the suite. */
+  readonly tempDir: string;
+}
+
+/** Opens a fresh migrated database for the enclosing describe block. */
+export function useTestDatabase(driver: DriverName): TestDatabase {
+  let db: Db | undefined;
+  let tempDir: string | undefined;
+  let target: { pgliteDir?: string; databaseUrl?: string } = {};
+  if (driver === "postgres") sharedServer();
+
+  beforeAll(async () => {
+    tempDir = mkdtempSync(path.join(os.tmpdir(), `ghostly-test-${driver}-`));
+    target =
+      driver === "pglite"
+        ? { pgliteDir: path.join(tempDir, "pglite") }
+        : { databaseUrl: await (await sharedServer()).createDatabase() };
+    db = await createDb({ ...target, maxConnections: 4 });
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    db = undefined;
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  });
+
+  return {
+    driver,
+    get db() {
+      if (!db) throw new Error("the test database is only open inside tests and hooks");
+      return db;
+    },
+    get tempDir() {
+      if (!tempDir) throw new Error("the temp directory exists only inside tests and hooks");
+      return tempDir;
+    },
+    async reopen() {
+      await db?.close();
+      db = await createDb({ ...target, maxConnections: 4 });
+      return db;
+    },
+  };
+}
+
+/** describe.each over TEST_DRIVERS, each with its own fresh database. */
+export function forEachDriver(name: string, body: (t: TestDatabase) => void): void {
+  describe.each(TEST_DRIVERS)(`${name} [%s]`, (driver) => {
+    body(useTestDatabase(driver));
+  });
+}
