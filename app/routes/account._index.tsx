@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/server/password.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
 import { requireCsrf, requireUser } from "~/lib/server/permissions.server";
 import { authenticate, setPassword, UserInputError } from "~/lib/server/users.server";
 

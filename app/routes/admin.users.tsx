@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/server/password.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
 import { requireAdmin, requireCsrf } from "~/lib/server/permissions.server";
 import { createUser, isRole, listUsers, ROLES, setActive, setPassword, setRole, UserInputError } from "~/lib/server/users.server";
 
@@ -13,6 +13,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const users = await listUsers(await getDb());
   return {
     selfId: caller.userId,
+    // Sent with the data: the role list lives in server code, which the browser bundle does not have.
+    roles: [...ROLES],
     users: users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
   };
 }
@@ -69,7 +71,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminUsers() {
-  const { users, selfId } = useLoaderData<typeof loader>();
+  const { users, selfId, roles } = useLoaderData<typeof loader>();
   const result = useActionData() as Result | undefined;
   const createError = result?.intent === "create" ? result.error : undefined;
   return (
@@ -144,7 +146,7 @@ export default function AdminUsers() {
         <input id="new-email" name="email" type="email" required autoComplete="off" />
         <label htmlFor="new-role">Role</label>
         <select id="new-role" name="role" defaultValue="therapist">
-          {ROLES.map((r) => (
+          {roles.map((r) => (
             <option key={r} value={r}>
               {r}
             </option>

@@ -3,7 +3,7 @@ import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { createUserSession, hasAnyUser } from "~/lib/server/auth.server";
 import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/server/password.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
 import { requireCsrf } from "~/lib/server/permissions.server";
 import { createFirstAdmin, UserInputError } from "~/lib/server/users.server";
 

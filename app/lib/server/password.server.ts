@@ -12,8 +12,7 @@ export const DEFAULT_SCRYPT_PARAMS = { N: 32768, r: 8, p: 1 } as const;
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
 
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 256;
+export { MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, passwordProblem } from "~/lib/auth/password-policy";
 
 export interface ScryptParams {
   N: number;
@@ -26,13 +25,6 @@ function deriveKey(password: string, salt: Buffer, params: ScryptParams, keyLeng
   return new Promise((resolve, reject) => {
     scrypt(password.normalize("NFKC"), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
   });
-}
-
-/** Why a password is not acceptable, or null when it is. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (password.length > MAX_PASSWORD_LENGTH) return `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`;
-  return null;
 }
 
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<string> {
