@@ -55,7 +55,7 @@ export function readParameters(
     const name = readString(bytes, pos + 2, nameLength);
     // Signed per the C3D guide: a negative offset points backwards, which can only loop.
     const nextOffset = codec.int16(offsetPos);
-    const next = nextOffset === 0 ? -1 : offsetPos + nextOffset;
+    let next = nextOffset === 0 ? -1 : offsetPos + nextOffset;
     // Where this record's bytes must stop: the next record, or the end of the file for the last one.
     const recordEnd = next > pos ? Math.min(next, bytes.length) : bytes.length;
 
@@ -72,6 +72,12 @@ export function readParameters(
     } else {
       const parameter = readParameterBody(bytes, codec, pos, offsetPos + 2, name, locked, recordEnd, warnings);
       if (parameter) {
+        // A record over 32767 bytes (e.g. char [255, 200]) can only store its offset as uint16: a
+        // "negative" offset whose unsigned reading lands past this record's data is that.
+        if (nextOffset < 0) {
+          const forward = offsetPos + (nextOffset & 0xffff);
+          if (forward >= parameter.end && forward + 2 <= walkEnd) next = forward;
+        }
         if (!overflowWarned && parameter.end > sectionEnd) {
           overflowWarned = true;
           warnings.push({

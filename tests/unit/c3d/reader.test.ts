@@ -163,6 +163,18 @@ describe("processor types and storage", () => {
     expect(file.analog.units).toEqual(["°"]);
   });
 
+  it("follows a record longer than 32767 bytes, whose offset only fits as uint16", () => {
+    const file = readC3d(
+      analogOnlyFile(1, {}, [
+        { group: "EVENT", name: "NOTES", type: -1, dimensions: [255, 200], values: ["long"] }, // 51000 bytes
+        { group: "EVENT", name: "AFTER", type: 2, values: [42] },
+      ]),
+    );
+    expect(getParameter(file, "EVENT", "NOTES")?.values).toHaveLength(200);
+    expect(getParameter(file, "EVENT", "AFTER")?.values).toEqual([42]);
+    expect(codes(file)).not.toContain("parameter-chain-loop");
+  });
+
   it("finds parameters case-insensitively and trims strings", () => {
     const file = readC3d(analogOnlyFile(1, {}, [{ group: "SUBJECTS", name: "Names", type: -1, dimensions: [8, 1], values: ["  Ann\0\0 "] }]));
     expect(getParameter(file, "subjects", "NAMES")?.values).toEqual(["Ann"]);
