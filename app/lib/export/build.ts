@@ -8,7 +8,7 @@
  * section is validated against the contract; a section that is missing or malformed becomes `null`
  * and is named in `errors`, so a partly broken session still exports what it has.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import {
   EXPORT_VERSION,
   channelSchema,
@@ -98,6 +98,9 @@ const sectionSchemas = {
 
 type SectionKey = keyof typeof sectionSchemas;
 
+const channelsSchema = z.record(z.string(), channelSchema);
+const contractionsSchema = z.array(contractionSchema);
+
 function describeIssue(issues: z.ZodError["issues"]): string {
   const first = issues[0];
   if (!first) return "invalid";
@@ -128,6 +131,9 @@ function buildChannels(value: unknown, errors: ExportError[]): SessionExport["ch
     errors.push({ section: "channels", message: "channels are not available for this session" });
     return null;
   }
+  const whole = channelsSchema.safeParse(value);
+  if (whole.success) return whole.data;
+  // Something is wrong: keep every valid channel and name the broken ones.
   const out: NonNullable<SessionExport["channels"]> = {};
   for (const [id, channel] of Object.entries(value as Record<string, unknown>)) {
     const parsed = channelSchema.safeParse(channel);
@@ -142,6 +148,8 @@ function buildContractions(value: unknown, errors: ExportError[]): SessionExport
     errors.push({ section: "contractions", message: "the contraction list is not available for this session" });
     return null;
   }
+  const whole = contractionsSchema.safeParse(value);
+  if (whole.success) return whole.data;
   const out: NonNullable<SessionExport["contractions"]> = [];
   value.forEach((c, i) => {
     const parsed = contractionSchema.safeParse(c);

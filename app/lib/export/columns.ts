@@ -142,12 +142,22 @@ export const DEFAULT_CHANNEL_SLOTS = 2;
  * @param channelSlots number of emg_ch<N>_* slot groups (default 2)
  * @param minimal the `USE_ENHANCED_EXPORT=false` shape: metadata, performance_*, config_* only
  */
-export function exportColumns(channelSlots = DEFAULT_CHANNEL_SLOTS, minimal = false): Column[] {
-  if (minimal) return [...metadataColumns, ...performanceColumns, ...configColumns, ...trailingColumns];
-  const channels: Column[] = [];
-  for (let slot = 1; slot <= channelSlots; slot++) channels.push(...channelColumns(slot));
-  return [...fullSessionColumns, ...channels, ...trailingColumns];
+export function exportColumns(channelSlots = DEFAULT_CHANNEL_SLOTS, minimal = false): readonly Column[] {
+  const key = minimal ? -1 : channelSlots;
+  let columns = columnCache.get(key);
+  if (!columns) {
+    const channels: Column[] = [];
+    for (let slot = 1; slot <= channelSlots; slot++) channels.push(...channelColumns(slot));
+    columns = minimal
+      ? [...metadataColumns, ...performanceColumns, ...configColumns, ...trailingColumns]
+      : [...fullSessionColumns, ...channels, ...trailingColumns];
+    columnCache.set(key, columns);
+  }
+  return columns;
 }
+
+// The table is rebuilt per row otherwise: a batch of 10,000 rows asks for the same one each time.
+const columnCache = new Map<number, readonly Column[]>();
 
 /** Columns of the contractions CSV: session_id, then the contraction fields (channel, index first). */
 export const contractionColumns: Column[] = [

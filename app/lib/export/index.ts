@@ -15,6 +15,7 @@ export {
 } from "./csv";
 export type { Cell, CsvRowOptions, BatchCsvOptions } from "./csv";
 export { exportColumns, contractionColumns, DEFAULT_CHANNEL_SLOTS } from "./columns";
+export type { Column, CellKind } from "./columns";
 export * from "./filenames";
 export { exportJsonSchema } from "./json-schema";
 export { FIELD_DICTIONARY, schemaPaths } from "./dictionary";
