@@ -45,6 +45,7 @@ export function readC3d(bytes: Uint8Array): C3dFile {
     pointRate,
     points: {
       labels: fill(stringSeries(groups, "POINT", "LABELS") ?? [], layout.pointCount, (i) => `POINT${i + 1}`),
+      descriptions: fill(stringSeries(groups, "POINT", "DESCRIPTIONS") ?? [], layout.pointCount, () => ""),
       x: decoded.x,
       y: decoded.y,
       z: decoded.z,
@@ -53,6 +54,7 @@ export function readC3d(bytes: Uint8Array): C3dFile {
     },
     analog: {
       labels: fill(stringSeries(groups, "ANALOG", "LABELS") ?? [], layout.channelCount, (i) => `CH${i + 1}`),
+      descriptions: fill(stringSeries(groups, "ANALOG", "DESCRIPTIONS") ?? [], layout.channelCount, () => ""),
       units: fill(stringSeries(groups, "ANALOG", "UNITS") ?? [], layout.channelCount, () => ""),
       rate: analogRate,
       samplesPerFrame: layout.samplesPerFrame,

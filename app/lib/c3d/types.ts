@@ -46,6 +46,8 @@ export interface C3dHeader {
 
 export interface C3dPoints {
   labels: string[];
+  /** POINT:DESCRIPTIONS (and DESCRIPTIONS2…), one per point; "" where absent. */
+  descriptions: string[];
   /** Per point, one value per frame; NaN where the point is invalid (residual < 0). */
   x: Float32Array[];
   y: Float32Array[];
@@ -58,6 +60,8 @@ export interface C3dPoints {
 
 export interface C3dAnalog {
   labels: string[];
+  /** ANALOG:DESCRIPTIONS (and DESCRIPTIONS2…), one per channel; "" where absent. */
+  descriptions: string[];
   units: string[];
   rate: number;
   samplesPerFrame: number;

@@ -136,6 +136,8 @@ describe("processor types and storage", () => {
           { group: "ANALOG", name: "LABELS2", type: -1, values: ["C"] },
           { group: "ANALOG", name: "UNITS", type: -1, values: ["V"] },
           { group: "ANALOG", name: "UNITS2", type: -1, values: ["mV", "uV"] },
+          { group: "ANALOG", name: "DESCRIPTIONS", type: -1, values: ["left"] },
+          { group: "ANALOG", name: "DESCRIPTIONS2", type: -1, values: ["right", "both"] },
           { group: "ANALOG", name: "SCALE", type: 4, values: [1, 2] },
           { group: "ANALOG", name: "SCALE2", type: 4, values: [3] },
           { group: "ANALOG", name: "OFFSET", type: 2, values: [0] },
@@ -146,6 +148,7 @@ describe("processor types and storage", () => {
     );
     expect(file.analog.labels).toEqual(["A", "B", "C"]);
     expect(file.analog.units).toEqual(["V", "mV", "uV"]);
+    expect(file.analog.descriptions).toEqual(["left", "right", "both"]);
     // (10−0)·1, (20−5)·2, (30−10)·3
     expect(file.analog.channels.map((c) => c[0])).toEqual([10, 30, 60]);
   });
