@@ -91,6 +91,20 @@ forEachDriver("session repository", (t) => {
     expect((await getPatient(therapistA, "P001", t.db))?.therapistId).toBe(therapistA.userId);
   });
 
+  it("keeps recorded_at as the wall-clock time the file states, or null, whatever the server's zone", async () => {
+    await t.db.query("set timezone = 'America/New_York'");
+    try {
+      const withTime = await store(therapistA, "P006", fakeC3dBytes(), { recordedAt: "2023-03-21T17:50:17" });
+      expect((await getSession(therapistA, withTime.sessionId, options))?.session.recorded_at).toBe("2023-03-21T17:50:17");
+      const without = await store(therapistA, "P006", fakeC3dBytes(), { recordedAt: null });
+      expect((await getSession(therapistA, without.sessionId, options))?.session.recorded_at).toBeNull();
+      // Without a recording time the session sorts by upload time: it is the newest.
+      expect((await listSessions(therapistA, { patientCode: "P006" }, options)).sessions[0].id).toBe(without.sessionId);
+    } finally {
+      await t.db.query("reset timezone");
+    }
+  });
+
   it("returns the existing session for the same file and patient, and a new one for another patient", async () => {
     const bytes = fakeC3dBytes();
     const first = await store(therapistA, "P002", bytes);
@@ -202,7 +216,7 @@ forEachDriver("session repository", (t) => {
     let recorded: string[];
     beforeAll(async () => {
       // Five sessions of one patient on five days, stored out of order.
-      recorded = ["2024-01-03", "2024-01-01", "2024-01-05", "2024-01-02", "2024-01-04"].map((d) => `${d}T10:00:00.000Z`);
+      recorded = ["2024-01-03", "2024-01-01", "2024-01-05", "2024-01-02", "2024-01-04"].map((d) => `${d}T10:00:00`);
       for (const recordedAt of recorded) await store(therapistA, "P020", fakeC3dBytes(), { recordedAt });
     });
 
@@ -219,9 +233,9 @@ forEachDriver("session repository", (t) => {
     it("filters by date: a date-only `to` includes that whole day", async () => {
       const list = await listSessions(therapistA, { patientCode: "P020", from: "2024-01-02", to: "2024-01-04" }, options);
       expect(list.sessions.map((s) => s.recorded_at)).toEqual([
-        "2024-01-04T10:00:00.000Z",
-        "2024-01-03T10:00:00.000Z",
-        "2024-01-02T10:00:00.000Z",
+        "2024-01-04T10:00:00",
+        "2024-01-03T10:00:00",
+        "2024-01-02T10:00:00",
       ]);
       await expect(listSessions(therapistA, { from: "yesterday" }, options)).rejects.toMatchObject({ field: "from" });
     });
@@ -313,7 +327,7 @@ forEachDriver("session repository", (t) => {
 
 describe("session codes", () => {
   it("use the recording day and six Crockford base32 characters", () => {
-    expect(newSessionCode("2023-03-21T23:59:59Z")).toMatch(/^S-20230321-[0-9A-HJKMNP-TV-Z]{6}$/);
+    expect(newSessionCode("2023-03-21T23:59:59")).toMatch(/^S-20230321-[0-9A-HJKMNP-TV-Z]{6}$/);
     expect(newSessionCode(null, new Date("2026-11-26T03:00:00Z"))).toMatch(/^S-20261126-/);
   });
 });

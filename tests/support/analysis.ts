@@ -147,7 +147,8 @@ export function fakeC3dBytes(size = 4096): Uint8Array {
 }
 
 /**
- * The worked example as a stored-upload analysis. `bytes` decides file_sha256/size, so each test
+ * The worked example as a stored-upload analysis. recorded_at is wall-clock time without a zone
+ * (docs/decisions/020), as the C3D reader produces it. `bytes` decides file_sha256/size, so each test
  * can make its own distinct "file".
  */
 export function buildAnalysis(bytes: Uint8Array, options: { recordedAt?: string | null; filename?: string } = {}): SessionAnalysis {
@@ -165,7 +166,7 @@ export function buildAnalysis(bytes: Uint8Array, options: { recordedAt?: string 
   const overall =
     (WEIGHTS.compliance * compliance + WEIGHTS.symmetry * symmetry + WEIGHTS.effort * effort + WEIGHTS.game * game) /
     (WEIGHTS.compliance + WEIGHTS.symmetry + WEIGHTS.effort + WEIGHTS.game);
-  const recordedAt = options.recordedAt === undefined ? "2023-03-21T17:23:09.000Z" : options.recordedAt;
+  const recordedAt = options.recordedAt === undefined ? "2023-03-21T17:23:09" : options.recordedAt;
   return {
     session: {
       session_code: null,

@@ -21,7 +21,8 @@ export function patientScope(caller: Caller, patientAlias: string, params: unkno
   switch (caller.role) {
     case "therapist":
       params.push(caller.userId);
-      return `${patientAlias}.therapist_id = $${params.length}::uuid`;
+      // Parenthesised: callers AND it with other conditions.
+      return `(${patientAlias}.therapist_id = $${params.length}::uuid)`;
     case "researcher":
     case "admin":
       return "true";

@@ -150,9 +150,12 @@ export interface SessionSummary {
 
 export interface SessionFilters {
   patientCode?: string;
-  /** Inclusive lower bound on recorded_at (upload time when unknown). A date-only string is 00:00 UTC. */
+  /**
+   * Inclusive lower bound on recorded_at (upload time when unknown). Like recorded_at it is a
+   * wall-clock time (docs/decisions/020): a zone in the string is ignored, a Date is read in UTC.
+   */
   from?: Date | string;
-  /** Upper bound; a date-only string includes that whole day (UTC), a full time stamp is exclusive. */
+  /** Upper bound; a date-only string includes that whole day, a full time stamp is exclusive. */
   to?: Date | string;
 }
 
@@ -201,35 +204,38 @@ function json(value: unknown): string | null {
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/** S-<yyyymmdd of the recording (UTC), or today>-<6 Crockford base32>, e.g. S-20240305-7K2QXM. */
+/** S-<yyyymmdd of the recording (its wall-clock day), or today (UTC)>-<6 Crockford base32>, e.g. S-20240305-7K2QXM. */
 export function newSessionCode(recordedAt: string | null, now = new Date()): string {
-  const when = recordedAt && !Number.isNaN(Date.parse(recordedAt)) ? new Date(recordedAt) : now;
-  const day = when.toISOString().slice(0, 10).replaceAll("-", "");
+  const recordedDay = recordedAt?.match(/^(\d{4})-(\d{2})-(\d{2})/);
+  const day = recordedDay ? recordedDay.slice(1).join("") : now.toISOString().slice(0, 10).replaceAll("-", "");
   let suffix = "";
   for (let i = 0; i < 6; i++) suffix += CROCKFORD[randomInt(32)];
   return `S-${day}-${suffix}`;
 }
 
-function toIso(value: Date | string | null): string | null {
-  return value === null ? null : new Date(value).toISOString();
-}
+/**
+ * recorded_at as stored: wall-clock `YYYY-MM-DDTHH:MM:SS` without zone (docs/decisions/020),
+ * microseconds only when there are any.
+ */
+const RECORDED_AT_SQL = `case when s.recorded_at = date_trunc('second', s.recorded_at)
+  then to_char(s.recorded_at, 'YYYY-MM-DD"T"HH24:MI:SS') else to_char(s.recorded_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') end`;
 
-function parseBound(value: Date | string | undefined, field: "from" | "to"): Date | undefined {
+/** A list bound as a wall-clock time stamp string for `::timestamp`. */
+function parseBound(value: Date | string | undefined, field: "from" | "to"): string | undefined {
   if (value === undefined || value === "") return undefined;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new ValidationError(`${field} is not a valid date`, field);
-    return value;
+    return value.toISOString().slice(0, 23);
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const day = new Date(`${value}T00:00:00Z`);
     if (Number.isNaN(day.getTime())) throw new ValidationError(`${field} ${value} is not a valid date`, field);
-    return field === "to" ? new Date(day.getTime() + 86_400_000) : day;
+    return (field === "to" ? new Date(day.getTime() + 86_400_000) : day).toISOString().slice(0, 19);
   }
-  const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) {
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
     throw new ValidationError(`${field} must be an ISO 8601 date or time stamp, got ${JSON.stringify(value)}`, field);
   }
-  return parsed;
+  return value;
 }
 
 function filterSql(caller: Caller, filters: SessionFilters, params: unknown[]): string {
@@ -241,12 +247,12 @@ function filterSql(caller: Caller, filters: SessionFilters, params: unknown[]): 
   const from = parseBound(filters.from, "from");
   const to = parseBound(filters.to, "to");
   if (from) {
-    params.push(from.toISOString());
-    where.push(`s.sort_at >= $${params.length}::timestamptz`);
+    params.push(from);
+    where.push(`s.sort_at >= $${params.length}::timestamp`);
   }
   if (to) {
-    params.push(to.toISOString());
-    where.push(`s.sort_at < $${params.length}::timestamptz`);
+    params.push(to);
+    where.push(`s.sort_at < $${params.length}::timestamp`);
   }
   return where.join(" and ");
 }
@@ -360,7 +366,7 @@ interface SessionRow {
   session_code: string;
   patient_code: string;
   therapist: string | null;
-  recorded_at: Date | null;
+  recorded_at: string | null;
   source_filename: string;
   file_sha256: string;
   file_size_bytes: number | string;
@@ -391,7 +397,7 @@ async function loadSessions(
   const params: unknown[] = [ids];
   const { rows } = await db.query<SessionRow>(
     `select s.id, s.patient_id, s.session_code, p.code as patient_code, ${therapistSql(caller)} as therapist,
-       s.recorded_at, s.source_filename, s.file_sha256, s.file_size_bytes, s.c3d_metadata, s.processing_status,
+       ${RECORDED_AT_SQL} as recorded_at, s.source_filename, s.file_sha256, s.file_size_bytes, s.c3d_metadata, s.processing_status,
        s.processing_parameters, s.session_parameters, s.scoring_configuration, s.data_completeness, s.game,
        s.warnings, s.created_at, s.updated_at
      from therapy_sessions s join patients p on p.id = s.patient_id join users u on u.id = s.therapist_id
@@ -431,7 +437,7 @@ async function loadSessions(
         session_code: row.session_code,
         patient_code: row.patient_code,
         therapist: row.therapist,
-        recorded_at: toIso(row.recorded_at),
+        recorded_at: row.recorded_at,
         source_filename: row.source_filename,
         file_sha256: row.file_sha256,
         file_size_bytes: Number(row.file_size_bytes),
@@ -521,7 +527,7 @@ export async function storeAnalysis(
           `insert into therapy_sessions (session_code, patient_id, therapist_id, recorded_at, source_filename,
              file_sha256, file_size_bytes, c3d_metadata, processing_status, processing_version,
              processing_parameters, session_parameters, scoring_configuration, data_completeness, game, warnings)
-           values ($1, $2, $3, $4::timestamptz, $5, $6, $7, $8::text::jsonb, $9, $10, $11::text::jsonb,
+           values ($1, $2, $3, $4::timestamp, $5, $6, $7, $8::text::jsonb, $9, $10, $11::text::jsonb,
              $12::text::jsonb, $13::text::jsonb, $14::text::jsonb, $15::text::jsonb, $16::text::jsonb)
            on conflict do nothing
            returning id, session_code`,
@@ -588,8 +594,9 @@ export async function listSessions(
   const where = filterSql(caller, filters, params);
   const from = `from therapy_sessions s join patients p on p.id = s.patient_id join users u on u.id = s.therapist_id`;
   const [page, count] = await Promise.all([
-    db.query<Omit<SessionSummary, "recorded_at" | "created_at"> & { recorded_at: Date | null; created_at: Date }>(
-      `select s.id, s.session_code, p.code as patient_code, ${therapistSql(caller)} as therapist, s.recorded_at,
+    db.query<Omit<SessionSummary, "created_at"> & { created_at: Date }>(
+      `select s.id, s.session_code, p.code as patient_code, ${therapistSql(caller)} as therapist,
+         ${RECORDED_AT_SQL} as recorded_at,
          s.created_at, s.source_filename, s.processing_status, ps.overall_score, ps.category
        ${from} left join performance_scores ps on ps.session_id = s.id
        where ${where} order by s.sort_at desc, s.id desc limit ${limit} offset ${offset}`,
@@ -600,7 +607,6 @@ export async function listSessions(
   return {
     sessions: page.rows.map((row) => ({
       ...row,
-      recorded_at: toIso(row.recorded_at),
       created_at: new Date(row.created_at).toISOString(),
     })),
     total: Number(count.rows[0]?.total ?? 0),
@@ -618,14 +624,14 @@ export async function* streamSessions(
 ): AsyncGenerator<StoredSession> {
   const db = await repoDb(options);
   const pageSize = Math.min(Math.max(Math.trunc(filters.pageSize ?? 100), 1), 1000);
-  // The cursor travels as text: a JS Date would drop the microseconds of now() and skip rows.
+  // The cursor travels as text: a JS Date would drop the microseconds of upload times and skip rows.
   let cursor: { sortKey: string; id: string } | undefined;
   for (;;) {
     const params: unknown[] = [];
     let where = filterSql(caller, filters, params);
     if (cursor) {
       params.push(cursor.sortKey, cursor.id);
-      where += ` and (s.sort_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+      where += ` and (s.sort_at, s.id) < ($${params.length - 1}::timestamp, $${params.length}::uuid)`;
     }
     const { rows } = await db.query<{ id: string; sort_key: string }>(
       `select s.id, s.sort_at::text as sort_key from therapy_sessions s join patients p on p.id = s.patient_id
