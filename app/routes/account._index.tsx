@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { renewSessionVersion } from "~/lib/server/auth.server";
 import { getDb } from "~/lib/server/db.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
 import { requireCsrf, requireUser } from "~/lib/server/permissions.server";
@@ -25,13 +26,18 @@ export async function action({ request }: ActionFunctionArgs) {
   if (next !== String(formData.get("newPasswordConfirm") ?? "")) {
     return data({ ok: false, field: "newPasswordConfirm", message: "The two new passwords differ." }, { status: 422 });
   }
+  let sessionVersion: number;
   try {
-    await setPassword(db, user.id, next);
+    sessionVersion = await setPassword(db, user.id, next);
   } catch (error) {
     if (error instanceof UserInputError) return data({ ok: false, field: "newPassword", message: error.message }, { status: 422 });
     throw error;
   }
-  return { ok: true, field: null, message: "Password changed." };
+  // Every other session of this user has just ended; this one carries on.
+  return data(
+    { ok: true, field: null, message: "Password changed. You were signed out everywhere else." },
+    { headers: { "Set-Cookie": await renewSessionVersion(request, sessionVersion) } },
+  );
 }
 
 export default function AccountPassword() {

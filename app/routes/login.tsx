@@ -24,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/");
   if (!email || !password) return data({ error: "Enter your email and password." }, { status: 400 });
   const result = await attemptSignIn(await getDb(), request, email, password);
-  if (result.ok) return createUserSession(request, result.user.id, redirectTo);
+  if (result.ok) return createUserSession(request, result.user, redirectTo);
   if (result.reason === "rate-limited") {
     return data(
       { error: `Too many failed sign-in attempts. Try again in ${result.retryAfterSeconds} seconds.` },

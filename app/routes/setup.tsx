@@ -34,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
     });
     // Someone else finished setup between our check and our insert.
     if (!admin) throw notFound();
-    return createUserSession(request, admin.id, "/admin/users");
+    return createUserSession(request, admin, "/admin/users");
   } catch (error) {
     if (error instanceof UserInputError) return data({ field: error.field, error: error.message }, { status: 422 });
     throw error;

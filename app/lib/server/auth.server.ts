@@ -2,7 +2,13 @@ import { redirect } from "@remix-run/node";
 import type { Db, Queryable } from "~/lib/server/db.server";
 import { newCsrfToken } from "~/lib/server/csrf.server";
 import { FailureLimiter } from "~/lib/server/rate-limit.server";
-import { commitSession, destroySession, getSession, newSession } from "~/lib/server/session-cookie.server";
+import {
+  commitSession,
+  destroySession,
+  getSession,
+  newSession,
+  type AppSession,
+} from "~/lib/server/session-cookie.server";
 import { authenticate, countUsers, type User } from "~/lib/server/users.server";
 
 /** The one message for every failed sign-in: it never tells which of the two was wrong. */
@@ -67,20 +73,33 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
  * Signs the user in: a brand-new session (nothing of the anonymous one carries over, and a new
  * CSRF token), then a redirect.
  */
-export async function createUserSession(request: Request, userId: string, redirectTo: string): Promise<Response> {
-  const session = await newSession();
-  session.set("userId", userId);
-  session.set("csrf", newCsrfToken());
-  return redirect(redirectTo, { headers: { "Set-Cookie": await commitSession(request, session) } });
+export async function createUserSession(request: Request, user: SessionUser, redirectTo: string): Promise<Response> {
+  const { setCookie } = await issueSessionCookie(request, user);
+  return redirect(redirectTo, { headers: { "Set-Cookie": setCookie } });
 }
 
-/** The Set-Cookie header and CSRF token of a signed-in session (server code and tests). */
-export async function issueSessionCookie(request: Request, userId: string): Promise<{ setCookie: string; csrf: string }> {
+type SessionUser = Pick<User, "id" | "sessionVersion">;
+
+/** The Set-Cookie header and CSRF token of a fresh signed-in session (server code and tests). */
+export async function issueSessionCookie(request: Request, user: SessionUser): Promise<{ setCookie: string; csrf: string }> {
   const session = await newSession();
   const csrf = newCsrfToken();
-  session.set("userId", userId);
+  session.set("userId", user.id);
+  session.set("sv", user.sessionVersion);
   session.set("csrf", csrf);
   return { setCookie: await commitSession(request, session), csrf };
+}
+
+/** After the user changed their own password: keep this session (same CSRF token), end the others. */
+export async function renewSessionVersion(request: Request, sessionVersion: number): Promise<string> {
+  const session = await getSession(request);
+  session.set("sv", sessionVersion);
+  return commitSession(request, session);
+}
+
+/** Is this stored user still the one the session was issued for (active, same session version)? */
+export function sessionStillValid(user: User | null, session: AppSession): user is User {
+  return user !== null && user.active && (session.get("sv") ?? 0) === user.sessionVersion;
 }
 
 export async function signOut(request: Request, redirectTo = "/login"): Promise<Response> {

@@ -40,7 +40,7 @@
 import { json, redirect } from "@remix-run/node";
 import type { Caller, Role } from "~/lib/server/caller.server";
 import { getDb, type Queryable } from "~/lib/server/db.server";
-import { hasAnyUser } from "~/lib/server/auth.server";
+import { hasAnyUser, sessionStillValid } from "~/lib/server/auth.server";
 import { ensureCsrfToken } from "~/lib/server/csrf.server";
 import { commitSession, destroySession, getSession } from "~/lib/server/session-cookie.server";
 import { callerForApiToken } from "~/lib/server/tokens.server";
@@ -97,7 +97,7 @@ export async function getSignedInUser(request: Request, db?: Queryable): Promise
   const userId = session.get("userId");
   if (typeof userId !== "string") return null;
   const user = await getUserById(db ?? (await getDb()), userId);
-  return user && user.active ? user : null;
+  return sessionStillValid(user, session) ? user : null;
 }
 
 /**
@@ -111,7 +111,7 @@ export async function requireUser(request: Request): Promise<PageCaller> {
   const userId = session.get("userId");
   if (typeof userId === "string") {
     const user = await getUserById(db, userId);
-    if (user && user.active) return { userId: user.id, role: user.role, user };
+    if (sessionStillValid(user, session)) return { userId: user.id, role: user.role, user };
     throw redirect(loginUrl(request), { headers: { "Set-Cookie": await destroySession(request, session) } });
   }
   throw redirect(loginUrl(request));
@@ -201,9 +201,10 @@ export async function layoutAuth(
   const userId = session.get("userId");
   if (typeof userId === "string") {
     user = await getUserById(db, userId);
-    if (!user || !user.active) {
+    if (!sessionStillValid(user, session)) {
       user = null;
       session.unset("userId");
+      session.unset("sv");
       changed = true;
     }
   }

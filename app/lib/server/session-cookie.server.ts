@@ -11,6 +11,8 @@ import { createCookieSessionStorage, type Session, type SessionStorage } from "@
  */
 export interface SessionData {
   userId: string;
+  /** users.session_version when the session was issued. */
+  sv: number;
   csrf: string;
 }
 

@@ -17,6 +17,8 @@ export interface User {
   role: Role;
   active: boolean;
   createdAt: Date;
+  /** Bumped by every password change: sessions issued before it are no longer valid. */
+  sessionVersion: number;
 }
 
 interface UserRow {
@@ -26,9 +28,10 @@ interface UserRow {
   role: Role;
   active: boolean;
   created_at: Date | string;
+  session_version: number;
 }
 
-const USER_COLUMNS = "id, email, display_name, role, active, created_at";
+const USER_COLUMNS = "id, email, display_name, role, active, created_at, session_version";
 
 function toUser(row: UserRow): User {
   return {
@@ -38,6 +41,7 @@ function toUser(row: UserRow): User {
     role: row.role,
     active: row.active,
     createdAt: new Date(row.created_at),
+    sessionVersion: row.session_version,
   };
 }
 
@@ -147,18 +151,26 @@ export async function authenticate(db: Queryable, email: string, password: strin
   return ok && row.active ? toUser(row) : null;
 }
 
-export async function setPassword(db: Queryable, userId: string, password: string): Promise<void> {
+/**
+ * Sets a new password and ends every existing session of the user (session_version + 1).
+ * Returns the new session version, for re-issuing the caller's own session.
+ */
+export async function setPassword(db: Queryable, userId: string, password: string): Promise<number> {
   const problem = passwordProblem(password);
   if (problem) throw new UserInputError("password", problem);
+  if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   const passwordHash = await hashPassword(password);
-  const { rowCount } = await db.query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1", [
-    userId,
-    passwordHash,
-  ]);
-  if (rowCount !== 1) throw new UserInputError("email", "No such user.");
+  const { rows } = await db.query<{ session_version: number }>(
+    `UPDATE users SET password_hash = $2, session_version = session_version + 1, updated_at = now()
+      WHERE id = $1 RETURNING session_version`,
+    [userId, passwordHash],
+  );
+  if (!rows[0]) throw new UserInputError("email", "No such user.");
+  return rows[0].session_version;
 }
 
 export async function setActive(db: Queryable, userId: string, active: boolean): Promise<void> {
+  if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   const { rowCount } = await db.query("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", [
     userId,
     active,
@@ -167,6 +179,7 @@ export async function setActive(db: Queryable, userId: string, active: boolean):
 }
 
 export async function setRole(db: Queryable, userId: string, role: Role): Promise<void> {
+  if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   if (!isRole(role)) throw new UserInputError("role", `Role must be one of ${ROLES.join(", ")}.`);
   const { rowCount } = await db.query("UPDATE users SET role = $2, updated_at = now() WHERE id = $1", [userId, role]);
   if (rowCount !== 1) throw new UserInputError("email", "No such user.");
