@@ -9,6 +9,8 @@
  *    (goals: p99 < 20 ms, ≥ 40 % of bare req/s);
  * 3. batch CSV of N sessions through GET /api/export/sessions?format=csv: rows/s and the server's
  *    peak RSS during the request (goals ≥ 20,000 rows/s, RSS < 300 MB).
+ * `--driver pglite|postgres|both` (default both): the embedded PGlite under a temp DATA_DIR, and/or a
+ * throwaway real PostgreSQL server (tests/support/postgres.ts; DATABASE_URL for the server).
  * Prints numbers; asserts nothing.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
@@ -26,6 +28,7 @@ import { exportSourceFromStored } from "~/lib/server/export.server";
 import { getSession, storeAnalysis } from "~/lib/server/sessions.server";
 import { createFileStorage } from "~/lib/server/storage.server";
 import { createApiToken } from "~/lib/server/tokens.server";
+import { startPostgres, type PostgresServer } from "../tests/support/postgres";
 
 interface AutocannonResult {
   requests: { average: number };
@@ -143,14 +146,32 @@ async function freePort(): Promise<number> {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 export default async function bench(args: string[]): Promise<void> {
+  const i = args.indexOf("--driver");
+  const driver = i >= 0 ? args[i + 1] : "both";
+  if (!["pglite", "postgres", "both"].includes(driver)) throw new Error("--driver must be pglite, postgres or both");
+  if (!args.includes("--no-build")) execFileSync("npx", ["remix", "build"], { cwd: ROOT, stdio: "ignore" });
+  if (driver !== "postgres") await benchDriver(args, null);
+  if (driver !== "pglite") {
+    const pg = await startPostgres();
+    try {
+      await benchDriver(args, pg);
+    } finally {
+      await pg.stop();
+    }
+  }
+}
+
+async function benchDriver(args: string[], pg: PostgresServer | null): Promise<void> {
   const sessions = option(args, "sessions", 10_000);
   const duration = option(args, "duration", 10);
   const connections = option(args, "connections", 32);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "bench-export-"));
+  const databaseUrl = pg ? await pg.createDatabase() : "";
   let server: ChildProcess | undefined;
+  console.log(`\n######## ${pg ? "PostgreSQL 15 (DATABASE_URL)" : "PGlite (embedded, DATA_DIR)"}`);
   try {
     // --- seed: admin, token, one real session stored through the repository, n−1 SQL copies
-    const db = await createDb({ pgliteDir: path.join(dataDir, "pglite") });
+    const db = await createDb(pg ? { databaseUrl } : { pgliteDir: path.join(dataDir, "pglite") });
     const { rows } = await db.query<{ id: string }>(
       "insert into users (email, display_name, role) values ('bench@example.org', 'Bench', 'admin') returning id",
     );
@@ -179,11 +200,10 @@ export default async function bench(args: string[]): Promise<void> {
     await db.close();
 
     // --- 2. HTTP on the built server vs bare node:http
-    if (!args.includes("--no-build")) execFileSync("npx", ["remix", "build"], { cwd: ROOT, stdio: "ignore" });
     const port = await freePort();
     server = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SESSION_SECRET: "bench-session-secret-0123456789abcdefghij", DATABASE_URL: "" },
+      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SESSION_SECRET: "bench-session-secret-0123456789abcdefghij", DATABASE_URL: databaseUrl },
       stdio: ["ignore", "ignore", "inherit"],
     });
     const base = `http://127.0.0.1:${port}`;
