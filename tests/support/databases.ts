@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
 import { createDb, type Db } from "~/lib/server/db.server";
+import { migrate } from "~/lib/server/migrate.server";
 import { type PostgresServer, postgresUnavailableReason, startPostgres } from "./postgres";
 
 export type DriverName = "pglite" | "postgres";
@@ -47,14 +48,22 @@ export interface TestDatabase {
   readonly driver: DriverName;
   /** The open database (valid inside tests and hooks). */
   readonly db: Db;
-  /** Closes and reopens the same database (same PGlite directory / same URL), as a restart would. */
+  /** Closes and reopens the same database (same PGlite directory / same URL), as a restart would; no migrations run. */
   reopen(): Promise<Db>;
   /** A temp directory for files (storage) that is removed after the suite. */
   readonly tempDir: string;
+  /** What createDb() was given: open a second connection to the same database with it. */
+  readonly target: { pgliteDir?: string; databaseUrl?: string };
 }
 
-/** Opens a fresh migrated database for the enclosing describe block. */
-export function useTestDatabase(driver: DriverName): TestDatabase {
+/**
+ * Opens a fresh database for the enclosing describe block: migrated, unless `migrate: false`
+ * (then empty) or `migrationsDir` names another set of migration files.
+ */
+export function useTestDatabase(
+  driver: DriverName,
+  options: { migrate?: boolean; migrationsDir?: string } = {},
+): TestDatabase {
   let db: Db | undefined;
   let tempDir: string | undefined;
   let target: { pgliteDir?: string; databaseUrl?: string } = {};
@@ -66,7 +75,8 @@ export function useTestDatabase(driver: DriverName): TestDatabase {
       driver === "pglite"
         ? { pgliteDir: path.join(tempDir, "pglite") }
         : { databaseUrl: await (await sharedServer()).createDatabase() };
-    db = await createDb({ ...target, maxConnections: 4 });
+    db = await createDb({ ...target, maxConnections: 4, migrate: false });
+    if (options.migrate !== false) await migrate(db, { dir: options.migrationsDir });
   });
 
   afterAll(async () => {
@@ -85,17 +95,24 @@ export function useTestDatabase(driver: DriverName): TestDatabase {
       if (!tempDir) throw new Error("the temp directory exists only inside tests and hooks");
       return tempDir;
     },
+    get target() {
+      return target;
+    },
     async reopen() {
       await db?.close();
-      db = await createDb({ ...target, maxConnections: 4 });
+      db = await createDb({ ...target, maxConnections: 4, migrate: false });
       return db;
     },
   };
 }
 
 /** describe.each over TEST_DRIVERS, each with its own fresh database. */
-export function forEachDriver(name: string, body: (t: TestDatabase) => void): void {
+export function forEachDriver(
+  name: string,
+  body: (t: TestDatabase) => void,
+  options: { migrate?: boolean; migrationsDir?: string } = {},
+): void {
   describe.each(TEST_DRIVERS)(`${name} [%s]`, (driver) => {
-    body(useTestDatabase(driver));
+    body(useTestDatabase(driver, options));
   });
 }

@@ -97,6 +97,11 @@ export function getConfig(): Config {
   return cached;
 }
 
+/** Forget the cached configuration so the next getConfig() re-reads process.env (tests only). */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
 /** True when raw C3D files go to a Supabase Storage bucket instead of DATA_DIR/uploads. */
 export function usesSupabaseStorage(config: Config = getConfig()): boolean {
   return config.SUPABASE_URL !== undefined;

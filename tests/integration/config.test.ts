@@ -1,0 +1,73 @@
+/** Server configuration: defaults, and a bad value stops start-up naming the variable and the rule. */
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "~/lib/server/config.server";
+
+function issuesOf(env: Record<string, string>) {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration", () => {
+  it("has working defaults for an empty environment (embedded database, ./data, port 3000)", () => {
+    expect(parseConfig({})).toEqual({
+      DATA_DIR: "./data",
+      DATABASE_URL: undefined,
+      PORT: 3000,
+      HOST: undefined,
+      SESSION_SECRET: undefined,
+      MAX_UPLOAD_MB: 100,
+      USE_ENHANCED_EXPORT: true,
+      SUPABASE_URL: undefined,
+      SUPABASE_SERVICE_ROLE_KEY: undefined,
+      SUPABASE_STORAGE_BUCKET: undefined,
+    });
+  });
+
+  it("reads valid values and treats empty strings as unset", () => {
+    const config = parseConfig({
+      DATA_DIR: "/var/lib/ghostly",
+      DATABASE_URL: "postgresql://app:pw@db.example.org:5432/ghostly",
+      PORT: "8080",
+      MAX_UPLOAD_MB: "250",
+      USE_ENHANCED_EXPORT: "off",
+      SESSION_SECRET: "x".repeat(32),
+      HOST: "",
+    });
+    expect(config).toMatchObject({ PORT: 8080, MAX_UPLOAD_MB: 250, USE_ENHANCED_EXPORT: false, HOST: undefined });
+  });
+
+  it.each([
+    ["PORT", "eighty", /port number/],
+    ["PORT", "70000", /between 1 and 65535/],
+    ["MAX_UPLOAD_MB", "-5", /positive/],
+    ["SESSION_SECRET", "too-short", /at least 32 characters/],
+    ["DATABASE_URL", "mysql://localhost/db", /postgres:\/\//],
+    ["USE_ENHANCED_EXPORT", "maybe", /true or false/],
+    ["SUPABASE_URL", "not a url", /http\(s\) URL/],
+  ])("names %s when it is %j", (variable, value, rule) => {
+    const issues = issuesOf({ [variable]: value });
+    expect(issues.map((i) => i.variable)).toContain(variable);
+    expect(issues.find((i) => i.variable === variable)?.message).toMatch(rule);
+  });
+
+  it("lists every bad variable in one error message", () => {
+    expect(() => parseConfig({ PORT: "0", SESSION_SECRET: "short" })).toThrow(
+      /invalid configuration:\n {2}PORT: .*\n {2}SESSION_SECRET: must be at least 32 characters/,
+    );
+  });
+
+  it("wants the Supabase storage settings all together or not at all", () => {
+    const issues = issuesOf({ SUPABASE_URL: "https://abc.supabase.co" });
+    expect(issues.map((i) => i.variable).sort()).toEqual(["SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_STORAGE_BUCKET"]);
+    expect(issues[0].message).toMatch(/SUPABASE_URL is/);
+    expect(
+      parseConfig({ SUPABASE_URL: "https://abc.supabase.co", SUPABASE_SERVICE_ROLE_KEY: "k", SUPABASE_STORAGE_BUCKET: "c3d" })
+        .SUPABASE_STORAGE_BUCKET,
+    ).toBe("c3d");
+  });
+});
