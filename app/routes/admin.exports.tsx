@@ -18,7 +18,7 @@ export default function AdminExports() {
     <section>
       <h1>Export history</h1>
       <p>
-        <Link to="/admin/users">Users</Link>
+        <Link to="/admin/users">Users</Link> · <Link to="/admin/scoring">Scoring configuration</Link>
       </p>
       {entries.length === 0 ? (
         <p>Nothing has been exported yet.</p>

@@ -78,7 +78,7 @@ export default function AdminUsers() {
     <section>
       <h1>Users</h1>
       <p>
-        <Link to="/admin/exports">Export history</Link>
+        <Link to="/admin/exports">Export history</Link> · <Link to="/admin/scoring">Scoring configuration</Link>
       </p>
       {result?.message ? <p role="status">{result.message}</p> : null}
       {result?.error && result.intent !== "create" ? (

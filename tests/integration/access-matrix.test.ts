@@ -126,6 +126,18 @@ const ROWS: Row[] = [
     form: { intent: "create", displayName: "New", email: "", role: "therapist", password: "a-long-password-9" },
     expect: row(["login", 403, 403, 403, 200, "login", "login", "login"]),
   },
+  { file: "admin.scoring.tsx", name: "scoring configuration", kind: "page", load: () => import("~/routes/admin.scoring"), url: () => "/admin/scoring", expect: ADMIN_PAGE },
+  {
+    file: "admin.scoring.tsx",
+    name: "scoring configuration: save an invalid one (POST)",
+    kind: "page",
+    method: "POST",
+    load: () => import("~/routes/admin.scoring"),
+    url: () => "/admin/scoring",
+    form: { name: "" },
+    // Only the admin gets as far as validation.
+    expect: row(["login", 403, 403, 403, 422, "login", "login", "login"]),
+  },
   { file: "admin.exports.tsx", name: "export history", kind: "page", load: () => import("~/routes/admin.exports"), url: () => "/admin/exports", expect: ADMIN_PAGE },
   // Public pages: the sign-in page sends signed-in users on; /setup no longer exists once a user does.
   { file: "login.tsx", name: "sign-in page", kind: "page", load: () => import("~/routes/login"), url: () => "/login", expect: row([200, 302, 302, 302, 302, 200, 200, 200]) },
