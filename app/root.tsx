@@ -50,7 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main">
             <NavLink to="/sessions" end>Sessions</NavLink>
-            <NavLink to="/sessions/new">Upload</NavLink>
+            {user?.role !== "researcher" ? <NavLink to="/sessions/new">Upload</NavLink> : null}
             <NavLink to="/analyze">Quick analysis</NavLink>
             {user?.role === "admin" ? <NavLink to="/admin/users">Admin</NavLink> : null}
           </nav>

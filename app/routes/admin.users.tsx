@@ -117,6 +117,19 @@ export default function AdminUsers() {
                     <Form method="post" className="inline-form">
                       <CsrfInput />
                       <input type="hidden" name="userId" value={u.id} />
+                      <input type="hidden" name="intent" value="set-role" />
+                      <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
+                        {roles.map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
+                      </select>{" "}
+                      <button type="submit">Set role</button>
+                    </Form>
+                    <Form method="post" className="inline-form">
+                      <CsrfInput />
+                      <input type="hidden" name="userId" value={u.id} />
                       <input type="hidden" name="intent" value="reset-password" />
                       <input
                         name="password"

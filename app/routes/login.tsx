@@ -41,7 +41,7 @@ export default function Login() {
   return (
     <section className="auth-form">
       <h1>Sign in</h1>
-      <Form method="post" noValidate={false}>
+      <Form method="post">
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <label htmlFor="email">Email</label>

@@ -152,6 +152,23 @@ forEachDriver("accounts and sign-in", (t) => {
     });
   });
 
+  describe("role changes", () => {
+    it("an admin's role change applies to the user's very next request", async () => {
+      const email = `mover-${tag}@example.org`;
+      const user = await createUser(t.db, { email, displayName: "Mover", password: PASSWORD, role: "therapist" });
+      const browser = new Browser();
+      await signIn(browser, email);
+      expect((await requireUser(browser.get("/sessions"))).role).toBe("therapist");
+      const admin = new Browser();
+      await signIn(admin, adminEmail);
+      await visit(admin, root, adminUsers, "/admin/users");
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "wizard" })).status).toBe(422);
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "researcher" })).status).toBe(200);
+      expect((await requireUser(browser.get("/sessions"))).role).toBe("researcher");
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: "not-a-uuid", role: "admin" })).status).toBe(404);
+    });
+  });
+
   describe("sign-in", () => {
     it("right password: redirect with a session cookie (HttpOnly, SameSite=Lax, Path=/, not Secure over http)", async () => {
       const browser = new Browser();
