@@ -471,3 +471,16 @@ forEachDriver("password changes end other sessions", (t) => {
     expect((await thrownStatus(requireUser(elsewhere.get("/sessions")))).status).toBe(302);
   });
 });
+
+forEachDriver("first admin under concurrency", (t) => {
+  it("two simultaneous /setup submissions create exactly one admin", async () => {
+    const attempts = await Promise.all(
+      ["first", "second", "third"].map((name) =>
+        createFirstAdmin(t.db, { email: `${name}-race@example.org`, displayName: name, password: PASSWORD }),
+      ),
+    );
+    expect(attempts.filter((a) => a !== null)).toHaveLength(1);
+    const { rows } = await t.db.query<{ n: number }>("select count(*)::int as n from users");
+    expect(rows[0].n).toBe(1);
+  });
+});

@@ -37,7 +37,7 @@
  * (the repositories throw NotFoundError for both). `pseudonymised(caller)` says whether the
  * caller may see therapist identity and free-text notes (researchers may not).
  */
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import type { Caller, Role } from "~/lib/server/caller.server";
 import { getDb, type Queryable } from "~/lib/server/db.server";
 import { hasAnyUser, sessionStillValid } from "~/lib/server/auth.server";
@@ -135,7 +135,7 @@ export function requirePermission(caller: Pick<Caller, "role">, action: Action):
 }
 
 function apiError(status: 401 | 403, message: string, headers: Record<string, string> = {}): Response {
-  return json(
+  return Response.json(
     { error: message },
     { status, headers: { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...headers } },
   );
