@@ -4,7 +4,7 @@
  * fsync off, log inside the data directory. `stop()` shuts it down and deletes everything.
  */
 import { execFile } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +13,18 @@ import pg from "pg";
 
 const run = promisify(execFile);
 
-export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? "/usr/lib/postgresql/15/bin";
+/** POSTGRES_BIN, else Debian's PostgreSQL 15, else the newest /usr/lib/postgresql/<major>/bin. */
+export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? findDebianPostgres();
+
+function findDebianPostgres(): string {
+  const preferred = "/usr/lib/postgresql/15/bin";
+  if (existsSync(path.join(preferred, "initdb"))) return preferred;
+  const majors = existsSync("/usr/lib/postgresql")
+    ? readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v)).map(Number).sort((a, b) => b - a)
+    : [];
+  const found = majors.map((v) => `/usr/lib/postgresql/${v}/bin`).find((bin) => existsSync(path.join(bin, "initdb")));
+  return found ?? preferred;
+}
 
 export interface PostgresServer {
   /** Connection URL of a database on this server (default: the `postgres` maintenance database). */

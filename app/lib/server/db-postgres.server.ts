@@ -30,16 +30,20 @@ export function createPostgresDb(connectionString: string, options: { max?: numb
     exec: base.exec,
     async transaction<T>(fn: (tx: ScriptQueryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A client whose ROLLBACK failed is in an unknown state: destroy it instead of pooling it.
+      let broken: Error | undefined;
       try {
         await client.query("BEGIN");
         const result = await fn(wrap(client));
         await client.query("COMMIT");
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async close() {
