@@ -7,6 +7,13 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { applySecurityHeaders, createNonce } from "~/lib/server/security-headers.server";
+import { getConfig } from "~/lib/server/config.server";
+import { getDb } from "~/lib/server/db.server";
+
+// Start-up: a bad environment stops the server here (ConfigError names each variable), and the
+// database is opened and migrated before the first request instead of during it.
+getConfig();
+getDb().catch((error: Error) => console.error(`database not ready: ${error.message}`));
 
 const ABORT_DELAY = 5_000;
 
