@@ -16,11 +16,6 @@ export const BAD_CREDENTIALS_MESSAGE = "Email or password is incorrect.";
 
 const limiter = new FailureLimiter({ limit: 5, windowMs: 60_000 });
 
-/** For tests: a limiter with its own clock. */
-export function signInLimiter(): FailureLimiter {
-  return limiter;
-}
-
 /**
  * The client's address as reported by a reverse proxy (first X-Forwarded-For hop, or X-Real-IP),
  * or null when the app is reached directly: remix-serve does not expose the socket address to

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Queryable } from "~/lib/server/db.server";
-import { isUuid, type Role } from "~/lib/server/users.server";
+import type { Role } from "~/lib/server/caller.server";
+import { isUuid } from "~/lib/server/patients.server";
 
 /**
  * Personal API tokens for scripts (pandas, R, the front end's `Authorization: Bearer …`).

@@ -2,6 +2,7 @@ import { pgErrorCode, type Db, type Queryable } from "~/lib/server/db.server";
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "~/lib/server/password.server";
 
 import { ROLES, type Role } from "~/lib/server/caller.server";
+import { isUuid } from "~/lib/server/patients.server";
 
 export { ROLES, type Role };
 
@@ -183,9 +184,4 @@ export async function setRole(db: Queryable, userId: string, role: Role): Promis
   if (!isRole(role)) throw new UserInputError("role", `Role must be one of ${ROLES.join(", ")}.`);
   const { rowCount } = await db.query("UPDATE users SET role = $2, updated_at = now() WHERE id = $1", [userId, role]);
   if (rowCount !== 1) throw new UserInputError("email", "No such user.");
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
 }
