@@ -358,6 +358,26 @@ forEachDriver("access matrix", (t) => {
       expect(JSON.stringify(own.body)).toContain(users.therapistA.displayName);
     });
 
+    it("a researcher's pages contain no therapist identity either", async () => {
+      const pages = [
+        { load: () => import("~/routes/sessions._index"), url: "/sessions", params: {} },
+        { load: () => import("~/routes/sessions.$sessionId"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
+        { load: () => import("~/routes/patients.$code"), url: "/patients/P001", params: { code: "P001" } },
+      ];
+      for (const page of pages) {
+        const module = await page.load();
+        const answer = await invoke(module.loader as Parameters<typeof invoke>[0], callers.researcher.get(page.url), page.params);
+        expect(answer.status, page.url).toBe(200);
+        const text = JSON.stringify(answer.body);
+        expect(text, page.url).toContain("P001");
+        for (const therapist of [users.therapistA, users.therapistB]) {
+          expect(text, page.url).not.toContain(therapist.displayName);
+          expect(text, page.url).not.toContain(therapist.email);
+          expect(text, page.url).not.toContain(therapist.userId);
+        }
+      }
+    });
+
     it("batch exports hold only the caller's sessions (all of them for researchers and admins)", async () => {
       const batch = await import("~/routes/api.export_.sessions");
       const csvFor = async (who: Who) => String((await invoke(batch.loader, callers[who].get("/api/export/sessions?format=csv"))).body);
