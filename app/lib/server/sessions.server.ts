@@ -213,6 +213,12 @@ export function newSessionCode(recordedAt: string | null, now = new Date()): str
   return `S-${day}-${suffix}`;
 }
 
+/** An integer within [min, max]; `fallback` for undefined or non-finite input (e.g. NaN from a query string). */
+function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
+  const n = value === undefined || !Number.isFinite(value) ? fallback : Math.trunc(value);
+  return Math.min(Math.max(n, min), max);
+}
+
 /**
  * recorded_at as stored: wall-clock `YYYY-MM-DDTHH:MM:SS` without zone (docs/decisions/020),
  * microseconds only when there are any.
@@ -588,8 +594,8 @@ export async function listSessions(
   options: RepositoryOptions = {},
 ): Promise<{ sessions: SessionSummary[]; total: number }> {
   const db = await repoDb(options);
-  const limit = Math.min(Math.max(Math.trunc(filters.limit ?? 50), 1), 1000);
-  const offset = Math.max(Math.trunc(filters.offset ?? 0), 0);
+  const limit = clampInt(filters.limit, 50, 1, 1000);
+  const offset = clampInt(filters.offset, 0, 0, Number.MAX_SAFE_INTEGER);
   const params: unknown[] = [];
   const where = filterSql(caller, filters, params);
   const from = `from therapy_sessions s join patients p on p.id = s.patient_id join users u on u.id = s.therapist_id`;
@@ -623,7 +629,7 @@ export async function* streamSessions(
   options: RepositoryOptions = {},
 ): AsyncGenerator<StoredSession> {
   const db = await repoDb(options);
-  const pageSize = Math.min(Math.max(Math.trunc(filters.pageSize ?? 100), 1), 1000);
+  const pageSize = clampInt(filters.pageSize, 100, 1, 1000);
   // The cursor travels as text: a JS Date would drop the microseconds of upload times and skip rows.
   let cursor: { sortKey: string; id: string } | undefined;
   for (;;) {
