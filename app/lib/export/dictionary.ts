@@ -34,7 +34,7 @@ export const FIELD_DICTIONARY: Record<string, FieldDoc> = {
   "session.session_code": { meaning: "Human-readable session code", unit: "", source: "database (null for an unsaved upload)" },
   "session.patient_code": { meaning: "Pseudonymised patient code (P###)", unit: "", source: "database (null for an unsaved upload)" },
   "session.therapist": { meaning: "Therapist who uploaded the session (hidden from researchers)", unit: "", source: "database" },
-  "session.recorded_at": { meaning: "When the game session was recorded", unit: "ISO 8601 UTC", source: "C3D INFO:TIME + seconds from the file name" },
+  "session.recorded_at": { meaning: "When the game session was recorded, clinic wall-clock time (no zone in the file; decision 020)", unit: "ISO 8601 local, YYYY-MM-DDTHH:MM:SS", source: "C3D INFO:TIME + seconds from the file name" },
   "session.source_filename": { meaning: "Name of the uploaded C3D file", unit: "", source: "upload" },
   "session.file_sha256": { meaning: "SHA-256 of the uploaded file's bytes", unit: "hex", source: "upload" },
   "session.file_size_bytes": { meaning: "Size of the uploaded file", unit: "bytes", source: "upload" },
