@@ -413,62 +413,59 @@ forEachDriver("accounts and sign-in", (t) => {
       expect((await visit(researcher, root, adminExports, "/admin/exports")).page?.status).toBe(403);
     });
   });
-});
 
-forEachDriver("password changes end other sessions", (t) => {
-  useAsAppDb(t);
-  const tag = `pw-${t.driver}`;
+  describe("password changes end other sessions", () => {
+    it("an admin reset signs the user out everywhere; the new password works", async () => {
+      const admin = await createUser(t.db, { email: `pw-admin-${tag}@example.org`, displayName: "Adm", password: PASSWORD, role: "admin" });
+      const user = await createUser(t.db, { email: `pw-user-${tag}@example.org`, displayName: "Usr", password: PASSWORD, role: "therapist" });
+      const laptop = new Browser();
+      const phone = new Browser();
+      await signIn(laptop, user.email);
+      await signIn(phone, user.email);
+      expect((await requireUser(laptop.get("/sessions"))).userId).toBe(user.id);
 
-  it("an admin reset signs the user out everywhere; the new password works", async () => {
-    const admin = await createUser(t.db, { email: `admin-${tag}@example.org`, displayName: "Adm", password: PASSWORD, role: "admin" });
-    const user = await createUser(t.db, { email: `user-${tag}@example.org`, displayName: "Usr", password: PASSWORD, role: "therapist" });
-    const laptop = new Browser();
-    const phone = new Browser();
-    await signIn(laptop, user.email);
-    await signIn(phone, user.email);
-    expect((await requireUser(laptop.get("/sessions"))).userId).toBe(user.id);
+      const adminBrowser = new Browser();
+      await signIn(adminBrowser, admin.email);
+      await visit(adminBrowser, root, adminUsers, "/admin/users");
+      const reset = await submit(adminBrowser, adminUsers, "/admin/users", { intent: "reset-password", userId: user.id, password: "a-brand-new-password" });
+      expect(reset.status).toBe(200);
 
-    const adminBrowser = new Browser();
-    await signIn(adminBrowser, admin.email);
-    await visit(adminBrowser, root, adminUsers, "/admin/users");
-    const reset = await submit(adminBrowser, adminUsers, "/admin/users", { intent: "reset-password", userId: user.id, password: "a-brand-new-password" });
-    expect(reset.status).toBe(200);
-
-    for (const browser of [laptop, phone]) {
-      const answer = await thrownStatus(requireUser(browser.get("/sessions")));
-      expect(answer.status).toBe(302);
-      expect(answer.location).toBe("/login?redirectTo=%2Fsessions");
-      expect((await thrownStatus(requireApiCaller(browser.get("/api/export/sessions")))).status).toBe(401);
-    }
-    expect((await signIn(new Browser(), user.email, PASSWORD)).status).toBe(401);
-    expect((await signIn(new Browser(), user.email, "a-brand-new-password")).status).toBe(302);
-  });
-
-  it("changing one's own password keeps this session and ends the others", async () => {
-    const user = await createUser(t.db, { email: `self-${tag}@example.org`, displayName: "Self", password: PASSWORD, role: "researcher" });
-    const here = new Browser();
-    const elsewhere = new Browser();
-    await signIn(here, user.email);
-    await signIn(elsewhere, user.email);
-    const accountPassword = await import("~/routes/account._index");
-    await visit(here, root, accountPassword, "/account");
-
-    const wrongCurrent = await submit(here, accountPassword, "/account", {
-      currentPassword: "not-my-password",
-      newPassword: "another-password-2",
-      newPasswordConfirm: "another-password-2",
+      for (const browser of [laptop, phone]) {
+        const answer = await thrownStatus(requireUser(browser.get("/sessions")));
+        expect(answer.status).toBe(302);
+        expect(answer.location).toBe("/login?redirectTo=%2Fsessions");
+        expect((await thrownStatus(requireApiCaller(browser.get("/api/export/sessions")))).status).toBe(401);
+      }
+      expect((await signIn(new Browser(), user.email, PASSWORD)).status).toBe(401);
+      expect((await signIn(new Browser(), user.email, "a-brand-new-password")).status).toBe(302);
     });
-    expect(wrongCurrent.status).toBe(422);
-    expect(wrongCurrent.body).toMatchObject({ field: "currentPassword" });
 
-    const changed = await submit(here, accountPassword, "/account", {
-      currentPassword: PASSWORD,
-      newPassword: "another-password-2",
-      newPasswordConfirm: "another-password-2",
+    it("changing one's own password keeps this session and ends the others", async () => {
+      const user = await createUser(t.db, { email: `pw-self-${tag}@example.org`, displayName: "Self", password: PASSWORD, role: "researcher" });
+      const here = new Browser();
+      const elsewhere = new Browser();
+      await signIn(here, user.email);
+      await signIn(elsewhere, user.email);
+      const accountPassword = await import("~/routes/account._index");
+      await visit(here, root, accountPassword, "/account");
+
+      const wrongCurrent = await submit(here, accountPassword, "/account", {
+        currentPassword: "not-my-password",
+        newPassword: "another-password-2",
+        newPasswordConfirm: "another-password-2",
+      });
+      expect(wrongCurrent.status).toBe(422);
+      expect(wrongCurrent.body).toMatchObject({ field: "currentPassword" });
+
+      const changed = await submit(here, accountPassword, "/account", {
+        currentPassword: PASSWORD,
+        newPassword: "another-password-2",
+        newPasswordConfirm: "another-password-2",
+      });
+      expect(changed.status).toBe(200);
+      expect((await requireUser(here.get("/sessions"))).userId).toBe(user.id);
+      expect((await thrownStatus(requireUser(elsewhere.get("/sessions")))).status).toBe(302);
     });
-    expect(changed.status).toBe(200);
-    expect((await requireUser(here.get("/sessions"))).userId).toBe(user.id);
-    expect((await thrownStatus(requireUser(elsewhere.get("/sessions")))).status).toBe(302);
   });
 });
 
