@@ -359,7 +359,7 @@ forEachDriver("access matrix", (t) => {
     });
 
     it("a researcher's pages contain no therapist identity either", async () => {
-      const pages = [
+      const pages: { load: () => Promise<Record<string, unknown>>; url: string; params: Record<string, string> }[] = [
         { load: () => import("~/routes/sessions._index"), url: "/sessions", params: {} },
         { load: () => import("~/routes/sessions.$sessionId"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
         { load: () => import("~/routes/patients.$code"), url: "/patients/P001", params: { code: "P001" } },
