@@ -40,6 +40,8 @@ export function applySecurityHeaders(headers: Headers, request: Request, nonce?:
   headers.set("Cross-Origin-Opener-Policy", "same-origin");
   headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
   if (isHttpsRequest(request)) headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  // Pages and their data show health data: no shared or disk cache keeps a copy (a route may choose otherwise).
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "private, no-store");
   return headers;
 }
 

@@ -69,6 +69,11 @@ describe("security headers", () => {
     expect(headers.get("Referrer-Policy")).toBe("same-origin");
     expect(headers.get("X-Frame-Options")).toBe("DENY");
     expect(headers.get("Strict-Transport-Security")).toBeNull();
+    expect(headers.get("Cache-Control")).toBe("private, no-store");
+  });
+  it("keeps a Cache-Control the route chose", () => {
+    const headers = applySecurityHeaders(new Headers({ "Cache-Control": "public, max-age=300" }), new Request("http://x/"), "n");
+    expect(headers.get("Cache-Control")).toBe("public, max-age=300");
   });
   it("non-documents: nothing may load or run; HSTS over https", () => {
     const headers = applySecurityHeaders(new Headers(), new Request("https://x/"));
