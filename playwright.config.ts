@@ -21,7 +21,8 @@ if (!process.env.E2E_DATA_DIR) {
 
 export default defineConfig({
   testDir: "tests/e2e",
-  outputDir: "test-results",
+  // Playwright empties this directory at start: give concurrent runs their own (E2E_OUTPUT_DIR).
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   // One shared server and database: specs run one after another (2-core CI machine).

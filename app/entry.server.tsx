@@ -9,11 +9,14 @@ import { NonceContext } from "~/components/nonce";
 import { applySecurityHeaders, createNonce } from "~/lib/server/security-headers.server";
 import { getConfig } from "~/lib/server/config.server";
 import { getDb } from "~/lib/server/db.server";
+import { getStorage } from "~/lib/server/storage.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the
-// database is opened and migrated before the first request instead of during it.
+// database is opened and migrated (and the upload store swept of a crash's temp files) before the
+// first request instead of during it.
 getConfig();
 getDb().catch((error: Error) => console.error(`database not ready: ${error.message}`));
+getStorage().catch((error: Error) => console.error(`storage not ready: ${error.message}`));
 
 const ABORT_DELAY = 5_000;
 

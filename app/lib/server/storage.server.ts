@@ -4,7 +4,8 @@
  * same key, so a file written before a failed database transaction is harmless and reused.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 import { getConfig, usesSupabaseStorage } from "./config.server";
 
@@ -40,12 +41,55 @@ export function blobKey(sha256: string): string {
   return `${sha256.slice(0, 2)}/${sha256}.c3d`;
 }
 
+// Temp files carry host and pid so a sweep can tell a crashed writer's leftovers from a live write
+// of another process (or another host sharing the directory).
+const HOST = hostname().replace(/[^A-Za-z0-9-]/g, "_") || "host";
+const TEMP_NAME = /^[0-9a-f]{64}\.c3d\.([A-Za-z0-9_-]+)\.(\d+)\.[0-9a-f]+\.tmp$/;
+const STALE_AFTER_MS = 24 * 3600 * 1000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes temp files a killed writer left behind: those of this host whose process is gone (or is
+ * this process, which has not written yet when the sweep runs), and anyone's older than a day.
+ * Returns the removed paths.
+ */
+export async function sweepTempFiles(rootDir: string): Promise<string[]> {
+  const root = path.resolve(rootDir);
+  const removed: string[] = [];
+  const shards = await readdir(root).catch(() => [] as string[]);
+  for (const shard of shards.filter((name) => /^[0-9a-f]{2}$/.test(name))) {
+    for (const name of await readdir(path.join(root, shard)).catch(() => [] as string[])) {
+      const match = TEMP_NAME.exec(name);
+      if (!match) continue;
+      const file = path.join(root, shard, name);
+      const pid = Number(match[2]);
+      const ours = match[1] === HOST && (pid === process.pid || !processAlive(pid));
+      const old = !ours && Date.now() - ((await stat(file).catch(() => null))?.mtimeMs ?? Date.now()) > STALE_AFTER_MS;
+      if ((ours || old) && (await unlink(file).then(() => true, () => false))) removed.push(file);
+    }
+  }
+  return removed;
+}
+
 export function createFileStorage(rootDir: string): BlobStorage {
   const root = path.resolve(rootDir);
   const fileOf = (sha256: string) => path.join(root, blobKey(sha256));
+  // Writes wait for the sweep, so it never sees (and removes) a temp file of this process.
+  const swept = sweepTempFiles(root).catch((error: Error) => {
+    console.error(`storage: could not sweep temp files in ${root}: ${error.message}`);
+  });
   return {
     kind: "filesystem",
     async put(bytes) {
+      await swept;
       const sha256 = sha256Hex(bytes);
       const target = fileOf(sha256);
       const existing = await stat(target).catch(() => null);
@@ -55,7 +99,7 @@ export function createFileStorage(rootDir: string): BlobStorage {
       await mkdir(path.dirname(target), { recursive: true });
       // Write beside the target and rename: readers never see a partial file, and a crash leaves
       // only a temp file, never a truncated <sha>.c3d.
-      const temp = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+      const temp = `${target}.${HOST}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
       try {
         await writeFile(temp, bytes, { flag: "wx" });
         await rename(temp, target);
@@ -128,7 +172,10 @@ export async function createSupabaseStorage(options: {
 const globalKey = Symbol.for("ghostly.storage");
 type GlobalWithStorage = typeof globalThis & { [globalKey]?: Promise<BlobStorage> };
 
-/** The process-wide storage chosen by the configuration. */
+/**
+ * The process-wide storage chosen by the configuration. Creating the file storage sweeps the temp
+ * files a killed process left behind (entry.server calls this at start-up).
+ */
 export function getStorage(): Promise<BlobStorage> {
   const g = globalThis as GlobalWithStorage;
   if (!g[globalKey]) {
