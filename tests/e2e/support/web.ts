@@ -142,8 +142,10 @@ export interface OwnServer {
  */
 export async function startOwnServer(options: { port: number; dataDir?: string; env?: Record<string, string> }): Promise<OwnServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "ghostly-e2e-own-"));
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), path.join(ROOT, "build/index.js")], {
-    cwd: ROOT,
+  // E2E_APP_DIR: a copy of the built app (build/, public/build/, supabase/migrations, node_modules) to serve instead of the checkout.
+  const appDir = process.env.E2E_APP_DIR ?? ROOT;
+  const child = spawn(process.execPath, [path.join(appDir, "node_modules/@remix-run/serve/dist/cli.js"), path.join(appDir, "build/index.js")], {
+    cwd: appDir,
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -175,11 +177,52 @@ export async function startOwnServer(options: { port: number; dataDir?: string; 
     port: options.port,
     dataDir,
     process: child,
-    stop: (signal: NodeJS.Signals = "SIGTERM") =>
+    // SIGKILL by default: on SIGTERM remix-serve only closes its listener, and the process lingers.
+    stop: (signal: NodeJS.Signals = "SIGKILL") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill(signal);
       }),
   };
+}
+
+/** How many sessions the signed-in user can see (the sessions list's status line, server-rendered). */
+export async function visibleSessionCount(page: Page, patient?: string): Promise<number> {
+  const response = await page.request.get(patient ? `/sessions?patient=${patient}` : "/sessions");
+  expect(response.status()).toBe(200);
+  const html = await response.text();
+  if (html.includes("No sessions match.")) return 0;
+  const match = /(\d+) sessions?, newest first/.exec(html);
+  if (!match) throw new Error("the sessions list shows no count");
+  return Number(match[1]);
+}
+
+/** A copy of a fixture with one byte changed: byte 1 of a C3D must be 0x50 (the header key). */
+export function corruptC3d(file: string): Buffer {
+  const bytes = Buffer.from(readFileSync(fixturePath(file)));
+  bytes[1] = 0x00;
+  return bytes;
+}
+
+const MARKER_SET = Buffer.from("Using ETRO extended marker set", "latin1");
+
+/**
+ * The n-th distinct copy of a GHOSTLY fixture: the last three characters of SUBJECTS:MARKER_SET
+ * (free text the pipeline never reads) become n, so the file hash differs and the analysis not.
+ */
+export function distinctC3d(file: string, n: number): Buffer {
+  const bytes = Buffer.from(readFileSync(fixturePath(file)));
+  const at = bytes.indexOf(MARKER_SET);
+  if (at < 0) throw new Error(`${file} has no SUBJECTS:MARKER_SET text to vary`);
+  bytes.write(String(n).padStart(3, "0").slice(-3), at + MARKER_SET.length - 3, "latin1");
+  return bytes;
+}
+
+/** The CSRF token a page's forms carry (server-rendered hidden input). */
+export async function csrfToken(page: Page, pathname: string): Promise<string> {
+  const html = await (await page.request.get(pathname)).text();
+  const token = /<input[^>]*name="csrf"[^>]*value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error(`${pathname} renders no CSRF field`);
+  return token;
 }
