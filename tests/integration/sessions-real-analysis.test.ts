@@ -1,0 +1,66 @@
+/**
+ * Real fixture analyses (analyzeC3d on the GHOSTLY recordings) survive storage unchanged on both
+ * drivers: every export section, the envelopes, the C3D metadata and the file-level warnings.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, expect, it } from "vitest";
+import { analyzeC3d } from "~/lib/analysis/analyze";
+import type { SessionAnalysis } from "~/lib/analysis/types";
+import type { Caller } from "~/lib/server/caller.server";
+import { getSession, type RepositoryOptions, storeAnalysis } from "~/lib/server/sessions.server";
+import { createFileStorage } from "~/lib/server/storage.server";
+import { forEachDriver } from "../support/databases";
+import { insertUser } from "../support/users";
+
+const FILES = ["Ghostly_Emg_20230321_17-23-09-0409.c3d", "Ghostly_Emg_20230321_17-50-17-0881.c3d"];
+const analyses = new Map<string, { bytes: Uint8Array; analysis: SessionAnalysis }>();
+
+beforeAll(() => {
+  for (const name of FILES) {
+    const bytes = new Uint8Array(readFileSync(path.resolve("tests/fixtures/c3d", name)));
+    analyses.set(name, { bytes, analysis: analyzeC3d(bytes, { session: { rpe_post_session: 6 } }) });
+  }
+});
+
+forEachDriver("stored real analyses", (t) => {
+  let therapist: Caller;
+  let options: RepositoryOptions;
+  beforeAll(async () => {
+    therapist = await insertUser(t.db, "therapist", { displayName: "Dr. Real" });
+    options = { db: t.db, storage: createFileStorage(path.join(t.tempDir, "uploads")) };
+  });
+
+  it.each(FILES)("%s comes back exactly as analysed", async (name) => {
+    const { bytes, analysis } = analyses.get(name)!;
+    const { sessionId, sessionCode } = await storeAnalysis(
+      therapist,
+      { patientCode: "P201", analysis, bytes, sourceFilename: name },
+      options,
+    );
+    const stored = (await getSession(therapist, sessionId, options))!;
+    expect(stored.session).toEqual({
+      ...analysis.session,
+      // The upload's file name, given by the route (analyzeC3d sees only bytes).
+      source_filename: name,
+      session_code: sessionCode,
+      patient_code: "P201",
+      therapist: "Dr. Real",
+    });
+    expect(stored.performance_scores).toEqual(analysis.performance_scores);
+    expect(stored.compliance_breakdown).toEqual(analysis.compliance_breakdown);
+    expect(stored.scoring_configuration).toEqual(analysis.scoring_configuration);
+    expect(stored.processing_parameters).toEqual(analysis.processing_parameters);
+    expect(stored.session_parameters).toEqual(analysis.session_parameters);
+    expect(stored.data_completeness).toEqual(analysis.data_completeness);
+    expect(stored.channels).toEqual(analysis.channels);
+    expect(stored.contractions).toEqual(analysis.contractions);
+    expect(stored.c3d_metadata).toEqual(JSON.parse(JSON.stringify(analysis.c3d_metadata)));
+    expect(stored.warnings).toEqual(analysis.warnings);
+    expect(Object.keys(stored.envelopes)).toEqual(Object.keys(analysis.envelopes));
+    for (const [id, envelope] of Object.entries(analysis.envelopes)) {
+      expect(stored.envelopes[id].times_s).toEqual(Array.from(envelope.times_s));
+      expect(stored.envelopes[id].values).toEqual(Array.from(envelope.values));
+    }
+  });
+});
