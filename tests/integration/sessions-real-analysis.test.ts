@@ -25,9 +25,11 @@ beforeAll(() => {
 
 forEachDriver("stored real analyses", (t) => {
   let therapist: Caller;
+  let researcher: Caller;
   let options: RepositoryOptions;
   beforeAll(async () => {
     therapist = await insertUser(t.db, "therapist", { displayName: "Dr. Real" });
+    researcher = await insertUser(t.db, "researcher");
     options = { db: t.db, storage: createFileStorage(path.join(t.tempDir, "uploads")) };
   });
 
@@ -62,5 +64,22 @@ forEachDriver("stored real analyses", (t) => {
       expect(stored.envelopes[id].times_s).toEqual(Array.from(envelope.times_s));
       expect(stored.envelopes[id].values).toEqual(Array.from(envelope.values));
     }
+  });
+
+  it("hides the player and therapist the game wrote into the file from researchers", async () => {
+    const { bytes, analysis } = analyses.get(FILES[0])!;
+    // The GHOSTLY game writes SUBJECTS:PLAYER_NAME and INFO:THERAPIST_ID into every recording.
+    const subjects = analysis.c3d_metadata.subjects as Record<string, unknown>;
+    expect(subjects).toHaveProperty("PLAYER_NAME");
+    const { sessionId } = await storeAnalysis(therapist, { patientCode: "P202", analysis, bytes, sourceFilename: FILES[0] }, options);
+    const seen = (await getSession(researcher, sessionId, options))!;
+    const metadata = seen.c3d_metadata as { subjects: Record<string, unknown>; info: Record<string, unknown> };
+    expect(metadata.subjects.PLAYER_NAME).toBeNull();
+    expect(metadata.info.THERAPIST_ID).toBeNull();
+    expect(metadata.subjects.GAME_SCORE).toEqual(subjects.GAME_SCORE);
+    expect(metadata.info.GAME_NAME).toBe("Ghostly");
+    expect(seen.session.therapist).toBeNull();
+    const own = (await getSession(therapist, sessionId, options))!;
+    expect((own.c3d_metadata as { subjects: Record<string, unknown> }).subjects.PLAYER_NAME).toEqual(subjects.PLAYER_NAME);
   });
 });

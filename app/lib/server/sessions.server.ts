@@ -263,6 +263,28 @@ function filterSql(caller: Caller, filters: SessionFilters, params: unknown[]): 
   return where.join(" and ");
 }
 
+/**
+ * C3D parameters that can name a person: the player (patient) and the therapist the game recorded.
+ * Researchers get them as null (they read pseudonymised data: patient codes only).
+ */
+const IDENTIFYING_C3D_PARAMETERS: Record<string, RegExp> = {
+  subjects: /^(PLAYER_NAME|NAMES|LABEL_PREFIXES)$/i,
+  info: /^(THERAPIST_ID|THERAPIST|PATIENT|PATIENT_NAME|PLAYER_NAME)$/i,
+};
+
+export function pseudonymiseC3dMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...metadata };
+  for (const [group, identifying] of Object.entries(IDENTIFYING_C3D_PARAMETERS)) {
+    const values = copy[group];
+    if (values && typeof values === "object" && !Array.isArray(values)) {
+      copy[group] = Object.fromEntries(
+        Object.entries(values).map(([name, value]) => [name, identifying.test(name) ? null : value]),
+      );
+    }
+  }
+  return copy;
+}
+
 function therapistSql(caller: Caller): string {
   return seesTherapistIdentity(caller) ? "coalesce(nullif(u.display_name, ''), u.email)" : "null::text";
 }
@@ -462,7 +484,7 @@ async function loadSessions(
       channels: {},
       contractions: [],
       envelopes: {},
-      c3d_metadata: row.c3d_metadata,
+      c3d_metadata: seesTherapistIdentity(caller) ? row.c3d_metadata : pseudonymiseC3dMetadata(row.c3d_metadata),
       warnings: row.warnings,
     });
   }
