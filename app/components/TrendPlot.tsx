@@ -22,9 +22,15 @@ const PAD = { left: 44, right: 16, top: 14, bottom: 36 };
  * needed). Sessions without a recording time are left out of the plot; the session table on the
  * same page is its text alternative.
  */
+/** Milliseconds for ordering; a zone-less wall-clock time (recorded_at) is read as UTC, never as the server's zone. */
+function instant(iso: string | null): number {
+  if (!iso) return Number.NaN;
+  return Date.parse(/(Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? iso : `${iso}Z`);
+}
+
 export function TrendPlot({ points, describedBy }: { points: TrendPoint[]; describedBy: string }) {
   const dated = points
-    .map((p) => ({ ...p, t: p.recordedAt ? Date.parse(p.recordedAt) : Number.NaN }))
+    .map((p) => ({ ...p, t: instant(p.recordedAt) }))
     .filter((p) => Number.isFinite(p.t))
     .sort((a, b) => a.t - b.t);
   if (dated.length === 0) return <p>No dated sessions to plot yet.</p>;

@@ -33,7 +33,7 @@ export async function quickAnalysis(_caller: Caller, request: Request, now = new
       return { ok: false, status: 400, errors: { [error.field]: error.message.replace(`${error.field}: `, "") }, values };
     }
     if (error instanceof C3dError) {
-      return { ok: false, status: 422, errors: { file: `"${read.file.name}" cannot be read as C3D: ${error.message}.` }, values };
+      return { ok: false, status: 422, errors: { file: `"${read.file.name}" cannot be read as C3D: ${error.message.replace(/\.$/, "")}.` }, values };
     }
     if (error instanceof AnalysisError) {
       return { ok: false, status: 422, errors: { file: `"${read.file.name}": ${error.message}` }, values };

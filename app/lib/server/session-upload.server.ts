@@ -104,7 +104,7 @@ export async function uploadSession(
     });
   } catch (error) {
     if (error instanceof C3dError) {
-      return { ok: false, status: 422, errors: { file: `"${read.file.name}" cannot be read as C3D: ${error.message}.` }, values };
+      return { ok: false, status: 422, errors: { file: `"${read.file.name}" cannot be read as C3D: ${error.message.replace(/\.$/, "")}.` }, values };
     }
     if (error instanceof AnalysisError) {
       return { ok: false, status: error.status === 413 ? 413 : 422, errors: { file: `"${read.file.name}": ${error.message}` }, values };
