@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loader } from "~/routes/healthz";
 import { resetConfig } from "~/lib/server/config.server";
-import { closeDb } from "~/lib/server/db.server";
+import { closeDb, getDb } from "~/lib/server/db.server";
 import { defaultMigrationsDir } from "~/lib/server/migrate.server";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "ghostly-healthz-"));
@@ -42,5 +42,27 @@ describe("/healthz", () => {
     expect(await response.json()).toEqual({ status: "ok", database: "pglite", migrations: { applied: count, pending: 0 } });
     // PGlite keeps its files under DATA_DIR/pglite.
     expect(readdirSync(path.join(dataDir, "pglite")).length).toBeGreaterThan(0);
+  });
+
+  it("answers 503 naming the migration when the database no longer matches the migration files", async () => {
+    const db = await getDb();
+    const { rows } = await db.query<{ name: string; checksum: string }>(
+      "select name, checksum from app_schema_migrations order by name limit 1",
+    );
+    // As if the first migration file had been edited after it was applied.
+    await db.query("update app_schema_migrations set checksum = $1 where name = $2", ["0".repeat(64), rows[0].name]);
+    try {
+      const response = await loader();
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        status: "error",
+        reason: "migrations not current",
+        database: "pglite",
+        migrations: { pending: 0, mismatched: [rows[0].name] },
+      });
+    } finally {
+      await db.query("update app_schema_migrations set checksum = $1 where name = $2", [rows[0].checksum, rows[0].name]);
+    }
+    expect((await loader()).status).toBe(200);
   });
 });
