@@ -164,3 +164,32 @@ test("editing the post-session RPE re-scores the session exactly as scoring.md s
   await expect(page.getByTestId("effort-score")).toHaveText("—");
   expectClose(Number(await page.getByTestId("overall-score").getAttribute("data-value")), withoutRpe, "overall after clearing");
 });
+
+test("a patient's page plots their sessions over time and downloads them as one CSV", async ({ page, signIn }) => {
+  await signIn("therapist", "patient");
+  const code = uniquePatientCode();
+  for (const [i, file] of [GHOSTLY.small, GHOSTLY.fourth].entries()) {
+    await page.goto("/sessions/new");
+    await page.getByLabel("C3D file").setInputFiles(fixturePath(file));
+    if (i === 0) await page.getByLabel("or a new patient code").fill(code);
+    else await page.getByLabel("Existing patient").selectOption(code);
+    await page.getByRole("button", { name: "Upload and analyse" }).click();
+    await page.waitForURL(SESSION_URL);
+  }
+  await page.goto(`/sessions?patient=${code}`);
+  await expect(page.getByRole("status").filter({ hasText: "newest first" })).toHaveText("2 sessions, newest first. Page 1 of 1.");
+  // Newest first: the 2023-10-04 recording before the 2023-03-21 one.
+  await expect(page.locator("[data-testid=sessions-table] tbody tr td:nth-child(4)")).toHaveText([GHOSTLY.fourth, GHOSTLY.small]);
+
+  await page.getByRole("link", { name: code }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/patients/${code}$`));
+  await expect(page.getByTestId("session-count")).toHaveText("2");
+  for (const series of ["overall", "compliance", "symmetry"]) {
+    await expect(page.locator(`[data-series=${series}] circle`)).toHaveCount(2);
+  }
+  const overall = [pipelineReference(GHOSTLY.fourth), pipelineReference(GHOSTLY.small)].map((r) => (r.performance_scores.overall_score as number).toFixed(1));
+  await expect(page.locator("[data-testid=patient-sessions] tbody tr td:nth-child(3)")).toHaveText(overall);
+  const csv = (await downloadText(page, () => page.getByTestId("batch-csv").click())).text;
+  const lines = csv.trim().split("\n");
+  expect(lines, "header + one row per session").toHaveLength(3);
+});

@@ -49,6 +49,19 @@ test.describe("with JavaScript", () => {
     await expect(page.locator("[data-testid=plot-CH1] canvas")).toHaveCount(1);
     await page.screenshot({ path: testInfo.outputPath("review-page.png"), fullPage: true });
 
+    // Zoom to a time range from the keyboard-usable form; the whole-session button resets.
+    const range = page.getByTestId("plot-CH1-range");
+    // The envelope spans window centres: the reference's K = 1484 windows, hop 50 samples at 990 Hz,
+    // first centre 49.5 ms → last centre 0.0495 + 1483·50/990 = 74.95 s.
+    await expect(range).toContainText("Showing 0.0 s to 74.9 s of 74.9 s");
+    const zoom = page.getByRole("form", { name: "Zoom CH1 (left leg)" });
+    await zoom.getByLabel("From (s)").fill("10");
+    await zoom.getByLabel("To (s)").fill("20");
+    await zoom.getByRole("button", { name: "Zoom" }).click();
+    await expect(range).toContainText("Showing 10.0 s to 20.0 s");
+    await zoom.getByRole("button", { name: "Whole session" }).click();
+    await expect(range).toContainText("Showing 0.0 s to 74.9 s");
+
     const json = await downloadText(page, () => page.getByTestId("download-json").click());
     const sessionId = new URL(page.url()).pathname.split("/").pop()!;
     expect(json.download.suggestedFilename()).toBe(`session_${sessionId}_export.json`);

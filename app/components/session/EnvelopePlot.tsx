@@ -53,6 +53,7 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const [ready, setReady] = useState(false);
+  const [range, setRange] = useState<[number, number] | null>(null);
   const duration = envelope.times_s.length ? envelope.times_s[envelope.times_s.length - 1] : 0;
 
   useEffect(() => {
@@ -87,7 +88,14 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
             value: (_u, v) => (v == null || Number.isNaN(v) ? "—" : `${(v * 1e6).toFixed(1)} µV`),
           },
         ],
-        hooks: { drawClear: [shadeContractions(contractions)] },
+        hooks: {
+          drawClear: [shadeContractions(contractions)],
+          setScale: [
+            (u, key) => {
+              if (key === "x" && u.scales.x.min != null && u.scales.x.max != null) setRange([u.scales.x.min, u.scales.x.max]);
+            },
+          ],
+        },
       };
       chart.current = new UPlot(opts, [envelope.times_s, envelope.values, threshold], el);
       onResize = () => chart.current?.setSize({ width: el.clientWidth || 800, height: HEIGHT });
@@ -128,6 +136,11 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
       <div ref={container} className="plot-area" data-testid={`plot-${channel}`} data-ready={ready}>
         {ready ? null : <p className="plot-placeholder">The interactive plot needs JavaScript; the contraction table below has the same data.</p>}
       </div>
+      {ready && range ? (
+        <p className="plot-range" aria-live="polite" data-testid={`plot-${channel}-range`}>
+          Showing {range[0].toFixed(1)} s to {range[1].toFixed(1)} s of {duration.toFixed(1)} s. Drag across the plot to zoom, double-click to reset.
+        </p>
+      ) : null}
       {ready ? (
         <form className="zoom" onSubmit={zoom} aria-label={`Zoom ${label}`}>
           <label>
