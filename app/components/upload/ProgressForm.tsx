@@ -20,7 +20,11 @@ export function errorsFromDocument(doc: Document | null, status: number): FieldE
     if (field && el.textContent) errors[field] = el.textContent.trim();
   });
   if (Object.keys(errors).length === 0) {
-    errors.form = `The upload failed (HTTP ${status}). Try again; if it keeps failing, note the time and tell the administrator.`;
+    // A thrown response (403 CSRF or role, 404) renders the root error page: use its message.
+    const page = doc?.querySelector(".error-page p")?.textContent?.trim();
+    errors.form = page
+      ? `The upload was refused (HTTP ${status}): ${page}`
+      : `The upload failed (HTTP ${status}). Try again; if it keeps failing, note the time and tell the administrator.`;
   }
   return errors;
 }

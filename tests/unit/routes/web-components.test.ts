@@ -64,9 +64,10 @@ describe("choosePatient", () => {
 });
 
 describe("errorsFromDocument", () => {
-  const doc = (errors: [string, string][]) =>
+  const doc = (errors: [string, string][], errorPage: string | null = null) =>
     ({
       querySelectorAll: () => errors.map(([field, text]) => ({ dataset: { fieldError: field }, textContent: ` ${text} ` })),
+      querySelector: (selector: string) => (selector === ".error-page p" && errorPage ? { textContent: errorPage } : null),
     }) as unknown as Document;
   it("reads each field's message from the server's answer", () => {
     expect(errorsFromDocument(doc([["file", "The file is 1.2 MB; the limit is 1 MB."], ["rpe_post_session", "must be between 0 and 10"]]), 413)).toEqual({
@@ -76,6 +77,9 @@ describe("errorsFromDocument", () => {
   });
   it("falls back to a form-level message naming the status when the answer carries none", () => {
     expect(errorsFromDocument(null, 502).form).toMatch(/^The upload failed \(HTTP 502\)/);
+    expect(errorsFromDocument(doc([], "Your role (researcher) may not upload."), 403)).toEqual({
+      form: "The upload was refused (HTTP 403): Your role (researcher) may not upload.",
+    });
   });
 });
 
