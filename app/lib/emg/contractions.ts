@@ -18,22 +18,48 @@ export interface SampleRun {
  * @returns the runs and max(activated); no runs when max(activated) ≤ 0 (the device never activated)
  */
 export function activatedRuns(activated: Float64Array, factor: number): { runs: SampleRun[]; max: number } {
-  let max = -Infinity;
-  for (let i = 0; i < activated.length; i++) if (activated[i] > max) max = activated[i];
+  const max = maxOf(activated);
   const runs: SampleRun[] = [];
   if (!(max > 0)) return { runs, max };
   const threshold = factor * max;
-  let start = -1;
-  for (let i = 0; i < activated.length; i++) {
-    const active = activated[i] >= threshold;
-    if (active && start < 0) start = i;
-    else if (!active && start >= 0) {
-      runs.push({ start, end: i - 1 });
-      start = -1;
-    }
+  const n = activated.length;
+  // The device signal is mostly at rest: skip through each stretch with a loop that only compares.
+  let i = 0;
+  while (i < n) {
+    while (i < n && !(activated[i] >= threshold)) i++;
+    if (i === n) break;
+    const start = i;
+    while (i < n && activated[i] >= threshold) i++;
+    runs.push({ start, end: i - 1 });
   }
-  if (start >= 0) runs.push({ start, end: activated.length - 1 });
   return { runs, max };
+}
+
+/**
+ * Largest value (−Infinity when empty; NaN samples are skipped, as `v > max` is false for them).
+ * Four running maxima break the single compare-and-select chain that would otherwise bound the loop.
+ */
+function maxOf(x: Float64Array): number {
+  let m0 = -Infinity;
+  let m1 = -Infinity;
+  let m2 = -Infinity;
+  let m3 = -Infinity;
+  const n = x.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const v0 = x[i];
+    const v1 = x[i + 1];
+    const v2 = x[i + 2];
+    const v3 = x[i + 3];
+    m0 = v0 > m0 ? v0 : m0;
+    m1 = v1 > m1 ? v1 : m1;
+    m2 = v2 > m2 ? v2 : m2;
+    m3 = v3 > m3 ? v3 : m3;
+  }
+  for (; i < n; i++) if (x[i] > m0) m0 = x[i];
+  const a = m0 > m1 ? m0 : m1;
+  const b = m2 > m3 ? m2 : m3;
+  return a > b ? a : b;
 }
 
 /**

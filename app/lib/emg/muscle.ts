@@ -59,16 +59,21 @@ export function designBandpass(params: ResolvedProcessingParameters): Sos {
 
 const warning = (code: string, message: string): ChannelWarning => ({ code, message });
 
-/** Index of the first NaN/±Inf sample (−1 when none) and the sum of all samples, in one pass. */
-function scanSamples(x: Float64Array): { firstNonFinite: number; sum: number } {
+/**
+ * Index of the first NaN/±Inf sample (−1 when none), and the sum and sum of squares of all samples,
+ * in one pass.
+ */
+function scanSamples(x: Float64Array): { firstNonFinite: number; sum: number; sumOfSquares: number } {
   let sum = 0;
+  let sumOfSquares = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     // v − v is NaN exactly for NaN and ±Inf.
-    if (v - v !== 0) return { firstNonFinite: i, sum: Number.NaN };
+    if (v - v !== 0) return { firstNonFinite: i, sum: Number.NaN, sumOfSquares: Number.NaN };
     sum += v;
+    sumOfSquares += v * v;
   }
-  return { firstNonFinite: -1, sum };
+  return { firstNonFinite: -1, sum, sumOfSquares };
 }
 
 /** Population standard deviation, two-pass so a large DC offset cannot hide a tiny variation. */
@@ -80,6 +85,20 @@ function populationStd(x: Float64Array, sum: number): number {
     ss += d * d;
   }
   return Math.sqrt(ss / x.length);
+}
+
+/**
+ * Whether the population standard deviation is below FLAT_SIGNAL_STD. The one-pass variance
+ * E[x²] − mean² from the scan's sums is off by at most about 3·n·ε·E[x²] (recursive summation), far
+ * below 1e-6·E[x²] for any recording that fits in memory; when it exceeds 1e-6·E[x²] + FLAT_SIGNAL_STD²
+ * the signal cannot be flat and the second pass is skipped. Otherwise the two-pass value decides, so
+ * the answer is always the two-pass one.
+ */
+function isFlat(x: Float64Array, sum: number, sumOfSquares: number): boolean {
+  const meanOfSquares = sumOfSquares / x.length;
+  const mean = sum / x.length;
+  if (meanOfSquares - mean * mean > 1e-6 * meanOfSquares + FLAT_SIGNAL_STD * FLAT_SIGNAL_STD) return false;
+  return populationStd(x, sum) < FLAT_SIGNAL_STD;
 }
 
 function emptyChannel(input: MuscleInput, error: ChannelWarning | null, warnings: ChannelWarning[]): ChannelResult {
@@ -155,7 +174,7 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
       ),
     );
   }
-  const flat = populationStd(input.raw, scan.sum) < FLAT_SIGNAL_STD;
+  const flat = isFlat(input.raw, scan.sum, scan.sumOfSquares);
   if (flat) {
     warnings.push(warning("flat_signal", `${input.label}: the signal is constant (standard deviation < ${FLAT_SIGNAL_STD}); no contractions detected`));
   }

@@ -24,16 +24,50 @@ export function hannPeriodic(M: number): Float64Array {
   return w;
 }
 
-const fftCache = new Map<number, FFT>();
 const isPowerOfTwo = (n: number) => n >= 2 && (n & (n - 1)) === 0;
 
-function fftFor(n: number): FFT {
-  let fft = fftCache.get(n);
-  if (!fft) {
-    fft = new FFT(n);
-    fftCache.set(n, fft);
+/**
+ * Per segment length: the Hann window, its energy, the FFT and its work buffers. Welch runs once per
+ * muscle on every upload with the same nperseg, so these are built once; the buffers are scratch
+ * space that no call keeps (welch is synchronous, so two calls never share them at the same time).
+ */
+interface WelchPlan {
+  window: Float64Array;
+  windowEnergy: number;
+  fft: FFT | null;
+  /** One real segment (the odd one out, or every segment without an FFT). */
+  segment: Float64Array;
+  /** Two real segments interleaved as the real and imaginary parts of one complex signal. */
+  packed: Float64Array;
+  spectrum: Float64Array;
+}
+
+const plans = new Map<number, WelchPlan>();
+
+function welchPlan(nperseg: number): WelchPlan {
+  let plan = plans.get(nperseg);
+  if (!plan) {
+    const window = hannPeriodic(nperseg);
+    let windowEnergy = 0;
+    for (let i = 0; i < nperseg; i++) windowEnergy += window[i] * window[i];
+    plan = {
+      window,
+      windowEnergy,
+      fft: isPowerOfTwo(nperseg) ? new FFT(nperseg) : null,
+      segment: new Float64Array(nperseg),
+      packed: new Float64Array(2 * nperseg),
+      spectrum: new Float64Array(2 * nperseg),
+    };
+    plans.set(nperseg, plan);
   }
-  return fft;
+  return plan;
+}
+
+/** Mean of x[start … start + n − 1], summed left to right. */
+function segmentMean(x: Float64Array, start: number, n: number): number {
+  let sum = 0;
+  for (let i = start, end = start + n; i < end; i++) sum += x[i];
+  return sum / n;
 }
 
 /** Adds |X_k|² for k = 0 … floor(n/2) of a real segment by a direct DFT (fft.js needs powers of two). */
@@ -60,33 +94,34 @@ function addDftPower(segment: Float64Array, out: Float64Array): void {
 export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.length), noverlap = Math.floor(nperseg / 2)): Psd {
   if (nperseg < 1 || nperseg > x.length) throw new RangeError(`welch: nperseg must lie in [1, ${x.length}], got ${nperseg}`);
   if (noverlap < 0 || noverlap >= nperseg) throw new RangeError(`welch: noverlap must lie in [0, nperseg), got ${noverlap}`);
-  const window = hannPeriodic(nperseg);
-  let windowEnergy = 0;
-  for (let i = 0; i < nperseg; i++) windowEnergy += window[i] * window[i];
+  const { window, windowEnergy, fft, segment, packed, spectrum } = welchPlan(nperseg);
   const scale = 1.0 / (fs * windowEnergy);
   const bins = Math.floor(nperseg / 2) + 1;
   const step = nperseg - noverlap;
   const segments = Math.floor((x.length - noverlap) / step);
   const power = new Float64Array(bins);
-  const segment = new Float64Array(nperseg);
-  const spectrum = new Float64Array(2 * nperseg);
-  const fft = isPowerOfTwo(nperseg) ? fftFor(nperseg) : null;
-  /** Writes the detrended, windowed segment s into `out` at `offset` with the given stride. */
-  const prepare = (s: number, out: Float64Array, offset: number, stride: number) => {
-    const start = s * step;
-    let sum = 0;
-    for (let i = 0; i < nperseg; i++) sum += x[start + i];
-    const mean = sum / nperseg;
-    for (let i = 0, j = offset; i < nperseg; i++, j += stride) out[j] = window[i] * (x[start + i] - mean);
-  };
   let s = 0;
   if (fft) {
     // Two real segments a, b per complex FFT of z = a + i·b, split with
     // A[k] = (Z[k] + conj Z[N−k])/2 and B[k] = (Z[k] − conj Z[N−k])/(2i): half the transforms.
-    const packed = new Float64Array(2 * nperseg);
     for (; s + 1 < segments; s += 2) {
-      prepare(s, packed, 0, 2);
-      prepare(s + 1, packed, 1, 2);
+      const a = s * step;
+      const b = a + step;
+      // Both means in one loop: two independent addition chains overlap in the CPU, and each keeps
+      // the left-to-right order of segmentMean.
+      let sumA = 0;
+      let sumB = 0;
+      for (let i = 0; i < nperseg; i++) {
+        sumA += x[a + i];
+        sumB += x[b + i];
+      }
+      const meanA = sumA / nperseg;
+      const meanB = sumB / nperseg;
+      for (let i = 0; i < nperseg; i++) {
+        const w = window[i];
+        packed[2 * i] = w * (x[a + i] - meanA);
+        packed[2 * i + 1] = w * (x[b + i] - meanB);
+      }
       fft.transform(spectrum, packed);
       for (let k = 0; k < bins; k++) {
         const m = k === 0 ? 0 : nperseg - k;
@@ -103,7 +138,9 @@ export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.len
     }
   }
   for (; s < segments; s++) {
-    prepare(s, segment, 0, 1);
+    const start = s * step;
+    const mean = segmentMean(x, start, nperseg);
+    for (let i = 0; i < nperseg; i++) segment[i] = window[i] * (x[start + i] - mean);
     if (fft) {
       fft.realTransform(spectrum, segment);
       for (let k = 0; k < bins; k++) {
