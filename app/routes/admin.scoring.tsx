@@ -2,9 +2,9 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { getDb } from "~/lib/server/db.server";
+import { getDefaultScoringConfiguration } from "~/lib/server/patients.server";
 import { requireAdmin, requireCsrf } from "~/lib/server/permissions.server";
 import {
-  loadDefaultScoringConfiguration,
   RPE_KEYS,
   saveDefaultScoringConfiguration,
   scoringConfigurationFromForm,
@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Scoring configuration — GHO
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
-  const config = await loadDefaultScoringConfiguration(await getDb());
+  const config = await getDefaultScoringConfiguration(await getDb());
   // Field lists travel with the data: they live in server code, absent from the browser bundle.
   return { config, weightFields: [...WEIGHT_FIELDS], targetFields: [...TARGET_FIELDS], rpeKeys: RPE_KEYS };
 }

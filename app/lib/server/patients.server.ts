@@ -5,6 +5,7 @@
  */
 import { type Caller, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./caller.server";
 import { getDb, pgConstraint, pgErrorCode, type Queryable } from "./db.server";
+import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
 export const PATIENT_CODE = /^P[0-9]{3,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -170,35 +171,20 @@ export async function ensurePatient(caller: Caller, code: string, q?: Queryable)
   return patient;
 }
 
-/** Row of scoring_configurations (snake_case like the export's scoring_configuration section). */
-export interface ScoringConfiguration {
-  id: string;
-  name: string;
-  is_default: boolean;
-  weight_compliance: number;
-  weight_symmetry: number;
-  weight_effort: number;
-  weight_game: number;
-  weight_completion: number;
-  weight_intensity: number;
-  weight_duration: number;
-  /** Borg CR-10 value as a string key ("0".."10") → effort score. */
-  rpe_mapping: Record<string, number>;
-  bfr_min_aop: number;
-  bfr_max_aop: number;
-  expected_contractions: number;
-  target_duration_ms: number;
-  mvc_threshold_percentage: number;
-}
+/**
+ * A stored scoring configuration in the scoring lib's own shape (the table's bfr_min_aop/bfr_max_aop
+ * columns are aliased in SQL), so the pages and the upload pass it to the scorer unchanged.
+ */
+export type StoredScoringConfiguration = ScoringConfiguration & { id: string; is_default: boolean };
 
 const SCORING_COLUMNS = `c.id, c.name, c.is_default, c.weight_compliance, c.weight_symmetry, c.weight_effort,
-  c.weight_game, c.weight_completion, c.weight_intensity, c.weight_duration, c.rpe_mapping, c.bfr_min_aop,
-  c.bfr_max_aop, c.expected_contractions, c.target_duration_ms, c.mvc_threshold_percentage`;
+  c.weight_game, c.weight_completion, c.weight_intensity, c.weight_duration, c.rpe_mapping,
+  c.bfr_min_aop as bfr_pressure_min_aop, c.bfr_max_aop as bfr_pressure_max_aop, c.expected_contractions, c.target_duration_ms, c.mvc_threshold_percentage`;
 
 /** The global default configuration (a migration inserts it, so it always exists). */
-export async function getDefaultScoringConfiguration(q?: Queryable): Promise<ScoringConfiguration> {
+export async function getDefaultScoringConfiguration(q?: Queryable): Promise<StoredScoringConfiguration> {
   const db = q ?? (await getDb());
-  const { rows } = await db.query<ScoringConfiguration>(
+  const { rows } = await db.query<StoredScoringConfiguration>(
     `select ${SCORING_COLUMNS} from scoring_configurations c where c.is_default`,
   );
   if (!rows[0]) throw new Error("no default scoring configuration: are the migrations applied?");
@@ -210,10 +196,10 @@ export async function getPatientScoringConfiguration(
   caller: Caller,
   code: string,
   q?: Queryable,
-): Promise<ScoringConfiguration> {
+): Promise<StoredScoringConfiguration> {
   const db = q ?? (await getDb());
   const params: unknown[] = [code];
-  const { rows } = await db.query<ScoringConfiguration>(
+  const { rows } = await db.query<StoredScoringConfiguration>(
     `select ${SCORING_COLUMNS} from patients p join scoring_configurations c on c.id = p.scoring_configuration_id
       where p.code = $1 and ${patientScope(caller, "p", params)}`,
     params,

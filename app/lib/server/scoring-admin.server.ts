@@ -4,7 +4,6 @@
  * sessions scored afterwards use the new values.
  */
 import type { Queryable } from "~/lib/server/db.server";
-import { getDefaultScoringConfiguration } from "~/lib/server/patients.server";
 import { scoringConfigurationSchema, type ScoringConfiguration } from "~/lib/scoring";
 
 export const WEIGHT_FIELDS = [
@@ -26,28 +25,6 @@ export const TARGET_FIELDS = [
 export const RPE_KEYS = Array.from({ length: 11 }, (_, i) => String(i));
 
 export type FieldErrors = Record<string, string>;
-
-/** The default configuration in the scoring lib's shape (the table names the BFR columns differently). */
-export async function loadDefaultScoringConfiguration(db: Queryable): Promise<ScoringConfiguration> {
-  const row = await getDefaultScoringConfiguration(db);
-  return {
-    id: row.id,
-    name: row.name,
-    weight_compliance: row.weight_compliance,
-    weight_symmetry: row.weight_symmetry,
-    weight_effort: row.weight_effort,
-    weight_game: row.weight_game,
-    weight_completion: row.weight_completion,
-    weight_intensity: row.weight_intensity,
-    weight_duration: row.weight_duration,
-    rpe_mapping: row.rpe_mapping,
-    bfr_pressure_min_aop: row.bfr_min_aop,
-    bfr_pressure_max_aop: row.bfr_max_aop,
-    expected_contractions: row.expected_contractions,
-    target_duration_ms: row.target_duration_ms,
-    mvc_threshold_percentage: row.mvc_threshold_percentage,
-  };
-}
 
 /**
  * Reads the form (`name`, the weight and target fields, `rpe_0` … `rpe_10`) and validates it.

@@ -12,7 +12,6 @@ import { ValidationError, type Caller } from "~/lib/server/caller.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
 import { getPatientScoringConfiguration } from "~/lib/server/patients.server";
 import { can } from "~/lib/server/permissions.server";
-import { scoringFromStored } from "~/lib/server/session-upload.server";
 import {
   getSession,
   updateSessionInputs,
@@ -67,7 +66,7 @@ async function rescoringConfiguration(caller: Caller, stored: StoredSession, rep
   const sp = stored.session_parameters;
   const snapshot = stored.scoring_configuration;
   if (!snapshot) {
-    return scoringFromStored(await getPatientScoringConfiguration(caller, stored.session.patient_code ?? "", repository.db));
+    return getPatientScoringConfiguration(caller, stored.session.patient_code ?? "", repository.db);
   }
   return parseScoringConfiguration({
     ...snapshot,

@@ -13,7 +13,6 @@ import {
   getPatient,
   getPatientScoringConfiguration,
   PATIENT_CODE,
-  type ScoringConfiguration as StoredScoringConfiguration,
 } from "~/lib/server/patients.server";
 import { storeAnalysis, type RepositoryOptions } from "~/lib/server/sessions.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/upload.server";
@@ -25,27 +24,6 @@ export const NEW_PATIENT_FIELD = "new_patient_code";
 export type SessionUploadResult =
   | { ok: true; sessionId: string; duplicate: boolean }
   | { ok: false; status: 400 | 403 | 413 | 422; errors: FieldErrors; values: Record<string, string> };
-
-/** The database row's names → the scoring lib's (bfr_min_aop → bfr_pressure_min_aop); nothing else changes. */
-export function scoringFromStored(row: StoredScoringConfiguration): ScoringConfiguration {
-  return {
-    id: row.id,
-    name: row.name,
-    weight_compliance: row.weight_compliance,
-    weight_symmetry: row.weight_symmetry,
-    weight_effort: row.weight_effort,
-    weight_game: row.weight_game,
-    weight_completion: row.weight_completion,
-    weight_intensity: row.weight_intensity,
-    weight_duration: row.weight_duration,
-    rpe_mapping: row.rpe_mapping,
-    bfr_pressure_min_aop: row.bfr_min_aop,
-    bfr_pressure_max_aop: row.bfr_max_aop,
-    expected_contractions: row.expected_contractions,
-    target_duration_ms: row.target_duration_ms,
-    mvc_threshold_percentage: row.mvc_threshold_percentage,
-  };
-}
 
 /**
  * Which patient the upload is for: one picked from the list, or a new code typed in (not both).
@@ -99,7 +77,7 @@ export async function uploadSession(
     analysis = analyzeC3d(read.file.bytes, {
       ...analysisOptions,
       patientMvc: existing ? { ch1: existing.mvcCh1, ch2: existing.mvcCh2 } : undefined,
-      scoring: scoringFromStored(scoring),
+      scoring,
       sourceFilename: read.file.name,
     });
   } catch (error) {
