@@ -70,7 +70,7 @@ function timeUs(fn: () => unknown, runs: number): number {
 }
 
 /** Copies the seeded session n−1 times in SQL (no envelopes: a batch export does not read them). */
-async function cloneSessions(db: Awaited<ReturnType<typeof createDb>>, baseId: string, copies: number): Promise<void> {
+export async function cloneSessions(db: Awaited<ReturnType<typeof createDb>>, baseId: string, copies: number): Promise<void> {
   if (copies <= 0) return;
   await db.query(
     `insert into therapy_sessions (session_code, patient_id, therapist_id, recorded_at, source_filename, file_sha256,

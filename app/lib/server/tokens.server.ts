@@ -97,18 +97,30 @@ export interface TokenCaller {
 }
 
 /**
+ * How stale `last_used_at` may get. The column answers "is this token still in use?" on the tokens
+ * page; writing it on every request made each API call a write (a WAL record and, on PGlite, a
+ * flush) for a minute-resolution fact.
+ */
+export const TOKEN_LAST_USED_RESOLUTION_S = 60;
+
+/**
  * The caller a Bearer token stands for, or null when the token is unknown, revoked, or its user
- * is deactivated. Marks the token as used.
+ * is deactivated. Marks the token as used, at most once per TOKEN_LAST_USED_RESOLUTION_S.
  */
 export async function callerForApiToken(db: Queryable, token: string): Promise<TokenCaller | null> {
   if (!looksLikeApiToken(token)) return null;
-  const { rows } = await db.query<{ token_id: string; user_id: string; role: Role }>(
-    `UPDATE api_tokens t SET last_used_at = now()
-       FROM users u
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.active
-      RETURNING t.id AS token_id, u.id AS user_id, u.role`,
-    [hashApiToken(token)],
+  const { rows } = await db.query<{ token_id: string; user_id: string; role: Role; stale: boolean }>(
+    `SELECT t.id AS token_id, u.id AS user_id, u.role,
+            (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => $2)) AS stale
+       FROM api_tokens t JOIN users u ON u.id = t.user_id
+      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
+    [hashApiToken(token), TOKEN_LAST_USED_RESOLUTION_S],
   );
   const row = rows[0];
-  return row ? { userId: row.user_id, role: row.role, tokenId: row.token_id } : null;
+  if (!row) return null;
+  if (row.stale) {
+    // Concurrent requests may both see it stale: both write now(), which is harmless.
+    await db.query("UPDATE api_tokens SET last_used_at = now() WHERE id = $1", [row.token_id]);
+  }
+  return { userId: row.user_id, role: row.role, tokenId: row.token_id };
 }
