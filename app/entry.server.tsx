@@ -8,7 +8,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { applySecurityHeaders, createNonce } from "~/lib/server/security-headers.server";
 import { getConfig } from "~/lib/server/config.server";
-import { getDb } from "~/lib/server/db.server";
+import { closeDb, getDb } from "~/lib/server/db.server";
 import { getStorage } from "~/lib/server/storage.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the
@@ -17,6 +17,16 @@ import { getStorage } from "~/lib/server/storage.server";
 getConfig();
 getDb().catch((error: Error) => console.error(`database not ready: ${error.message}`));
 getStorage().catch((error: Error) => console.error(`storage not ready: ${error.message}`));
+
+// remix-serve stops listening on SIGTERM/SIGINT but an open database keeps the process alive for
+// minutes. Close it and exit: a request cut short loses only its own uncommitted transaction.
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    closeDb()
+      .catch((error: Error) => console.error(`closing the database: ${error.message}`))
+      .finally(() => process.exit(0));
+  });
+}
 
 const ABORT_DELAY = 5_000;
 
