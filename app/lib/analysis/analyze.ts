@@ -171,7 +171,7 @@ export function analyzeC3dDetailed(
       therapist: null,
       recorded_at: time.recorded_at,
       source_filename: sourceFilename,
-      file_sha256: createHash("sha256").update(bytes).digest("hex"),
+      file_sha256: options.fileSha256 ?? createHash("sha256").update(bytes).digest("hex"),
       file_size_bytes: bytes.byteLength,
       processing_status: "completed",
       game,
