@@ -5,8 +5,11 @@
  */
 import { createHash } from "node:crypto";
 import { readC3d } from "~/lib/c3d";
+import type { Sos } from "~/lib/emg/butter";
 import { type MuscleResult, designBandpass, processMuscle } from "~/lib/emg/muscle";
 import { resolveProcessingParameters, toExportProcessingParameters } from "~/lib/emg/parameters";
+import { sosfiltfiltPadlen } from "~/lib/emg/sosfilt";
+import { sosfiltfiltPair } from "~/lib/emg/sosfilt-pair";
 import type { Contraction, SessionParameters } from "~/lib/export/schema";
 import {
   DEFAULT_SCORING_CONFIGURATION,
@@ -24,6 +27,17 @@ import type { SessionAnalysis } from "./types";
 export interface MuscleAnalysis {
   side: "left" | "right";
   result: MuscleResult;
+}
+
+/**
+ * Both muscles' band-passed signals in one pass (`sosfiltfiltPair`), or null for a single muscle or
+ * a recording too short to filter (processMuscle then filters, or rejects the channel, on its own).
+ * A channel processMuscle later rejects (non-finite samples) has been filtered for nothing; its
+ * twin's lane is unaffected.
+ */
+function bandpassBoth(sos: Sos, raws: Float64Array[]): Float64Array[] | null {
+  if (raws.length !== 2 || raws[0].length !== raws[1].length || raws[0].length <= sosfiltfiltPadlen(sos)) return null;
+  return sosfiltfiltPair(sos, raws[0], raws[1]);
 }
 
 /**
@@ -73,7 +87,8 @@ export function analyzeC3dDetailed(
     left: session.expected_contractions_ch1 ?? config.expected_contractions,
     right: session.expected_contractions_ch2 ?? config.expected_contractions,
   };
-  const muscles: MuscleAnalysis[] = roles.map((role) => ({
+  const bandpassed = bandpassBoth(sos, roles.map((role) => file.analog.channels[role.rawIndex]));
+  const muscles: MuscleAnalysis[] = roles.map((role, i) => ({
     side: role.side,
     result: processMuscle(
       {
@@ -85,6 +100,7 @@ export function analyzeC3dDetailed(
         mvcUpload: role.side === "left" ? session.mvc_ch1 : session.mvc_ch2,
         mvcPatient: role.side === "left" ? options.patientMvc?.ch1 : options.patientMvc?.ch2,
         targetDurationMs: targets[role.side],
+        bandpassed: bandpassed?.[i],
       },
       params,
       sos,

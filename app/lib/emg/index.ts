@@ -7,4 +7,5 @@ export * from "./muscle";
 export * from "./mvc";
 export * from "./parameters";
 export * from "./sosfilt";
+export * from "./sosfilt-pair";
 export * from "./spectrum";

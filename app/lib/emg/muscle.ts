@@ -36,6 +36,11 @@ export interface MuscleInput {
   /** The patient's stored MVC for this side (volts). */
   mvcPatient?: number | null;
   targetDurationMs: number;
+  /**
+   * `raw` already band-passed with this `sos` (`sosfiltfilt(sos, raw)`), when the caller filtered
+   * both muscles together (`sosfiltfiltPair`); used only if the channel is accepted.
+   */
+  bandpassed?: Float64Array;
 }
 
 export interface MuscleResult {
@@ -179,7 +184,10 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
     warnings.push(warning("flat_signal", `${input.label}: the signal is constant (standard deviation < ${FLAT_SIGNAL_STD}); no contractions detected`));
   }
 
-  const bandpassed = sosfiltfilt(sos, input.raw, padlen);
+  if (input.bandpassed && input.bandpassed.length !== n) {
+    throw new RangeError(`processMuscle: bandpassed has ${input.bandpassed.length} samples, raw has ${n}`);
+  }
+  const bandpassed = input.bandpassed ?? sosfiltfilt(sos, input.raw, padlen);
   const envelope = rmsEnvelope(bandpassed, fs, params.rms_window_ms, params.rms_overlap_percent);
   const mvc = resolveMvc(envelope.values, input.mvcUpload, input.mvcPatient);
   const intensityThreshold = mvcThreshold(mvc.value, params.mvc_threshold_percentage);

@@ -1,0 +1,226 @@
+/**
+ * `sosfiltfilt` of two equally long signals at once: the two muscles of a recording share one
+ * band-pass, so each 128-bit WebAssembly SIMD instruction filters a sample of both (lane 0 = a,
+ * lane 1 = b). The sample recursion of a cascade is bound by the latency of its dependent
+ * multiply-adds, not by the number of instructions, so two lanes cost about as much as one
+ * (docs/decisions/065-pipeline-speed.md).
+ *
+ * Every lane performs exactly the operations of `sosfiltInPlace` in the same order (WebAssembly
+ * f64x2 arithmetic is IEEE binary64 without fused multiply-add), so the results are bit for bit those
+ * of two `sosfiltfilt` calls. Where WebAssembly is unavailable, or the cascade is not made of groups
+ * of four sections, it falls back to exactly those two calls.
+ */
+import type { Sos } from "./butter";
+import { sosfiltZi, sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
+
+// --- A four-section f64x2 cascade in WebAssembly, assembled from the opcodes below. -------------
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  brIf: (depth: number) => [0x0d, depth],
+  localGet: (i: number) => [0x20, i],
+  localSet: (i: number) => [0x21, i],
+  localTee: (i: number) => [0x22, i],
+  i32Const1: [0x41, 0x01],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Eqz: [0x45],
+  /** memarg: log2 alignment, byte offset. */
+  f64Load: (offset: number) => [0x2b, 3, ...leb128(offset)],
+  v128Load: (offset: number) => [0xfd, 0x00, 4, ...leb128(offset)],
+  v128Store: (offset: number) => [0xfd, 0x0b, 4, ...leb128(offset)],
+  v128Load64Splat: (offset: number) => [0xfd, 0x0a, 3, ...leb128(offset)],
+  v128Load64Zero: [0xfd, 0x5d, 3, 0],
+  v128Load64Lane: (lane: number) => [0xfd, 0x57, 3, 0, lane],
+  v128Store64Lane: (lane: number) => [0xfd, 0x5b, 3, 0, lane],
+  f64x2Add: [0xfd, 0xf0, 0x01],
+  f64x2Sub: [0xfd, 0xf1, 0x01],
+  f64x2Mul: [0xfd, 0xf2, 0x01],
+};
+
+/**
+ * `cascade(ptr, n, step, coef, state, other)`: runs four sections in place over n samples of two
+ * signals, lane 0 the float64 at byte `ptr` and lane 1 the one at `ptr + other`, moving `step` bytes
+ * (8 forward, −8 backward) per sample. `coef` points at the 20 float64 b0 b1 b2 a1 a2 of the four
+ * sections; `state` at their 8 (z0, z1) states as f64x2 pairs, read first and written back at the end.
+ */
+function cascadeModuleBytes(): Uint8Array {
+  // Locals: 0 ptr, 1 n, 2 step, 3 coef, 4 state, 5 other (i32 parameters); then v128: 6 + 2s + j
+  // the state z_j of section s, 14 the input, 15 … 18 the section outputs. Coefficients are
+  // splatted from memory where used: kept in locals they would not fit the 16 vector registers.
+  const coefficientOffset = (s: number, j: number) => 8 * (5 * s + j);
+  const z = (s: number, j: number) => 6 + 2 * s + j;
+  const input = 14;
+  const output = (s: number) => 15 + s;
+  const body: number[] = [];
+  const emit = (...codes: (number | number[])[]) => {
+    for (const c of codes) Array.isArray(c) ? body.push(...c) : body.push(c);
+  };
+  for (let s = 0; s < 4; s++) {
+    for (let j = 0; j < 2; j++) emit(op.localGet(4), op.v128Load(16 * (2 * s + j)), op.localSet(z(s, j)));
+  }
+  emit(op.block, op.localGet(1), op.i32Eqz, op.brIf(0), op.loop);
+  // Lane 0 from a's sample at ptr, lane 1 from b's at ptr + other.
+  emit(op.localGet(0), op.localGet(5), op.i32Add, op.localGet(0), op.v128Load64Zero, op.v128Load64Lane(1), op.localSet(input));
+  for (let s = 0; s < 4; s++) {
+    const x = s === 0 ? input : output(s - 1);
+    const [b0, b1, b2, a1, a2] = [0, 1, 2, 3, 4].map((j) => [op.localGet(3), op.v128Load64Splat(coefficientOffset(s, j))].flat());
+    // y = b0·x + z0
+    emit(b0, op.localGet(x), op.f64x2Mul, op.localGet(z(s, 0)), op.f64x2Add, op.localSet(output(s)));
+    // z0 = b1·x − a1·y + z1
+    emit(b1, op.localGet(x), op.f64x2Mul, a1, op.localGet(output(s)), op.f64x2Mul, op.f64x2Sub);
+    emit(op.localGet(z(s, 1)), op.f64x2Add, op.localSet(z(s, 0)));
+    // z1 = b2·x − a2·y
+    emit(b2, op.localGet(x), op.f64x2Mul, a2, op.localGet(output(s)), op.f64x2Mul, op.f64x2Sub);
+    emit(op.localSet(z(s, 1)));
+  }
+  emit(op.localGet(0), op.localGet(output(3)), op.v128Store64Lane(0));
+  emit(op.localGet(0), op.localGet(5), op.i32Add, op.localGet(output(3)), op.v128Store64Lane(1));
+  emit(op.localGet(0), op.localGet(2), op.i32Add, op.localSet(0));
+  emit(op.localGet(1), op.i32Const1, op.i32Sub, op.localTee(1), op.brIf(0), op.end, op.end);
+  for (let s = 0; s < 4; s++) {
+    for (let j = 0; j < 2; j++) emit(op.localGet(4), op.localGet(z(s, j)), op.v128Store(16 * (2 * s + j)));
+  }
+  emit(op.end);
+
+  const code = [1, 13, V128, ...body]; // one local declaration: 13 × v128
+  const section = (id: number, content: number[]) => [id, ...leb128(content.length), ...content];
+  const name = (text: string) => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+    ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name("cascade"), 0x00, 0]),
+    ...section(10, [1, ...leb128(code.length), ...code]),
+  ]);
+}
+
+function leb128(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled cascade, or null where WebAssembly (or its SIMD) is unavailable. */
+function cascadeModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(cascadeModuleBytes());
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly SIMD cascade compiled here (else sosfiltfiltPair filters one by one). */
+export const sosfiltfiltPairUsesSimd = (): boolean => cascadeModule() !== null;
+
+// --- The zero-phase filter on two signals. --------------------------------------------------------
+
+/** Byte layout of the instance memory: coefficients, states, then the interleaved samples. */
+const COEF_BYTES = 8 * 5 * 4;
+const STATE_BYTES = 16 * 2 * 4;
+const PAGE = 65536;
+/**
+ * Instances whose memory fits this many bytes are kept for the next call (a new memory costs its
+ * page faults again); a longer recording gets a memory of its own, released after the call, so the
+ * process does not keep the largest size it ever saw.
+ */
+const KEPT_MEMORY_BYTES = 16 * 1024 * 1024;
+
+interface CascadeInstance {
+  memory: WebAssembly.Memory;
+  run: (ptr: number, n: number, step: number, coef: number, state: number, other: number) => void;
+}
+
+let kept: CascadeInstance | null = null;
+
+function cascadeInstance(module: WebAssembly.Module, bytes: number): CascadeInstance {
+  if (kept && kept.memory.buffer.byteLength >= bytes) return kept;
+  const keep = bytes <= KEPT_MEMORY_BYTES;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((keep ? KEPT_MEMORY_BYTES : bytes) / PAGE) });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const created = { memory, run: instance.exports.cascade as CascadeInstance["run"] };
+  if (keep) kept = created;
+  return created;
+}
+
+/**
+ * `[sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)]`, bit for bit, computed together.
+ *
+ * @throws RangeError as `sosfiltfilt` when the signals are not longer than `padlen`
+ */
+export function sosfiltfiltPair(
+  sos: Sos,
+  a: Float64Array,
+  b: Float64Array,
+  padlen = sosfiltfiltPadlen(sos),
+): [Float64Array, Float64Array] {
+  const module = sos.length % 4 === 0 && a.length === b.length ? cascadeModule() : null;
+  if (!module || sos.some((section) => section[3] !== 1)) return [sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)];
+  const n = a.length;
+  if (n <= padlen) {
+    throw new RangeError(`sosfiltfilt: the signal has ${n} samples; it must be longer than padlen = ${padlen}`);
+  }
+  const groups = sos.length / 4;
+  const length = n + 2 * padlen;
+  const dataStart = groups * (COEF_BYTES + STATE_BYTES);
+  const cascade = cascadeInstance(module, dataStart + 16 * length);
+  const words = new Float64Array(cascade.memory.buffer);
+  const coefAt = (g: number) => g * COEF_BYTES;
+  const stateAt = (g: number) => groups * COEF_BYTES + g * STATE_BYTES;
+  for (let g = 0; g < groups; g++) {
+    for (let s = 0; s < 4; s++) {
+      const [b0, b1, b2, , a1, a2] = sos[4 * g + s];
+      words.set([b0, b1, b2, a1, a2], (coefAt(g) >> 3) + 5 * s);
+    }
+  }
+
+  // The odd extension of each signal, a's at byte dataStart and b's `other` bytes further.
+  const other = 8 * length;
+  const put = (x: Float64Array, at: number) => {
+    const first = x[0];
+    const last = x[n - 1];
+    for (let i = 0; i < padlen; i++) {
+      words[at + i] = 2 * first - x[padlen - i];
+      words[at + padlen + n + i] = 2 * last - x[n - 2 - i];
+    }
+    words.set(x, at + padlen);
+  };
+  const extA = dataStart >> 3;
+  const extB = extA + length;
+  put(a, extA);
+  put(b, extB);
+
+  const zi = sosfiltZi(sos);
+  /** Sets every section's state to zi scaled by each signal's extended sample `i`. */
+  const startFrom = (i: number) => {
+    const va = words[extA + i];
+    const vb = words[extB + i];
+    for (let k = 0; k < zi.length; k++) {
+      const w = (stateAt(0) >> 3) + 2 * k;
+      words[w] = zi[k] * va;
+      words[w + 1] = zi[k] * vb;
+    }
+  };
+  startFrom(0);
+  for (let g = 0; g < groups; g++) cascade.run(dataStart, length, 8, coefAt(g), stateAt(g), other);
+  startFrom(length - 1);
+  for (let g = 0; g < groups; g++) cascade.run(dataStart + 8 * (length - 1), length, -8, coefAt(g), stateAt(g), other);
+  const ya = words.slice(extA + padlen, extA + padlen + n);
+  const yb = words.slice(extB + padlen, extB + padlen + n);
+  return [ya, yb];
+}
