@@ -48,7 +48,7 @@ const op = {
  * (8 forward, −8 backward) per sample. `coef` points at the 20 float64 b0 b1 b2 a1 a2 of the four
  * sections; `state` at their 8 (z0, z1) states as f64x2 pairs, read first and written back at the end.
  */
-function cascadeModuleBytes(): Uint8Array {
+function cascadeModuleBytes(): Uint8Array<ArrayBuffer> {
   // Locals: 0 ptr, 1 n, 2 step, 3 coef, 4 state, 5 other (i32 parameters); then v128: 6 + 2s + j
   // the state z_j of section s, 14 the input, 15 … 18 the section outputs. Coefficients are
   // splatted from memory where used: kept in locals they would not fit the 16 vector registers.
