@@ -3,6 +3,7 @@
  * nperseg=…, noverlap=…, detrend='constant', return_onesided=True, scaling='density')`.
  */
 import FFT from "fft.js";
+import { type SegmentPairFft, segmentPairFft } from "./segment-fft";
 
 export interface Psd {
   /** Bin frequencies in Hz: k · 1/(nperseg · (1/fs)), as `numpy.fft.rfftfreq`. */
@@ -34,11 +35,12 @@ const isPowerOfTwo = (n: number) => n >= 2 && (n & (n - 1)) === 0;
 interface WelchPlan {
   window: Float64Array;
   windowEnergy: number;
+  /** Real FFT for an odd last segment; null for a length that is not a power of two. */
   fft: FFT | null;
+  /** Complex FFT of two detrended, windowed segments at once; null with `fft`. */
+  pairFft: SegmentPairFft | null;
   /** One real segment (the odd one out, or every segment without an FFT). */
   segment: Float64Array;
-  /** Two real segments interleaved as the real and imaginary parts of one complex signal. */
-  packed: Float64Array;
   spectrum: Float64Array;
 }
 
@@ -50,12 +52,13 @@ function welchPlan(nperseg: number): WelchPlan {
     const window = hannPeriodic(nperseg);
     let windowEnergy = 0;
     for (let i = 0; i < nperseg; i++) windowEnergy += window[i] * window[i];
+    const powerOfTwo = isPowerOfTwo(nperseg);
     plan = {
       window,
       windowEnergy,
-      fft: isPowerOfTwo(nperseg) ? new FFT(nperseg) : null,
+      fft: powerOfTwo ? new FFT(nperseg) : null,
+      pairFft: powerOfTwo ? segmentPairFft(nperseg) : null,
       segment: new Float64Array(nperseg),
-      packed: new Float64Array(2 * nperseg),
       spectrum: new Float64Array(2 * nperseg),
     };
     plans.set(nperseg, plan);
@@ -94,14 +97,14 @@ function addDftPower(segment: Float64Array, out: Float64Array): void {
 export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.length), noverlap = Math.floor(nperseg / 2)): Psd {
   if (nperseg < 1 || nperseg > x.length) throw new RangeError(`welch: nperseg must lie in [1, ${x.length}], got ${nperseg}`);
   if (noverlap < 0 || noverlap >= nperseg) throw new RangeError(`welch: noverlap must lie in [0, nperseg), got ${noverlap}`);
-  const { window, windowEnergy, fft, segment, packed, spectrum } = welchPlan(nperseg);
+  const { window, windowEnergy, fft, pairFft, segment, spectrum } = welchPlan(nperseg);
   const scale = 1.0 / (fs * windowEnergy);
   const bins = Math.floor(nperseg / 2) + 1;
   const step = nperseg - noverlap;
   const segments = Math.floor((x.length - noverlap) / step);
   const power = new Float64Array(bins);
   let s = 0;
-  if (fft) {
+  if (pairFft) {
     // Two real segments a, b per complex FFT of z = a + i·b, split with
     // A[k] = (Z[k] + conj Z[N−k])/2 and B[k] = (Z[k] − conj Z[N−k])/(2i): half the transforms.
     for (; s + 1 < segments; s += 2) {
@@ -115,14 +118,8 @@ export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.len
         sumA += x[a + i];
         sumB += x[b + i];
       }
-      const meanA = sumA / nperseg;
-      const meanB = sumB / nperseg;
-      for (let i = 0; i < nperseg; i++) {
-        const w = window[i];
-        packed[2 * i] = w * (x[a + i] - meanA);
-        packed[2 * i + 1] = w * (x[b + i] - meanB);
-      }
-      fft.transform(spectrum, packed);
+      // Detrended and windowed inside the FFT's first pass: w[i]·(x[a + i] − meanA) + i·w[i]·(x[b + i] − meanB).
+      pairFft.transform(x, a, b, sumA / nperseg, sumB / nperseg, window, spectrum);
       for (let k = 0; k < bins; k++) {
         const m = k === 0 ? 0 : nperseg - k;
         const zr = spectrum[2 * k];
