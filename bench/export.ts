@@ -1,12 +1,13 @@
 /**
- * `npm run bench -- export [--sessions 10000] [--duration 10] [--connections 32] [--no-build]`
+ * `npm run bench -- export [--sessions 10000] [--duration 10] [--connections 32] [--no-build] [--profile-server DIR]`
  *
  * 1. build + render of one stored session (a GHOSTLY fixture, stored and read back through the
  *    repository) to JSON and to CSV: median µs over many runs;
  * 2. HTTP: autocannon against GET /api/export/session/:id?format=csv on the BUILT server
  *    (remix-serve, temp DATA_DIR, seeded admin + API token) on loopback, and against a bare
  *    node:http server answering the same bytes: req/s, p50/p99 latency, and the ratio
- *    (goals: p99 < 20 ms, ≥ 40 % of bare req/s);
+ *    (goals: p99 < 20 ms, ≥ 40 % of bare req/s); then the same for two constant resource routes (no
+ *    database, no auth), the ceiling the remix-serve/Remix request pipeline itself allows;
  * 3. batch CSV of N sessions through GET /api/export/sessions?format=csv: rows/s and the server's
  *    peak RSS during the request (goals ≥ 20,000 rows/s, RSS < 300 MB).
  * `--driver pglite|postgres|both` (default both): the embedded PGlite under a temp DATA_DIR, and/or a
@@ -145,6 +146,26 @@ async function freePort(): Promise<number> {
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
+/** autocannon against a bare node:http server answering `body` with `headers`: the ceiling. */
+async function bareServer(
+  body: Buffer,
+  headers: Record<string, string>,
+  connections: number,
+  duration: number,
+  status = 200,
+): Promise<AutocannonResult> {
+  const bare = http.createServer((_req, res) => {
+    res.writeHead(status, { ...headers, "content-length": body.length });
+    res.end(body);
+  });
+  await new Promise<void>((r) => bare.listen(0, "127.0.0.1", r));
+  try {
+    return await autocannon({ url: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`, connections, duration });
+  } finally {
+    await new Promise((r) => bare.close(r));
+  }
+}
+
 export default async function bench(args: string[]): Promise<void> {
   const i = args.indexOf("--driver");
   const driver = i >= 0 ? args[i + 1] : "both";
@@ -196,12 +217,18 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
 
     const t0 = performance.now();
     await cloneSessions(db, sessionId, sessions - 1);
+    // A live database has planner statistics (autovacuum analyzes after bulk inserts). Without them
+    // PostgreSQL guesses ~200 contractions per session and JIT-compiles every batch page (~20 ms).
+    await db.query("analyze");
     console.log(`seeded ${sessions} sessions in ${fmt((performance.now() - t0) / 1000, 1)} s`);
     await db.close();
 
     // --- 2. HTTP on the built server vs bare node:http
     const port = await freePort();
-    server = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
+    // --profile-server DIR: the server writes a V8 CPU profile there when it stops (node --cpu-prof).
+    const p = args.indexOf("--profile-server");
+    const profile = p >= 0 ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args[p + 1])}`] : [];
+    server = spawn(process.execPath, [...profile, path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SESSION_SECRET: "bench-session-secret-0123456789abcdefghij", DATABASE_URL: databaseUrl },
       stdio: ["ignore", "ignore", "inherit"],
@@ -219,20 +246,36 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
     for (let i = 0; i < 200; i++) await (await fetch(url, { headers })).arrayBuffer(); // warm-up
 
     const app = await autocannon({ url, connections, duration, headers });
-    const bare = http.createServer((_req, res) => {
-      res.writeHead(200, { ...answerHeaders, "content-length": body.length });
-      res.end(body);
-    });
-    await new Promise<void>((r) => bare.listen(0, "127.0.0.1", r));
-    const barePort = (bare.address() as AddressInfo).port;
-    const plain = await autocannon({ url: `http://127.0.0.1:${barePort}/`, connections, duration });
-    await new Promise((r) => bare.close(r));
+    const plain = await bareServer(body, answerHeaders, connections, duration);
     const line = (name: string, r: AutocannonResult) =>
       `${name.padEnd(22)}${fmt(r.requests.average, 0).padStart(8)} req/s   p50 ${fmt(r.latency.p50)} ms   p99 ${fmt(r.latency.p99)} ms   errors ${r.errors + r.non2xx + r.timeouts}`;
     console.log(`\n# HTTP GET /api/export/session/:id?format=csv (${body.length} B), ${connections} connections, ${duration} s, loopback`);
     console.log(line("built app", app));
     console.log(line("bare node:http", plain));
     console.log(`ratio app/bare        ${fmt((100 * app.requests.average) / plain.requests.average)} %   (goal ≥ 40 %; p99 goal < 20 ms)`);
+
+    // The floor the server itself sets: resource routes answering a constant string — no database,
+    // no auth — through the same remix-serve process: GET /api/export (the upload route's loader:
+    // a fixed 405 JSON, about the size of a small answer) and the JSON Schema (generated once, 57 KB).
+    for (const [path, status] of [["/api/export", 405], ["/api/export/schema.json", 200]] as const) {
+      const constUrl = `${base}${path}`;
+      const constAnswer = await fetch(constUrl);
+      const constBody = Buffer.from(await constAnswer.arrayBuffer());
+      if (constAnswer.status !== status) throw new Error(`${path} answered ${constAnswer.status}`);
+      const constHeaders = Object.fromEntries(
+        ["content-type", "cache-control", "x-content-type-options"].flatMap((h) => (constAnswer.headers.has(h) ? [[h, constAnswer.headers.get(h)!]] : [])),
+      );
+      for (let i = 0; i < 200; i++) await (await fetch(constUrl)).arrayBuffer(); // warm-up
+      const constant = await autocannon({ url: constUrl, connections, duration });
+      const constantBare = await bareServer(constBody, constHeaders, connections, duration, status);
+      // A 405 is the expected answer here: only transport errors and timeouts count.
+      const floorLine = (name: string, r: AutocannonResult) =>
+        `${name.padEnd(22)}${fmt(r.requests.average, 0).padStart(8)} req/s   p50 ${fmt(r.latency.p50)} ms   p99 ${fmt(r.latency.p99)} ms   errors ${r.errors + r.timeouts}`;
+      console.log(`\n# Remix request pipeline alone: GET ${path} (constant ${status}, ${constBody.length} B)`);
+      console.log(floorLine("built app", constant));
+      console.log(floorLine("bare node:http", constantBare));
+      console.log(`ratio app/bare        ${fmt((100 * constant.requests.average) / constantBare.requests.average)} %   (the most a route of this size can reach)`);
+    }
 
     // --- 3. batch CSV of every session, streamed
     const pid = server.pid!;

@@ -701,7 +701,7 @@ export async function listSessions(
 
 /**
  * Every visible session matching the filters, newest first, read page by page with a keyset cursor
- * (memory bounded by one page, no OFFSET scan) — for batch exports. Envelopes only when asked.
+ * (memory bounded by two pages, no OFFSET scan) — for batch exports. Envelopes only when asked.
  */
 export async function* streamSessions(
   caller: Caller,
@@ -717,8 +717,8 @@ export async function* streamSessions(
   const pageSize = clampInt(filters.pageSize, 100, 1, 1000);
   const include = { envelopes: filters.include?.envelopes ?? false, c3dMetadata: filters.include?.c3dMetadata ?? true };
   // The cursor travels as text: a JS Date would drop the microseconds of upload times and skip rows.
-  let cursor: { sortKey: string; id: string } | undefined;
-  for (;;) {
+  type Cursor = { sortKey: string; id: string };
+  const readPage = async (cursor: Cursor | undefined): Promise<{ sessions: StoredSession[]; next?: Cursor }> => {
     const params: unknown[] = [];
     let where = filterSql(caller, filters, params);
     if (cursor) {
@@ -730,11 +730,23 @@ export async function* streamSessions(
        where ${where} order by s.sort_at desc, s.id desc limit ${pageSize}`,
       params,
     );
-    if (rows.length === 0) return;
-    yield* await loadSessions(db, caller, rows.map((row) => row.id), include);
-    if (rows.length < pageSize) return;
+    const sessions = await loadSessions(db, caller, rows.map((row) => row.id), include);
     const last = rows[rows.length - 1];
-    cursor = { sortKey: last.sort_key, id: last.id };
+    return { sessions, next: rows.length === pageSize ? { sortKey: last.sort_key, id: last.id } : undefined };
+  };
+  let pending = readPage(undefined);
+  try {
+    for (;;) {
+      const page = await pending;
+      // Read the next page while the caller consumes this one: on a PostgreSQL server the query
+      // runs there while this process builds and renders. At most two pages are held.
+      if (page.next) pending = readPage(page.next);
+      yield* page.sessions;
+      if (!page.next) return;
+    }
+  } finally {
+    // A consumer that stops early leaves one read in flight: its outcome no longer matters.
+    pending.catch(() => undefined);
   }
 }
 
