@@ -10,6 +10,7 @@ import { type MuscleResult, designBandpass, processMuscle } from "~/lib/emg/musc
 import { resolveProcessingParameters, toExportProcessingParameters } from "~/lib/emg/parameters";
 import { sosfiltfiltPadlen } from "~/lib/emg/sosfilt";
 import { sosfiltfiltPair } from "~/lib/emg/sosfilt-pair";
+import { welchPair } from "~/lib/emg/welch-pair";
 import type { Contraction, SessionParameters } from "~/lib/export/schema";
 import {
   DEFAULT_SCORING_CONFIGURATION,
@@ -30,8 +31,9 @@ export interface MuscleAnalysis {
 }
 
 /**
- * Both muscles' band-passed signals in one pass (`sosfiltfiltPair`), or null for a single muscle or
- * a recording too short to filter (processMuscle then filters, or rejects the channel, on its own).
+ * Both muscles' band-passed signals in one pass (`sosfiltfiltPair`; their spectra then come from
+ * `welchPair`), or null for a single muscle or a recording too short to filter (processMuscle then
+ * filters, or rejects the channel, on its own).
  * A channel processMuscle later rejects (non-finite samples) has been filtered for nothing; its
  * twin's lane is unaffected.
  */
@@ -88,6 +90,7 @@ export function analyzeC3dDetailed(
     right: session.expected_contractions_ch2 ?? config.expected_contractions,
   };
   const bandpassed = bandpassBoth(sos, roles.map((role) => file.analog.channels[role.rawIndex]));
+  const spectra = bandpassed ? welchPair(bandpassed[0], bandpassed[1], fs) : null;
   const muscles: MuscleAnalysis[] = roles.map((role, i) => ({
     side: role.side,
     result: processMuscle(
@@ -101,6 +104,7 @@ export function analyzeC3dDetailed(
         mvcPatient: role.side === "left" ? options.patientMvc?.ch1 : options.patientMvc?.ch2,
         targetDurationMs: targets[role.side],
         bandpassed: bandpassed?.[i],
+        psd: spectra?.[i],
       },
       params,
       sos,

@@ -70,9 +70,12 @@ export interface ChannelAnalytics {
   fatigue_index_fi_nsm5: number | null;
 }
 
-/** rms, mav and the Welch-based mpf, mdf and FI_nsm5 (nperseg = min(256, n), 50 % overlap). */
-export function channelAnalytics(y: Float64Array, fs: number): ChannelAnalytics {
-  const psd = welch(y, fs);
+/**
+ * rms, mav and the Welch-based mpf, mdf and FI_nsm5 (nperseg = min(256, n), 50 % overlap).
+ *
+ * @param psd `welch(y, fs)` when the caller already has it (welchPair computes both muscles')
+ */
+export function channelAnalytics(y: Float64Array, fs: number, psd: Psd = welch(y, fs)): ChannelAnalytics {
   let sumSq = 0;
   let sumAbs = 0;
   for (let i = 0; i < y.length; i++) {

@@ -9,3 +9,4 @@ export * from "./parameters";
 export * from "./sosfilt";
 export * from "./sosfilt-pair";
 export * from "./spectrum";
+export * from "./welch-pair";

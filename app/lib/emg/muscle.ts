@@ -17,6 +17,7 @@ import { type RmsEnvelope, msToSamples, rmsEnvelope } from "./envelope";
 import { type MvcReference, mvcThreshold, resolveMvc } from "./mvc";
 import type { ResolvedProcessingParameters } from "./parameters";
 import { sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
+import type { Psd } from "./spectrum";
 
 /** Recordings shorter than this are processed but flagged `short_recording`. */
 export const SHORT_RECORDING_S = 10;
@@ -41,6 +42,8 @@ export interface MuscleInput {
    * both muscles together (`sosfiltfiltPair`); used only if the channel is accepted.
    */
   bandpassed?: Float64Array;
+  /** `welch(bandpassed, fs)`, when the caller computed both muscles' together (`welchPair`). */
+  psd?: Psd;
 }
 
 export interface MuscleResult {
@@ -218,7 +221,8 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
     intensityThreshold,
     targetSamples: msToSamples(input.targetDurationMs, fs),
   });
-  const analytics: ChannelAnalytics = channelAnalytics(bandpassed, fs);
+  if (input.psd && !input.bandpassed) throw new RangeError("processMuscle: a psd needs the bandpassed signal it was computed from");
+  const analytics: ChannelAnalytics = channelAnalytics(bandpassed, fs, input.psd);
   return {
     channel: {
       label: input.label,

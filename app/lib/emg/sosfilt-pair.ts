@@ -12,35 +12,9 @@
  */
 import type { Sos } from "./butter";
 import { sosfiltZi, sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
+import { compileOrNull, emitter, instancePool, op, simdModule } from "./wasm-simd";
 
-// --- A four-section f64x2 cascade in WebAssembly, assembled from the opcodes below. -------------
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (depth: number) => [0x0d, depth],
-  localGet: (i: number) => [0x20, i],
-  localSet: (i: number) => [0x21, i],
-  localTee: (i: number) => [0x22, i],
-  i32Const1: [0x41, 0x01],
-  i32Add: [0x6a],
-  i32Sub: [0x6b],
-  i32Eqz: [0x45],
-  /** memarg: log2 alignment, byte offset. */
-  f64Load: (offset: number) => [0x2b, 3, ...leb128(offset)],
-  v128Load: (offset: number) => [0xfd, 0x00, 4, ...leb128(offset)],
-  v128Store: (offset: number) => [0xfd, 0x0b, 4, ...leb128(offset)],
-  v128Load64Splat: (offset: number) => [0xfd, 0x0a, 3, ...leb128(offset)],
-  v128Load64Zero: [0xfd, 0x5d, 3, 0],
-  v128Load64Lane: (lane: number) => [0xfd, 0x57, 3, 0, lane],
-  v128Store64Lane: (lane: number) => [0xfd, 0x5b, 3, 0, lane],
-  f64x2Add: [0xfd, 0xf0, 0x01],
-  f64x2Sub: [0xfd, 0xf1, 0x01],
-  f64x2Mul: [0xfd, 0xf2, 0x01],
-};
+// --- A four-section f64x2 cascade in WebAssembly. ------------------------------------------------
 
 /**
  * `cascade(ptr, n, step, coef, state, other)`: runs four sections in place over n samples of two
@@ -57,15 +31,13 @@ function cascadeModuleBytes(): Uint8Array<ArrayBuffer> {
   const input = 14;
   const output = (s: number) => 15 + s;
   const body: number[] = [];
-  const emit = (...codes: (number | number[])[]) => {
-    for (const c of codes) Array.isArray(c) ? body.push(...c) : body.push(c);
-  };
+  const emit = emitter(body);
   for (let s = 0; s < 4; s++) {
     for (let j = 0; j < 2; j++) emit(op.localGet(4), op.v128Load(16 * (2 * s + j)), op.localSet(z(s, j)));
   }
   emit(op.block, op.localGet(1), op.i32Eqz, op.brIf(0), op.loop);
   // Lane 0 from a's sample at ptr, lane 1 from b's at ptr + other.
-  emit(op.localGet(0), op.localGet(5), op.i32Add, op.localGet(0), op.v128Load64Zero, op.v128Load64Lane(1), op.localSet(input));
+  emit(op.localGet(0), op.localGet(5), op.i32Add, op.localGet(0), op.v128Load64Zero(0), op.v128Load64Lane(0, 1), op.localSet(input));
   for (let s = 0; s < 4; s++) {
     const x = s === 0 ? input : output(s - 1);
     const [b0, b1, b2, a1, a2] = [0, 1, 2, 3, 4].map((j) => [op.localGet(3), op.v128Load64Splat(coefficientOffset(s, j))].flat());
@@ -78,37 +50,14 @@ function cascadeModuleBytes(): Uint8Array<ArrayBuffer> {
     emit(b2, op.localGet(x), op.f64x2Mul, a2, op.localGet(output(s)), op.f64x2Mul, op.f64x2Sub);
     emit(op.localSet(z(s, 1)));
   }
-  emit(op.localGet(0), op.localGet(output(3)), op.v128Store64Lane(0));
-  emit(op.localGet(0), op.localGet(5), op.i32Add, op.localGet(output(3)), op.v128Store64Lane(1));
+  emit(op.localGet(0), op.localGet(output(3)), op.v128Store64Lane(0, 0));
+  emit(op.localGet(0), op.localGet(5), op.i32Add, op.localGet(output(3)), op.v128Store64Lane(0, 1));
   emit(op.localGet(0), op.localGet(2), op.i32Add, op.localSet(0));
   emit(op.localGet(1), op.i32Const1, op.i32Sub, op.localTee(1), op.brIf(0), op.end, op.end);
   for (let s = 0; s < 4; s++) {
     for (let j = 0; j < 2; j++) emit(op.localGet(4), op.localGet(z(s, j)), op.v128Store(16 * (2 * s + j)));
   }
-  emit(op.end);
-
-  const code = [1, 13, V128, ...body]; // one local declaration: 13 × v128
-  const section = (id: number, content: number[]) => [id, ...leb128(content.length), ...content];
-  const name = (text: string) => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
-    ...section(2, [1, ...name("env"), ...name("memory"), 0x02, 0x00, 0x01]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name("cascade"), 0x00, 0]),
-    ...section(10, [1, ...leb128(code.length), ...code]),
-  ]);
-}
-
-function leb128(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
+  return simdModule("cascade", 6, 0, 13, body);
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -116,11 +65,7 @@ let compiled: WebAssembly.Module | null | undefined;
 /** The compiled cascade, or null where WebAssembly (or its SIMD) is unavailable. */
 function cascadeModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(cascadeModuleBytes());
-    } catch {
-      compiled = null;
-    }
+    compiled = compileOrNull(cascadeModuleBytes);
   }
   return compiled;
 }
@@ -133,30 +78,11 @@ export const sosfiltfiltPairUsesSimd = (): boolean => cascadeModule() !== null;
 /** Byte layout of the instance memory: coefficients, states, then the interleaved samples. */
 const COEF_BYTES = 8 * 5 * 4;
 const STATE_BYTES = 16 * 2 * 4;
-const PAGE = 65536;
-/**
- * Instances whose memory fits this many bytes are kept for the next call (a new memory costs its
- * page faults again); a longer recording gets a memory of its own, released after the call, so the
- * process does not keep the largest size it ever saw.
- */
+/** Memory kept between calls: 16 MiB, two signals of up to about a million samples each. */
 const KEPT_MEMORY_BYTES = 16 * 1024 * 1024;
 
-interface CascadeInstance {
-  memory: WebAssembly.Memory;
-  run: (ptr: number, n: number, step: number, coef: number, state: number, other: number) => void;
-}
-
-let kept: CascadeInstance | null = null;
-
-function cascadeInstance(module: WebAssembly.Module, bytes: number): CascadeInstance {
-  if (kept && kept.memory.buffer.byteLength >= bytes) return kept;
-  const keep = bytes <= KEPT_MEMORY_BYTES;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((keep ? KEPT_MEMORY_BYTES : bytes) / PAGE) });
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const created = { memory, run: instance.exports.cascade as CascadeInstance["run"] };
-  if (keep) kept = created;
-  return created;
-}
+type Cascade = (ptr: number, n: number, step: number, coef: number, state: number, other: number) => void;
+let pool: ((bytes: number) => { memory: WebAssembly.Memory; run: Cascade }) | undefined;
 
 /**
  * `[sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)]`, bit for bit, computed together.
@@ -178,7 +104,8 @@ export function sosfiltfiltPair(
   const groups = sos.length / 4;
   const length = n + 2 * padlen;
   const dataStart = groups * (COEF_BYTES + STATE_BYTES);
-  const cascade = cascadeInstance(module, dataStart + 16 * length);
+  pool ??= instancePool<Cascade>(module, "cascade", KEPT_MEMORY_BYTES);
+  const cascade = pool(dataStart + 16 * length);
   const words = new Float64Array(cascade.memory.buffer);
   const coefAt = (g: number) => g * COEF_BYTES;
   const stateAt = (g: number) => groups * COEF_BYTES + g * STATE_BYTES;

@@ -97,8 +97,7 @@ function addDftPower(segment: Float64Array, out: Float64Array): void {
 export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.length), noverlap = Math.floor(nperseg / 2)): Psd {
   if (nperseg < 1 || nperseg > x.length) throw new RangeError(`welch: nperseg must lie in [1, ${x.length}], got ${nperseg}`);
   if (noverlap < 0 || noverlap >= nperseg) throw new RangeError(`welch: noverlap must lie in [0, nperseg), got ${noverlap}`);
-  const { window, windowEnergy, fft, pairFft, segment, spectrum } = welchPlan(nperseg);
-  const scale = 1.0 / (fs * windowEnergy);
+  const { window, pairFft, spectrum } = welchPlan(nperseg);
   const bins = Math.floor(nperseg / 2) + 1;
   const step = nperseg - noverlap;
   const segments = Math.floor((x.length - noverlap) / step);
@@ -134,7 +133,21 @@ export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.len
       }
     }
   }
-  for (; s < segments; s++) {
+  return welchCompletion(x, fs, nperseg, noverlap, power, s);
+}
+
+/**
+ * The rest of `welch` once `power` holds the |X_k|² sums of the first `done` segments: the
+ * remaining segments one at a time, then the density scaling. `welchPair` computes the pairs of two
+ * signals elsewhere and finishes each here, so both paths share every operation after the pairs.
+ */
+export function welchCompletion(x: Float64Array, fs: number, nperseg: number, noverlap: number, power: Float64Array, done: number): Psd {
+  const { window, windowEnergy, fft, segment, spectrum } = welchPlan(nperseg);
+  const scale = 1.0 / (fs * windowEnergy);
+  const bins = power.length;
+  const step = nperseg - noverlap;
+  const segments = Math.floor((x.length - noverlap) / step);
+  for (let s = done; s < segments; s++) {
     const start = s * step;
     const mean = segmentMean(x, start, nperseg);
     for (let i = 0; i < nperseg; i++) segment[i] = window[i] * (x[start + i] - mean);
