@@ -165,18 +165,27 @@ function deinterleaveAnalog(
     for (let c = 0; c < channelCount; c++) out.channels.push(none);
     return;
   }
+  // Words skipped between the last sample of a frame and the first of the next (points, tail).
+  const frameGap = wordsPerFrame - samplesPerFrame * channelCount;
+  const genScale = calibration.genScale;
   for (let c = 0; c < channelCount; c++) {
     const series = new Float64Array(frameCount * samplesPerFrame);
     const offset = calibration.offset[c];
     const scale = calibration.scale[c];
-    const genScale = calibration.genScale;
+    // Two copies of the loop so the common case carries no per-sample unsigned test.
+    let w = analogStart + c;
     let i = 0;
-    for (let f = 0; f < frameCount; f++) {
-      let w = f * wordsPerFrame + analogStart + c;
-      for (let s = 0; s < samplesPerFrame; s++, w += channelCount) {
-        let raw = words[w];
-        if (unsignedInts && raw < 0) raw += 65536;
-        series[i++] = (raw - offset) * scale * genScale;
+    if (unsignedInts) {
+      for (let f = 0; f < frameCount; f++, w += frameGap) {
+        for (const end = i + samplesPerFrame; i < end; i++, w += channelCount) {
+          let raw = words[w];
+          if (raw < 0) raw += 65536;
+          series[i] = (raw - offset) * scale * genScale;
+        }
+      }
+    } else {
+      for (let f = 0; f < frameCount; f++, w += frameGap) {
+        for (const end = i + samplesPerFrame; i < end; i++, w += channelCount) series[i] = (words[w] - offset) * scale * genScale;
       }
     }
     out.channels.push(series);
