@@ -30,7 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (includeDebug instanceof Response) return includeDebug;
 
   const sessionId = params.sessionId ?? "";
-  const exp = await exportStoredSession(caller, sessionId, { includeSignals, includeDebug });
+  const csvRows = format === "csv" && table === undefined;
+  const exp = await exportStoredSession(caller, sessionId, { includeSignals, includeDebug, csvRows });
   if (!exp) return exportError(404, `session ${sessionId} was not found`, "sessionId");
 
   const body =

@@ -61,7 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (from && to && Date.parse(from) > Date.parse(to)) return exportError(400, `from (${from}) is after to (${to})`, "from");
   const patient = query.get("patient")?.trim() || undefined;
 
-  const source = exportSessions(caller, { patientCode: patient, from, to });
+  const source = exportSessions(caller, { patientCode: patient, from, to }, { csvRows: format === "csv" && table === undefined });
   // Read the first session before answering, so a failing query is a 500, not a truncated 200.
   const first = await source.next();
   async function* replay() {

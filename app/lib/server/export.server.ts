@@ -32,6 +32,11 @@ export interface ExportRequestOptions {
   includeDebug?: boolean;
   /** Overrides USE_ENHANCED_EXPORT (tests); defaults to the server configuration. */
   enhanced?: boolean;
+  /**
+   * The exports will only be rendered as CSV rows (no JSON, no contractions table): a row shows the
+   * contraction list only through export_errors, so the list is read only when it would add one.
+   */
+  csvRows?: boolean;
 }
 
 /** A stored session in the builder's input shape: the repository already re-assembles every section. */
@@ -48,9 +53,13 @@ function settings(options: ExportRequestOptions) {
   };
 }
 
-/** Only what the export will contain: envelopes for signals, C3D metadata for debug. */
+/** Only what the rendered export shows: envelopes for signals, C3D metadata for debug, contractions unless CSV rows. */
 function readsFor(options: ExportRequestOptions): SessionInclude {
-  return { envelopes: Boolean(options.includeSignals), c3dMetadata: Boolean(options.includeDebug) };
+  return {
+    envelopes: Boolean(options.includeSignals),
+    c3dMetadata: Boolean(options.includeDebug),
+    contractions: !options.csvRows,
+  };
 }
 
 /**

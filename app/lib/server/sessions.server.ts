@@ -197,6 +197,13 @@ export interface SessionInclude {
   envelopes?: boolean;
   /** `c3d_metadata` and the file-level `warnings` (review page, exports with debug); else `{}` and `[]`. */
   c3dMetadata?: boolean;
+  /**
+   * false: the contraction list is read only for a session where one of them holds a non-finite
+   * number (the one way a stored contraction breaks the export contract, so the export names it in
+   * `errors`); every other session gets []. For CSV rows, which show the list only through
+   * export_errors. Default true.
+   */
+  contractions?: boolean;
 }
 
 export interface RepositoryOptions {
@@ -443,6 +450,9 @@ const CONTRACTION_FIELDS = [
 const storesEveryContractionField: Exhaustive<keyof Contraction, (typeof CONTRACTION_FIELDS)[number]> = true;
 void storesEveryContractionField;
 
+/** The float8 columns of a contraction: the only ones the database lets hold a value the export rejects. */
+const CONTRACTION_FLOATS = ["start_ms", "end_ms", "duration_ms", "peak_rms", "mean_rms", "percent_mvc"] as const satisfies readonly (typeof CONTRACTION_FIELDS)[number][];
+
 /** Text columns among the lists above: the only places where the string "NaN" is a value, not a float. */
 const TEXT_COLUMNS = new Set(["label", "side", "timing_source", "mvc_source", "category", "channel"]);
 
@@ -488,22 +498,37 @@ async function loadSessions(
   const params: unknown[] = [ids];
   const metadata = include.c3dMetadata ? "s.c3d_metadata, 'warnings', s.warnings" : "'{}'::json, 'warnings', '[]'::json";
   const envelopes = include.envelopes ? ", r.envelope_times_s, r.envelope_values" : "";
+  const nonFinite = CONTRACTION_FLOATS.map((f) => `c.${f} in ('NaN', 'Infinity', '-Infinity')`).join(" or ");
+  // Set-based (one aggregate per table for the whole page, joined by session) rather than a
+  // sub-query per session: PostgreSQL then neither re-plans per row nor JIT-compiles the page.
   const { rows } = await db.query<{ id: string; doc: string }>(
-    `select s.id, json_build_object(
+    `with ch as (
+       select r.session_id, json_agg(json_build_array(r.channel_id, ${columnList([...CHANNEL_SCALARS, ...CHANNEL_JSON], "r")}${envelopes})
+         order by r.position) as list
+       from channel_results r where r.session_id = any($1::uuid[]) group by r.session_id
+     ), co as (
+       select c.session_id, json_agg(json_build_array(${columnList(CONTRACTION_FIELDS, "c")}) order by r.position, c.index) as list
+       from contractions c join channel_results r on r.session_id = c.session_id and r.channel_id = c.channel
+       where c.session_id = any($1::uuid[])${
+         include.contractions
+           ? ""
+           : ` and c.session_id in (select c.session_id from contractions c where c.session_id = any($1::uuid[]) and (${nonFinite}))`
+       }
+       group by c.session_id
+     )
+     select s.id, json_build_object(
        'patient_id', s.patient_id, 'session_code', s.session_code, 'patient_code', p.code,
        'therapist', ${therapistSql(caller)}, 'recorded_at', ${RECORDED_AT_SQL}, 'source_filename', s.source_filename,
        'file_sha256', s.file_sha256, 'file_size_bytes', s.file_size_bytes, 'c3d_metadata', ${metadata},
        'processing_status', s.processing_status, 'processing_parameters', s.processing_parameters,
        'session_parameters', s.session_parameters, 'scoring_configuration', s.scoring_configuration,
        'data_completeness', s.data_completeness, 'game', s.game, 'created_at', s.created_at, 'updated_at', s.updated_at,
-       'channels', (select coalesce(json_agg(json_build_array(r.channel_id, ${columnList([...CHANNEL_SCALARS, ...CHANNEL_JSON], "r")}${envelopes})
-           order by r.position), '[]') from channel_results r where r.session_id = s.id),
-       'contractions', (select coalesce(json_agg(json_build_array(${columnList(CONTRACTION_FIELDS, "c")}) order by r.position, c.index), '[]')
-           from contractions c join channel_results r on r.session_id = c.session_id and r.channel_id = c.channel
-           where c.session_id = s.id),
-       'scores', (select json_build_array(${columnList(SCORE_COLUMNS, "ps")}) from performance_scores ps where ps.session_id = s.id)
+       'channels', coalesce(ch.list, '[]'), 'contractions', coalesce(co.list, '[]'),
+       'scores', case when ps.session_id is null then null else json_build_array(${columnList(SCORE_COLUMNS, "ps")}) end
      )::text as doc
      from therapy_sessions s join patients p on p.id = s.patient_id join users u on u.id = s.therapist_id
+       left join ch on ch.session_id = s.id left join co on co.session_id = s.id
+       left join performance_scores ps on ps.session_id = s.id
      where s.id = any($1::uuid[]) and ${patientScope(caller, "p", params)}`,
     params,
   );
@@ -662,7 +687,11 @@ export async function getSession(
   options: RepositoryOptions & { include?: SessionInclude } = {},
 ): Promise<StoredSession | null> {
   if (!isUuid(id)) return null;
-  const include = { envelopes: options.include?.envelopes ?? true, c3dMetadata: options.include?.c3dMetadata ?? true };
+  const include = {
+    envelopes: options.include?.envelopes ?? true,
+    c3dMetadata: options.include?.c3dMetadata ?? true,
+    contractions: options.include?.contractions ?? true,
+  };
   const [session] = await loadSessions(await repoDb(options), caller, [id], include);
   return session ?? null;
 }
@@ -708,14 +737,18 @@ export async function* streamSessions(
   filters: SessionFilters & {
     /** Sessions per database read (1…1000, default 100); batch exports use 1000. */
     pageSize?: number;
-    /** Default: no envelopes, with C3D metadata. */
+    /** Default: no envelopes, with C3D metadata and contractions. */
     include?: SessionInclude;
   } = {},
   options: RepositoryOptions = {},
 ): AsyncGenerator<StoredSession> {
   const db = await repoDb(options);
   const pageSize = clampInt(filters.pageSize, 100, 1, 1000);
-  const include = { envelopes: filters.include?.envelopes ?? false, c3dMetadata: filters.include?.c3dMetadata ?? true };
+  const include = {
+    envelopes: filters.include?.envelopes ?? false,
+    c3dMetadata: filters.include?.c3dMetadata ?? true,
+    contractions: filters.include?.contractions ?? true,
+  };
   // The cursor travels as text: a JS Date would drop the microseconds of upload times and skip rows.
   type Cursor = { sortKey: string; id: string };
   const readPage = async (cursor: Cursor | undefined): Promise<{ sessions: StoredSession[]; next?: Cursor }> => {
