@@ -5,12 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { readC3d } from "~/lib/c3d";
-import type { Sos } from "~/lib/emg/butter";
-import { type MuscleResult, designBandpass, processMuscle } from "~/lib/emg/muscle";
+import { type MuscleResult, designBandpass, processMuscles } from "~/lib/emg/muscle";
 import { resolveProcessingParameters, toExportProcessingParameters } from "~/lib/emg/parameters";
-import { sosfiltfiltPadlen } from "~/lib/emg/sosfilt";
-import { sosfiltfiltPair } from "~/lib/emg/sosfilt-pair";
-import { welchPair } from "~/lib/emg/welch-pair";
 import type { Contraction, SessionParameters } from "~/lib/export/schema";
 import {
   DEFAULT_SCORING_CONFIGURATION,
@@ -28,18 +24,6 @@ import type { SessionAnalysis } from "./types";
 export interface MuscleAnalysis {
   side: "left" | "right";
   result: MuscleResult;
-}
-
-/**
- * Both muscles' band-passed signals in one pass (`sosfiltfiltPair`; their spectra then come from
- * `welchPair`), or null for a single muscle or a recording too short to filter (processMuscle then
- * filters, or rejects the channel, on its own).
- * A channel processMuscle later rejects (non-finite samples) has been filtered for nothing; its
- * twin's lane is unaffected.
- */
-function bandpassBoth(sos: Sos, raws: Float64Array[]): Float64Array[] | null {
-  if (raws.length !== 2 || raws[0].length !== raws[1].length || raws[0].length <= sosfiltfiltPadlen(sos)) return null;
-  return sosfiltfiltPair(sos, raws[0], raws[1]);
 }
 
 /**
@@ -89,27 +73,22 @@ export function analyzeC3dDetailed(
     left: session.expected_contractions_ch1 ?? config.expected_contractions,
     right: session.expected_contractions_ch2 ?? config.expected_contractions,
   };
-  const bandpassed = bandpassBoth(sos, roles.map((role) => file.analog.channels[role.rawIndex]));
-  const spectra = bandpassed ? welchPair(bandpassed[0], bandpassed[1], fs) : null;
-  const muscles: MuscleAnalysis[] = roles.map((role, i) => ({
-    side: role.side,
-    result: processMuscle(
-      {
-        id: role.id,
-        label: role.rawLabel,
-        side: role.side,
-        raw: file.analog.channels[role.rawIndex],
-        activated: role.activatedIndex != null ? file.analog.channels[role.activatedIndex] : null,
-        mvcUpload: role.side === "left" ? session.mvc_ch1 : session.mvc_ch2,
-        mvcPatient: role.side === "left" ? options.patientMvc?.ch1 : options.patientMvc?.ch2,
-        targetDurationMs: targets[role.side],
-        bandpassed: bandpassed?.[i],
-        psd: spectra?.[i],
-      },
-      params,
-      sos,
-    ),
-  }));
+  // Both muscles together: their signal stages run in shared SIMD lanes (processMuscles).
+  const results = processMuscles(
+    roles.map((role) => ({
+      id: role.id,
+      label: role.rawLabel,
+      side: role.side,
+      raw: file.analog.channels[role.rawIndex],
+      activated: role.activatedIndex != null ? file.analog.channels[role.activatedIndex] : null,
+      mvcUpload: role.side === "left" ? session.mvc_ch1 : session.mvc_ch2,
+      mvcPatient: role.side === "left" ? options.patientMvc?.ch1 : options.patientMvc?.ch2,
+      targetDurationMs: targets[role.side],
+    })),
+    params,
+    sos,
+  );
+  const muscles: MuscleAnalysis[] = roles.map((role, i) => ({ side: role.side, result: results[i] }));
 
   const channels: SessionAnalysis["channels"] = {};
   const envelopes: SessionAnalysis["envelopes"] = {};

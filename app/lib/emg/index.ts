@@ -10,3 +10,4 @@ export * from "./sosfilt";
 export * from "./sosfilt-pair";
 export * from "./spectrum";
 export * from "./welch-pair";
+export * from "./envelope-pair";

@@ -16,8 +16,12 @@ import {
 import { type RmsEnvelope, msToSamples, rmsEnvelope } from "./envelope";
 import { type MvcReference, mvcThreshold, resolveMvc } from "./mvc";
 import type { ResolvedProcessingParameters } from "./parameters";
+import { canEnvelopePair, envelopePairOutputBytes, rmsEnvelopePairInArena } from "./envelope-pair";
 import { sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
-import type { Psd } from "./spectrum";
+import { canFilterPair, sosfiltfiltPairInArena } from "./sosfilt-pair";
+import { type Psd, welch } from "./spectrum";
+import { ARENA, pairArena } from "./wasm-simd";
+import { canWelchPair, welchPairInArena } from "./welch-pair";
 
 /** Recordings shorter than this are processed but flagged `short_recording`. */
 export const SHORT_RECORDING_S = 10;
@@ -37,13 +41,6 @@ export interface MuscleInput {
   /** The patient's stored MVC for this side (volts). */
   mvcPatient?: number | null;
   targetDurationMs: number;
-  /**
-   * `raw` already band-passed with this `sos` (`sosfiltfilt(sos, raw)`), when the caller filtered
-   * both muscles together (`sosfiltfiltPair`); used only if the channel is accepted.
-   */
-  bandpassed?: Float64Array;
-  /** `welch(bandpassed, fs)`, when the caller computed both muscles' together (`welchPair`). */
-  psd?: Psd;
 }
 
 export interface MuscleResult {
@@ -139,6 +136,20 @@ function emptyChannel(input: MuscleInput, error: ChannelWarning | null, warnings
   };
 }
 
+/** A muscle that passed the checks, with the warnings so far. */
+interface AcceptedMuscle {
+  input: MuscleInput;
+  warnings: ChannelWarning[];
+  flat: boolean;
+}
+
+/** The signals of a muscle that only depend on `raw`: computed alone or for two muscles at once. */
+interface MuscleSignals {
+  bandpassed: Float64Array;
+  envelope: RmsEnvelope;
+  psd: Psd;
+}
+
 /**
  * Runs the pipeline on one muscle. A channel that cannot be processed (non-finite samples, too short)
  * comes back with `channel.error` set and null analytics — never silently repaired.
@@ -146,15 +157,76 @@ function emptyChannel(input: MuscleInput, error: ChannelWarning | null, warnings
  * @param sos the band-pass of `params` (pass it to share one design between muscles)
  */
 export function processMuscle(input: MuscleInput, params: ResolvedProcessingParameters, sos: Sos = designBandpass(params)): MuscleResult {
+  return processMuscles([input], params, sos)[0];
+}
+
+/**
+ * `processMuscle` for each input, in order. When two muscles are accepted and equally long (the two
+ * channels of one recording), their band-pass, envelope and spectrum are computed together in SIMD
+ * lanes (`sosfiltfiltPairInArena` and its twins; decision 065): the same numbers, bit for bit.
+ */
+export function processMuscles(inputs: MuscleInput[], params: ResolvedProcessingParameters, sos: Sos = designBandpass(params)): MuscleResult[] {
+  const padlen = sosfiltfiltPadlen(sos);
+  const checked = inputs.map((input) => checkMuscle(input, params, padlen));
+  const accepted = checked.filter((c): c is AcceptedMuscle => !("rejected" in c));
+  const paired = accepted.length === 2 ? pairedSignals(accepted[0].input.raw, accepted[1].input.raw, params, sos, padlen) : null;
+  return checked.map((c) => {
+    if ("rejected" in c) return c.rejected;
+    const signals = paired?.[accepted.indexOf(c)] ?? muscleSignals(c.input.raw, params, sos, padlen);
+    return finishMuscle(c, signals, params);
+  });
+}
+
+function muscleSignals(raw: Float64Array, params: ResolvedProcessingParameters, sos: Sos, padlen: number): MuscleSignals {
+  const fs = params.sampling_rate_hz;
+  const bandpassed = sosfiltfilt(sos, raw, padlen);
+  return {
+    bandpassed,
+    envelope: rmsEnvelope(bandpassed, fs, params.rms_window_ms, params.rms_overlap_percent),
+    psd: welch(bandpassed, fs),
+  };
+}
+
+/**
+ * Both muscles' signals in one arena: the band-pass leaves the filtered signals where the envelope
+ * and Welch kernels read them. Null when a kernel does not apply (then each muscle alone).
+ */
+function pairedSignals(
+  a: Float64Array,
+  b: Float64Array,
+  params: ResolvedProcessingParameters,
+  sos: Sos,
+  padlen: number,
+): [MuscleSignals, MuscleSignals] | null {
+  if (!canFilterPair(sos, a, b, padlen) || !canEnvelopePair(a, b) || !canWelchPair(a, b)) return null;
+  const fs = params.sampling_rate_hz;
+  const n = a.length;
+  const length = n + 2 * padlen;
+  const out = ARENA.signals + 16 * length;
+  const arena = pairArena(out + envelopePairOutputBytes(n, fs, params.rms_window_ms, params.rms_overlap_percent));
+  sosfiltfiltPairInArena(arena, sos, a, b, padlen);
+  const at = ARENA.signals + 8 * padlen;
+  const other = 8 * length;
+  const words = new Float64Array(arena.memory.buffer);
+  const bandpassed = [words.slice(at >> 3, (at >> 3) + n), words.slice((at + other) >> 3, ((at + other) >> 3) + n)];
+  const envelopes = rmsEnvelopePairInArena(arena, at, other, n, fs, params.rms_window_ms, params.rms_overlap_percent, out);
+  const spectra = welchPairInArena(arena, at, other, bandpassed[0], bandpassed[1], fs);
+  return [0, 1].map((i) => ({ bandpassed: bandpassed[i], envelope: envelopes[i], psd: spectra[i] })) as [MuscleSignals, MuscleSignals];
+}
+
+/** The checks before any filtering: non-finite samples, length, flat signal; the first warnings. */
+function checkMuscle(input: MuscleInput, params: ResolvedProcessingParameters, padlen: number): AcceptedMuscle | { rejected: MuscleResult } {
   const fs = params.sampling_rate_hz;
   const n = input.raw.length;
   const warnings: ChannelWarning[] = [];
-  const rejected = (code: string, message: string): MuscleResult => ({
-    channel: emptyChannel(input, warning(code, message), warnings),
-    contractions: [],
-    envelope: null,
-    bandpassed: null,
-    mvc: null,
+  const rejected = (code: string, message: string) => ({
+    rejected: {
+      channel: emptyChannel(input, warning(code, message), warnings),
+      contractions: [],
+      envelope: null,
+      bandpassed: null,
+      mvc: null,
+    },
   });
 
   const scan = scanSamples(input.raw);
@@ -162,7 +234,6 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
   if (bad >= 0) {
     return rejected("non_finite_samples", `${input.label}: sample ${bad} is ${input.raw[bad]}; the channel was not processed`);
   }
-  const padlen = sosfiltfiltPadlen(sos);
   const minSamples = Math.max(3 * padlen + 1, Math.ceil(fs));
   if (n < minSamples) {
     return rejected(
@@ -186,12 +257,13 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
   if (flat) {
     warnings.push(warning("flat_signal", `${input.label}: the signal is constant (standard deviation < ${FLAT_SIGNAL_STD}); no contractions detected`));
   }
+  return { input, warnings, flat };
+}
 
-  if (input.bandpassed && input.bandpassed.length !== n) {
-    throw new RangeError(`processMuscle: bandpassed has ${input.bandpassed.length} samples, raw has ${n}`);
-  }
-  const bandpassed = input.bandpassed ?? sosfiltfilt(sos, input.raw, padlen);
-  const envelope = rmsEnvelope(bandpassed, fs, params.rms_window_ms, params.rms_overlap_percent);
+/** MVC, contractions and analytics of an accepted muscle from its signals. */
+function finishMuscle({ input, warnings, flat }: AcceptedMuscle, { bandpassed, envelope, psd }: MuscleSignals, params: ResolvedProcessingParameters): MuscleResult {
+  const fs = params.sampling_rate_hz;
+  const n = input.raw.length;
   const mvc = resolveMvc(envelope.values, input.mvcUpload, input.mvcPatient);
   const intensityThreshold = mvcThreshold(mvc.value, params.mvc_threshold_percentage);
 
@@ -221,8 +293,7 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
     intensityThreshold,
     targetSamples: msToSamples(input.targetDurationMs, fs),
   });
-  if (input.psd && !input.bandpassed) throw new RangeError("processMuscle: a psd needs the bandpassed signal it was computed from");
-  const analytics: ChannelAnalytics = channelAnalytics(bandpassed, fs, input.psd);
+  const analytics: ChannelAnalytics = channelAnalytics(bandpassed, fs, psd);
   return {
     channel: {
       label: input.label,

@@ -12,7 +12,7 @@
  */
 import type { Sos } from "./butter";
 import { sosfiltZi, sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
-import { compileOrNull, emitter, instancePool, op, simdModule } from "./wasm-simd";
+import { ARENA, type PairArena, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
 
 // --- A four-section f64x2 cascade in WebAssembly. ------------------------------------------------
 
@@ -75,40 +75,40 @@ export const sosfiltfiltPairUsesSimd = (): boolean => cascadeModule() !== null;
 
 // --- The zero-phase filter on two signals. --------------------------------------------------------
 
-/** Byte layout of the instance memory: coefficients, states, then the interleaved samples. */
 const COEF_BYTES = 8 * 5 * 4;
 const STATE_BYTES = 16 * 2 * 4;
-/** Memory kept between calls: 16 MiB, two signals of up to about a million samples each. */
-const KEPT_MEMORY_BYTES = 16 * 1024 * 1024;
 
 type Cascade = (ptr: number, n: number, step: number, coef: number, state: number, other: number) => void;
-let pool: ((bytes: number) => { memory: WebAssembly.Memory; run: Cascade }) | undefined;
+
+/** Whether `sosfiltfiltPairInArena` applies to these signals (else filter them one by one). */
+export function canFilterPair(sos: Sos, a: Float64Array, b: Float64Array, padlen: number): boolean {
+  return (
+    a.length === b.length &&
+    a.length > padlen &&
+    sos.length % 4 === 0 &&
+    sos.length / 4 <= ARENA.filterGroups &&
+    sos.every((section) => section[3] === 1) &&
+    cascadeModule() !== null
+  );
+}
 
 /**
- * `[sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)]`, bit for bit, computed together.
- *
- * @throws RangeError as `sosfiltfilt` when the signals are not longer than `padlen`
+ * Writes the odd extensions of `a` and `b` (length n + 2·padlen each) at the arena's signal area, a's
+ * first and b's right after it, and filters both forward and backward in place, exactly as
+ * `sosfiltfilt`. The band-passed a then starts at float64 index ARENA.signals/8 + padlen, b at that
+ * plus n + 2·padlen. The arena must hold ARENA.signals + 16·(n + 2·padlen) bytes; the caller has
+ * checked `canFilterPair`.
  */
-export function sosfiltfiltPair(
-  sos: Sos,
-  a: Float64Array,
-  b: Float64Array,
-  padlen = sosfiltfiltPadlen(sos),
-): [Float64Array, Float64Array] {
-  const module = sos.length % 4 === 0 && a.length === b.length ? cascadeModule() : null;
-  if (!module || sos.some((section) => section[3] !== 1)) return [sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)];
+export function sosfiltfiltPairInArena(arena: PairArena, sos: Sos, a: Float64Array, b: Float64Array, padlen: number): void {
+  const module = cascadeModule();
+  if (!module) throw new Error("sosfiltfiltPairInArena: WebAssembly SIMD is unavailable (check canFilterPair)");
+  const cascade = arena.kernel<Cascade>(module, "cascade");
   const n = a.length;
-  if (n <= padlen) {
-    throw new RangeError(`sosfiltfilt: the signal has ${n} samples; it must be longer than padlen = ${padlen}`);
-  }
   const groups = sos.length / 4;
   const length = n + 2 * padlen;
-  const dataStart = groups * (COEF_BYTES + STATE_BYTES);
-  pool ??= instancePool<Cascade>(module, "cascade", KEPT_MEMORY_BYTES);
-  const cascade = pool(dataStart + 16 * length);
-  const words = new Float64Array(cascade.memory.buffer);
-  const coefAt = (g: number) => g * COEF_BYTES;
-  const stateAt = (g: number) => groups * COEF_BYTES + g * STATE_BYTES;
+  const words = new Float64Array(arena.memory.buffer);
+  const coefAt = (g: number) => ARENA.filter + g * COEF_BYTES;
+  const stateAt = (g: number) => ARENA.filter + groups * COEF_BYTES + g * STATE_BYTES;
   for (let g = 0; g < groups; g++) {
     for (let s = 0; s < 4; s++) {
       const [b0, b1, b2, , a1, a2] = sos[4 * g + s];
@@ -116,7 +116,6 @@ export function sosfiltfiltPair(
     }
   }
 
-  // The odd extension of each signal, a's at byte dataStart and b's `other` bytes further.
   const other = 8 * length;
   const put = (x: Float64Array, at: number) => {
     const first = x[0];
@@ -127,7 +126,7 @@ export function sosfiltfiltPair(
     }
     words.set(x, at + padlen);
   };
-  const extA = dataStart >> 3;
+  const extA = ARENA.signals >> 3;
   const extB = extA + length;
   put(a, extA);
   put(b, extB);
@@ -144,10 +143,28 @@ export function sosfiltfiltPair(
     }
   };
   startFrom(0);
-  for (let g = 0; g < groups; g++) cascade.run(dataStart, length, 8, coefAt(g), stateAt(g), other);
+  for (let g = 0; g < groups; g++) cascade(ARENA.signals, length, 8, coefAt(g), stateAt(g), other);
   startFrom(length - 1);
-  for (let g = 0; g < groups; g++) cascade.run(dataStart + 8 * (length - 1), length, -8, coefAt(g), stateAt(g), other);
-  const ya = words.slice(extA + padlen, extA + padlen + n);
-  const yb = words.slice(extB + padlen, extB + padlen + n);
-  return [ya, yb];
+  for (let g = 0; g < groups; g++) cascade(ARENA.signals + 8 * (length - 1), length, -8, coefAt(g), stateAt(g), other);
+}
+
+/**
+ * `[sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)]`, bit for bit, computed together.
+ *
+ * @throws RangeError as `sosfiltfilt` when the signals are not longer than `padlen`
+ */
+export function sosfiltfiltPair(
+  sos: Sos,
+  a: Float64Array,
+  b: Float64Array,
+  padlen = sosfiltfiltPadlen(sos),
+): [Float64Array, Float64Array] {
+  if (!canFilterPair(sos, a, b, padlen)) return [sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)];
+  const n = a.length;
+  const length = n + 2 * padlen;
+  const arena = pairArena(ARENA.signals + 16 * length);
+  sosfiltfiltPairInArena(arena, sos, a, b, padlen);
+  const words = new Float64Array(arena.memory.buffer);
+  const start = (ARENA.signals >> 3) + padlen;
+  return [words.slice(start, start + n), words.slice(start + length, start + length + n)];
 }

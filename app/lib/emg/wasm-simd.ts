@@ -67,6 +67,9 @@ export const op = {
   f64x2Sub: [0xfd, 0xf1, 0x01],
   f64x2Mul: [0xfd, 0xf2, 0x01],
   f64x2Div: [0xfd, 0xf3, 0x01],
+  f64x2Sqrt: [0xfd, 0xef, 0x01],
+  f64x2Splat: [0xfd, 0x14],
+  f64ConvertI32U: [0xb8],
 };
 
 /** Appends opcodes (numbers or byte arrays) to `body`. */
@@ -122,25 +125,45 @@ export function compileOrNull(bytes: () => Uint8Array<ArrayBuffer>): WebAssembly
 
 const PAGE = 65536;
 
-export interface KernelInstance<F> {
+/**
+ * Byte layout of a pair arena, the one memory the pair kernels share so that the band-pass leaves
+ * both filtered signals where Welch and the envelope read them: Welch's constants, scratch and power
+ * sums; the cascade's coefficients and states (up to four groups of four sections); then the
+ * signals and whatever a kernel writes after them.
+ */
+export const ARENA = { welch: 0, filter: 22560, filterGroups: 4, signals: 24576 } as const;
+
+export interface PairArena {
   memory: WebAssembly.Memory;
-  run: F;
+  /** Export `name` of `module` instantiated on this arena's memory (one instance per module). */
+  kernel<F>(module: WebAssembly.Module, name: string): F;
 }
 
+/** Arenas up to this size are kept for the next call (a new memory pays its page faults again). */
+const KEPT_ARENA_BYTES = 16 * 1024 * 1024;
+let keptArena: PairArena | null = null;
+
 /**
- * Instances of `module` by memory need: one whose memory fits `keptBytes` is kept for the next
- * call (a new memory pays its page faults again); a larger need gets a memory of its own, released
- * after the call, so the process never keeps the largest recording it saw.
+ * An arena of at least `bytes`: the kept one when it is large enough, else a new one, kept if it is
+ * at most 16 MiB (two signals of up to about a million samples). A larger one is released after its
+ * call, so a process never keeps the size of the largest recording it saw.
  */
-export function instancePool<F>(module: WebAssembly.Module, name: string, keptBytes: number): (bytes: number) => KernelInstance<F> {
-  let kept: KernelInstance<F> | null = null;
-  return (bytes) => {
-    if (kept && kept.memory.buffer.byteLength >= bytes) return kept;
-    const keep = bytes <= keptBytes;
-    const memory = new WebAssembly.Memory({ initial: Math.ceil((keep ? keptBytes : bytes) / PAGE) });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const created = { memory, run: instance.exports[name] as F };
-    if (keep) kept = created;
-    return created;
+export function pairArena(bytes: number): PairArena {
+  if (keptArena && keptArena.memory.buffer.byteLength >= bytes) return keptArena;
+  const keep = bytes <= KEPT_ARENA_BYTES;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((keep ? KEPT_ARENA_BYTES : bytes) / PAGE) });
+  const instances = new Map<WebAssembly.Module, WebAssembly.Exports>();
+  const arena: PairArena = {
+    memory,
+    kernel<F>(module: WebAssembly.Module, name: string): F {
+      let exports = instances.get(module);
+      if (!exports) {
+        exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+        instances.set(module, exports);
+      }
+      return exports[name] as F;
+    },
   };
+  if (keep) keptArena = arena;
+  return arena;
 }

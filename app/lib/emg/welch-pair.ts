@@ -12,19 +12,19 @@
  * lengths). Decision 065.
  */
 import { type Psd, hannPeriodic, welch, welchCompletion } from "./spectrum";
-import { compileOrNull, emitter, instancePool, op, simdModule } from "./wasm-simd";
+import { ARENA, type PairArena, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
 
 const N = 256;
 const STEP = N / 2;
 const BINS = N / 2 + 1;
 
-// Memory layout (bytes): constants (window, twiddles, both as f64x2 splats), FFT scratch, power sums
-// (f64x2 per bin), then signal a and, `other` bytes further, signal b.
-const WINDOW_AT = 0;
+// Arena layout from ARENA.welch (bytes): constants (window, twiddles, both as f64x2 splats), FFT
+// scratch, power sums (f64x2 per bin); the signals are wherever the caller put them.
+const WINDOW_AT = ARENA.welch;
 const TABLE_AT = WINDOW_AT + 16 * N;
 const SCRATCH_AT = TABLE_AT + 16 * 2 * N;
 const POWER_AT = SCRATCH_AT + 32 * N;
-const SIGNALS_AT = POWER_AT + 16 * (BINS + 1);
+if (POWER_AT + 16 * BINS > ARENA.filter) throw new Error("welch-pair: the arena's Welch area is too small");
 
 /** fft.js's twiddle table for N: cos and −sin of π·i/N at even and odd i (segment-fft.ts). */
 function twiddles(): Float64Array {
@@ -237,28 +237,28 @@ const welchModule = () => (compiled === undefined ? (compiled = compileOrNull(we
 export const welchPairUsesSimd = (): boolean => welchModule() !== null;
 
 type WelchKernel = (x: number, other: number, pairs: number) => void;
-let pool: ((bytes: number) => { memory: WebAssembly.Memory; run: WelchKernel }) | undefined;
-/** Memory kept between calls: 16 MiB, two signals of up to about a million samples each. */
-const KEPT_MEMORY_BYTES = 16 * 1024 * 1024;
 
-/** `[welch(a, fs), welch(b, fs)]` with welch's default segments, bit for bit, computed together. */
-export function welchPair(a: Float64Array, b: Float64Array, fs: number): [Psd, Psd] {
+/** Whether `welchPairInArena` applies to signals of these lengths (else run welch on each). */
+export const canWelchPair = (a: Float64Array, b: Float64Array): boolean => a.length === b.length && a.length >= N && welchModule() !== null;
+
+/**
+ * `[welch(a, fs), welch(b, fs)]` for signals whose copies are in the arena: a's samples from byte
+ * `at`, b's from `at + other`. The caller has checked `canWelchPair`.
+ */
+export function welchPairInArena(arena: PairArena, at: number, other: number, a: Float64Array, b: Float64Array, fs: number): [Psd, Psd] {
+  const module = welchModule();
+  if (!module) throw new Error("welchPairInArena: WebAssembly SIMD is unavailable (check canWelchPair)");
+  const kernel = arena.kernel<WelchKernel>(module, "welch");
   const n = a.length;
-  const module = n === b.length && n >= N ? welchModule() : null;
-  if (!module) return [welch(a, fs), welch(b, fs)];
-  pool ??= instancePool<WelchKernel>(module, "welch", KEPT_MEMORY_BYTES);
-  const kernel = pool(SIGNALS_AT + 16 * n);
-  const words = new Float64Array(kernel.memory.buffer);
+  const words = new Float64Array(arena.memory.buffer);
   const window = hannPeriodic(N);
   const table = twiddles();
   for (let j = 0; j < N; j++) words.fill(window[j], (WINDOW_AT >> 3) + 2 * j, (WINDOW_AT >> 3) + 2 * j + 2);
   for (let k = 0; k < 2 * N; k++) words.fill(table[k], (TABLE_AT >> 3) + 2 * k, (TABLE_AT >> 3) + 2 * k + 2);
   words.fill(0, POWER_AT >> 3, (POWER_AT >> 3) + 2 * BINS);
-  words.set(a, SIGNALS_AT >> 3);
-  words.set(b, (SIGNALS_AT >> 3) + n);
   const segments = Math.floor((n - (N - STEP)) / STEP);
   const pairs = Math.floor(segments / 2);
-  kernel.run(SIGNALS_AT, 8 * n, pairs);
+  kernel(at, other, pairs);
   const powerA = new Float64Array(BINS);
   const powerB = new Float64Array(BINS);
   for (let k = 0; k < BINS; k++) {
@@ -266,4 +266,15 @@ export function welchPair(a: Float64Array, b: Float64Array, fs: number): [Psd, P
     powerB[k] = words[(POWER_AT >> 3) + 2 * k + 1];
   }
   return [welchCompletion(a, fs, N, N - STEP, powerA, 2 * pairs), welchCompletion(b, fs, N, N - STEP, powerB, 2 * pairs)];
+}
+
+/** `[welch(a, fs), welch(b, fs)]` with welch's default segments, bit for bit, computed together. */
+export function welchPair(a: Float64Array, b: Float64Array, fs: number): [Psd, Psd] {
+  if (!canWelchPair(a, b)) return [welch(a, fs), welch(b, fs)];
+  const n = a.length;
+  const arena = pairArena(ARENA.signals + 16 * n);
+  const words = new Float64Array(arena.memory.buffer);
+  words.set(a, ARENA.signals >> 3);
+  words.set(b, (ARENA.signals >> 3) + n);
+  return welchPairInArena(arena, ARENA.signals, 8 * n, a, b, fs);
 }
