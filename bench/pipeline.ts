@@ -19,10 +19,13 @@ import { readC3d } from "../app/lib/c3d/index";
 import { channelAnalytics } from "../app/lib/emg/analytics";
 import { activatedRuns } from "../app/lib/emg/contractions";
 import { rmsEnvelope } from "../app/lib/emg/envelope";
-import { designBandpass, processMuscle } from "../app/lib/emg/muscle";
+import { rmsEnvelopePair } from "../app/lib/emg/envelope-pair";
+import { type MuscleInput, designBandpass, processMuscles } from "../app/lib/emg/muscle";
 import { resolveProcessingParameters } from "../app/lib/emg/parameters";
 import { sosfiltfilt } from "../app/lib/emg/sosfilt";
+import { sosfiltfiltPair } from "../app/lib/emg/sosfilt-pair";
 import { welch } from "../app/lib/emg/spectrum";
+import { welchPair } from "../app/lib/emg/welch-pair";
 
 const DEFAULT_FILE = "tests/fixtures/c3d/Ghostly_Emg_20230321_17-50-17-0881.c3d";
 const WARMUP = 10;
@@ -49,31 +52,42 @@ function medianMs(fn: () => unknown): number {
 }
 
 /**
- * Each stage on its own, on this file's first muscle (per_muscle_* = one muscle; the file has up to
- * two). `per_muscle_total` is processMuscle itself: validation, band-pass, envelope, contractions and
- * analytics together.
+ * Each stage on its own. `both_muscles` is processMuscles on the file's two muscles (the path
+ * analyzeC3d takes: band-pass, envelope and Welch of both in shared SIMD lanes, then contractions
+ * and analytics); `pair_*` are its SIMD stages called alone (each copying its inputs in);
+ * `scalar_*` the one-muscle functions on the first muscle, for comparison.
  */
 function stageBreakdown(bytes: Uint8Array): Record<string, number> {
   const file = readC3d(bytes);
   const params = resolveProcessingParameters({}, file.analog.rate);
   const sos = designBandpass(params);
-  const [role] = findMuscleChannels(file.analog);
-  const raw = file.analog.channels[role.rawIndex];
-  const activated = role.activatedIndex != null ? file.analog.channels[role.activatedIndex] : null;
-  const bandpassed = sosfiltfilt(sos, raw);
   const fs = params.sampling_rate_hz;
+  const inputs: MuscleInput[] = findMuscleChannels(file.analog).map((role) => ({
+    id: role.id,
+    label: role.rawLabel,
+    side: role.side,
+    raw: file.analog.channels[role.rawIndex],
+    activated: role.activatedIndex != null ? file.analog.channels[role.activatedIndex] : null,
+    targetDurationMs: 2000,
+  }));
+  const [first, second = first] = inputs;
+  const [a, b] = sosfiltfiltPair(sos, first.raw, second.raw);
   const stages: Record<string, number> = {
     sha256: medianMs(() => createHash("sha256").update(bytes).digest("hex")),
     read_c3d: medianMs(() => readC3d(bytes)),
-    per_muscle_bandpass: medianMs(() => sosfiltfilt(sos, raw)),
-    per_muscle_envelope: medianMs(() => rmsEnvelope(bandpassed, fs, params.rms_window_ms, params.rms_overlap_percent)),
-    per_muscle_welch: medianMs(() => welch(bandpassed, fs)),
-    per_muscle_analytics: medianMs(() => channelAnalytics(bandpassed, fs)),
+    both_muscles: medianMs(() => processMuscles(inputs, params, sos)),
+    pair_bandpass: medianMs(() => sosfiltfiltPair(sos, first.raw, second.raw)),
+    pair_envelope: medianMs(() => rmsEnvelopePair(a, b, fs, params.rms_window_ms, params.rms_overlap_percent)),
+    pair_welch: medianMs(() => welchPair(a, b, fs)),
+    scalar_bandpass: medianMs(() => sosfiltfilt(sos, first.raw)),
+    scalar_envelope: medianMs(() => rmsEnvelope(a, fs, params.rms_window_ms, params.rms_overlap_percent)),
+    scalar_welch: medianMs(() => welch(a, fs)),
+    scalar_analytics_with_welch: medianMs(() => channelAnalytics(a, fs)),
   };
-  if (activated) stages.per_muscle_activated_runs = medianMs(() => activatedRuns(activated, params.activated_threshold_factor));
-  stages.per_muscle_total = medianMs(() =>
-    processMuscle({ id: role.id, label: role.rawLabel, side: role.side, raw, activated, targetDurationMs: 2000 }, params, sos),
-  );
+  if (first.activated) {
+    const activated = first.activated;
+    stages.scalar_activated_runs = medianMs(() => activatedRuns(activated, params.activated_threshold_factor));
+  }
   return stages;
 }
 

@@ -70,23 +70,34 @@ export interface ChannelAnalytics {
   fatigue_index_fi_nsm5: number | null;
 }
 
+/** Σy² and Σ|y|, summed left to right from 0. */
+export interface SignalSums {
+  sumOfSquares: number;
+  sumOfAbs: number;
+}
+
+export function signalSums(y: Float64Array): SignalSums {
+  let sumOfSquares = 0;
+  let sumOfAbs = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    sumOfSquares += v * v;
+    sumOfAbs += Math.abs(v);
+  }
+  return { sumOfSquares, sumOfAbs };
+}
+
 /**
  * rms, mav and the Welch-based mpf, mdf and FI_nsm5 (nperseg = min(256, n), 50 % overlap).
  *
- * @param psd `welch(y, fs)` when the caller already has it (welchPair computes both muscles')
+ * @param psd `welch(y, fs)` and @param sums `signalSums(y)` when the caller already has them
+ *   (processMuscles computes both muscles' together)
  */
-export function channelAnalytics(y: Float64Array, fs: number, psd: Psd = welch(y, fs)): ChannelAnalytics {
-  let sumSq = 0;
-  let sumAbs = 0;
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    sumSq += v * v;
-    sumAbs += Math.abs(v);
-  }
+export function channelAnalytics(y: Float64Array, fs: number, psd: Psd = welch(y, fs), sums: SignalSums = signalSums(y)): ChannelAnalytics {
   return {
     // Same sums as rms() and mav(), in one pass over the signal.
-    rms: Math.sqrt(sumSq / y.length),
-    mav: sumAbs / y.length,
+    rms: Math.sqrt(sums.sumOfSquares / y.length),
+    mav: sums.sumOfAbs / y.length,
     mpf: meanPowerFrequency(psd),
     mdf: medianFrequency(psd),
     fatigue_index_fi_nsm5: fatigueIndexFiNsm5(psd),

@@ -11,3 +11,4 @@ export * from "./sosfilt-pair";
 export * from "./spectrum";
 export * from "./welch-pair";
 export * from "./envelope-pair";
+export * from "./sums-pair";

@@ -3,7 +3,7 @@
  * (emg-pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
  */
 import type { ChannelResult, ChannelWarning } from "~/lib/export/schema";
-import { type ChannelAnalytics, channelAnalytics } from "./analytics";
+import { type ChannelAnalytics, type SignalSums, channelAnalytics, signalSums } from "./analytics";
 import { type Sos, butter } from "./butter";
 import {
   type DetectedContraction,
@@ -20,6 +20,7 @@ import { canEnvelopePair, envelopePairOutputBytes, rmsEnvelopePairInArena } from
 import { sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
 import { canFilterPair, sosfiltfiltPairInArena } from "./sosfilt-pair";
 import { type Psd, welch } from "./spectrum";
+import { canSumPair, signalSumsPairInArena } from "./sums-pair";
 import { ARENA, pairArena } from "./wasm-simd";
 import { canWelchPair, welchPairInArena } from "./welch-pair";
 
@@ -148,6 +149,7 @@ interface MuscleSignals {
   bandpassed: Float64Array;
   envelope: RmsEnvelope;
   psd: Psd;
+  sums: SignalSums;
 }
 
 /**
@@ -184,6 +186,7 @@ function muscleSignals(raw: Float64Array, params: ResolvedProcessingParameters, 
     bandpassed,
     envelope: rmsEnvelope(bandpassed, fs, params.rms_window_ms, params.rms_overlap_percent),
     psd: welch(bandpassed, fs),
+    sums: signalSums(bandpassed),
   };
 }
 
@@ -198,11 +201,12 @@ function pairedSignals(
   sos: Sos,
   padlen: number,
 ): [MuscleSignals, MuscleSignals] | null {
-  if (!canFilterPair(sos, a, b, padlen) || !canEnvelopePair(a, b) || !canWelchPair(a, b)) return null;
+  if (!canFilterPair(sos, a, b, padlen) || !canEnvelopePair(a, b) || !canWelchPair(a, b) || !canSumPair()) return null;
   const fs = params.sampling_rate_hz;
   const n = a.length;
   const length = n + 2 * padlen;
-  const out = ARENA.signals + 16 * length;
+  const sumsOut = ARENA.signals + 16 * length;
+  const out = sumsOut + 32;
   const arena = pairArena(out + envelopePairOutputBytes(n, fs, params.rms_window_ms, params.rms_overlap_percent));
   sosfiltfiltPairInArena(arena, sos, a, b, padlen);
   const at = ARENA.signals + 8 * padlen;
@@ -211,7 +215,11 @@ function pairedSignals(
   const bandpassed = [words.slice(at >> 3, (at >> 3) + n), words.slice((at + other) >> 3, ((at + other) >> 3) + n)];
   const envelopes = rmsEnvelopePairInArena(arena, at, other, n, fs, params.rms_window_ms, params.rms_overlap_percent, out);
   const spectra = welchPairInArena(arena, at, other, bandpassed[0], bandpassed[1], fs);
-  return [0, 1].map((i) => ({ bandpassed: bandpassed[i], envelope: envelopes[i], psd: spectra[i] })) as [MuscleSignals, MuscleSignals];
+  const sums = signalSumsPairInArena(arena, at, other, n, sumsOut);
+  return [0, 1].map((i) => ({ bandpassed: bandpassed[i], envelope: envelopes[i], psd: spectra[i], sums: sums[i] })) as [
+    MuscleSignals,
+    MuscleSignals,
+  ];
 }
 
 /** The checks before any filtering: non-finite samples, length, flat signal; the first warnings. */
@@ -261,7 +269,7 @@ function checkMuscle(input: MuscleInput, params: ResolvedProcessingParameters, p
 }
 
 /** MVC, contractions and analytics of an accepted muscle from its signals. */
-function finishMuscle({ input, warnings, flat }: AcceptedMuscle, { bandpassed, envelope, psd }: MuscleSignals, params: ResolvedProcessingParameters): MuscleResult {
+function finishMuscle({ input, warnings, flat }: AcceptedMuscle, { bandpassed, envelope, psd, sums }: MuscleSignals, params: ResolvedProcessingParameters): MuscleResult {
   const fs = params.sampling_rate_hz;
   const n = input.raw.length;
   const mvc = resolveMvc(envelope.values, input.mvcUpload, input.mvcPatient);
@@ -293,7 +301,7 @@ function finishMuscle({ input, warnings, flat }: AcceptedMuscle, { bandpassed, e
     intensityThreshold,
     targetSamples: msToSamples(input.targetDurationMs, fs),
   });
-  const analytics: ChannelAnalytics = channelAnalytics(bandpassed, fs, psd);
+  const analytics: ChannelAnalytics = channelAnalytics(bandpassed, fs, psd, sums);
   return {
     channel: {
       label: input.label,
