@@ -34,7 +34,7 @@ export interface MuscleAnalysis {
  * @throws AnalysisError when the file has no usable EMG channel (`no_emg_channels`, `channel_not_found`)
  */
 export function analyzeC3d(bytes: Uint8Array, options: AnalysisOptions = {}): SessionAnalysis {
-  return analyzeC3dDetailed(bytes, options).analysis;
+  return analyze(bytes, options, false).analysis;
 }
 
 /** `analyzeC3d` plus each muscle's intermediate signals (band-passed signal, envelope geometry). */
@@ -42,6 +42,11 @@ export function analyzeC3dDetailed(
   bytes: Uint8Array,
   options: AnalysisOptions = {},
 ): { analysis: SessionAnalysis; muscles: MuscleAnalysis[] } {
+  return analyze(bytes, options, true);
+}
+
+/** Both entry points; `keepBandpassed` only for the detailed one (the export never reads them). */
+function analyze(bytes: Uint8Array, options: AnalysisOptions, keepBandpassed: boolean): { analysis: SessionAnalysis; muscles: MuscleAnalysis[] } {
   validateAnalysisOptions(options);
   const config = options.scoring ? parseScoringConfiguration(options.scoring) : DEFAULT_SCORING_CONFIGURATION;
   const session = options.session ?? {};
@@ -87,6 +92,7 @@ export function analyzeC3dDetailed(
     })),
     params,
     sos,
+    { keepBandpassed },
   );
   const muscles: MuscleAnalysis[] = roles.map((role, i) => ({ side: role.side, result: results[i] }));
 
