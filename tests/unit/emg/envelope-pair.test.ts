@@ -52,6 +52,14 @@ describe("processMuscles", () => {
     expect(processMuscles(inputs, params)).toEqual(inputs.map((i) => processMuscle(i, params)));
   });
 
+  it("leaves bandpassed null when told not to keep it, and nothing else changes", () => {
+    const inputs = [input("left", left), input("right", right)];
+    const kept = processMuscles(inputs, params);
+    const dropped = processMuscles(inputs, params, undefined, { keepBandpassed: false });
+    expect(dropped.map((r) => r.bandpassed)).toEqual([null, null]);
+    expect(dropped).toEqual(kept.map((r) => ({ ...r, bandpassed: null })));
+  });
+
   it("processes the accepted muscle alone when its twin is rejected", () => {
     const broken = Float64Array.from(right.raw);
     broken[100] = Number.NaN;
