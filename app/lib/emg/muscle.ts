@@ -18,10 +18,10 @@ import { type MvcReference, mvcThreshold, resolveMvc } from "./mvc";
 import type { ResolvedProcessingParameters } from "./parameters";
 import { canEnvelopePair, envelopePairOutputBytes, rmsEnvelopePairInArena } from "./envelope-pair";
 import { sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
-import { canFilterPair, sosfiltfiltPairInArena } from "./sosfilt-pair";
+import { canFilterPair, placePairInArena, sosfiltfiltPlacedPair } from "./sosfilt-pair";
 import { type Psd, welch } from "./spectrum";
-import { canSumPair, signalSumsPairInArena } from "./sums-pair";
-import { ARENA, pairArena } from "./wasm-simd";
+import { type FiniteScan, canSumPair, scanPairInArena, signalSumsPairInArena } from "./sums-pair";
+import { ARENA, type PairArena, pairArena } from "./wasm-simd";
 import { canWelchPair, welchPairInArena } from "./welch-pair";
 
 /** Recordings shorter than this are processed but flagged `short_recording`. */
@@ -168,7 +168,8 @@ export function processMuscle(input: MuscleInput, params: ResolvedProcessingPara
 /**
  * `processMuscle` for each input, in order. When two muscles are accepted and equally long (the two
  * channels of one recording), their band-pass, envelope and spectrum are computed together in SIMD
- * lanes (`sosfiltfiltPairInArena` and its twins; decision 065): the same numbers, bit for bit.
+ * lanes (the raw-sample scan, band-pass, envelope, spectrum and sums, all in one arena; decision
+ * 065): the same numbers, bit for bit.
  *
  * @param keepBandpassed false leaves `bandpassed` null in the results: a caller that never reads
  *   the band-passed samples saves copying them out (2 × 1.4 MB for a 3-minute GHOSTLY recording)
@@ -180,9 +181,10 @@ export function processMuscles(
   { keepBandpassed = true }: { keepBandpassed?: boolean } = {},
 ): MuscleResult[] {
   const padlen = sosfiltfiltPadlen(sos);
-  const checked = inputs.map((input) => checkMuscle(input, params, padlen));
+  const pair = inputs.length === 2 ? placePair(inputs[0].raw, inputs[1].raw, params, sos, padlen) : null;
+  const checked = inputs.map((input, i) => checkMuscle(input, params, padlen, pair?.scans[i] ?? null));
   const accepted = checked.filter((c): c is AcceptedMuscle => !("rejected" in c));
-  const paired = accepted.length === 2 ? pairedSignals(accepted[0].input.raw, accepted[1].input.raw, params, sos, padlen) : null;
+  const paired = pair && accepted.length === 2 ? pairedSignals(pair, params, sos, padlen) : null;
   return checked.map((c) => {
     if ("rejected" in c) return c.rejected;
     const signals = paired?.[accepted.indexOf(c)] ?? muscleSignals(c.input.raw, params, sos, padlen);
@@ -202,30 +204,52 @@ function muscleSignals(raw: Float64Array, params: ResolvedProcessingParameters, 
   };
 }
 
+/** Two recordings' raw samples placed in the pair arena, with their scans. */
+interface PlacedPair {
+  arena: PairArena;
+  n: number;
+  /** Byte of the first raw (later band-passed) sample of a; b's is `other` bytes further. */
+  at: number;
+  other: number;
+  /** Byte offsets of the sums and the envelope output, after the signals. */
+  sumsOut: number;
+  envelopeOut: number;
+  scans: [FiniteScan | null, FiniteScan | null];
+}
+
 /**
- * Both muscles' signals in one arena: the band-pass leaves the filtered signals where the envelope
- * and Welch kernels read them. Null when a kernel does not apply (then each muscle alone).
+ * Copies both raw signals (odd-extended for the band-pass) into the pair arena and scans them there.
+ * Null when a kernel does not apply (then each muscle is processed alone).
  */
-function pairedSignals(
-  a: Float64Array,
-  b: Float64Array,
-  params: ResolvedProcessingParameters,
-  sos: Sos,
-  padlen: number,
-): [MuscleSignals, MuscleSignals] | null {
+function placePair(a: Float64Array, b: Float64Array, params: ResolvedProcessingParameters, sos: Sos, padlen: number): PlacedPair | null {
   if (!canFilterPair(sos, a, b, padlen) || !canEnvelopePair(a, b) || !canWelchPair(a, b) || !canSumPair()) return null;
   const fs = params.sampling_rate_hz;
   const n = a.length;
   const length = n + 2 * padlen;
   const sumsOut = ARENA.signals + 16 * length;
-  const out = sumsOut + 32;
-  const arena = pairArena(out + envelopePairOutputBytes(n, fs, params.rms_window_ms, params.rms_overlap_percent));
-  sosfiltfiltPairInArena(arena, sos, a, b, padlen);
+  const envelopeOut = sumsOut + 48;
+  const arena = pairArena(envelopeOut + envelopePairOutputBytes(n, fs, params.rms_window_ms, params.rms_overlap_percent));
+  placePairInArena(arena, a, b, padlen);
   const at = ARENA.signals + 8 * padlen;
   const other = 8 * length;
+  return { arena, n, at, other, sumsOut, envelopeOut, scans: scanPairInArena(arena, at, other, n, sumsOut) };
+}
+
+/**
+ * Both muscles' signals in the arena: the band-pass leaves the filtered signals where the envelope,
+ * Welch and sums kernels read them.
+ */
+function pairedSignals(
+  { arena, n, at, other, sumsOut, envelopeOut }: PlacedPair,
+  params: ResolvedProcessingParameters,
+  sos: Sos,
+  padlen: number,
+): [MuscleSignals, MuscleSignals] {
+  const fs = params.sampling_rate_hz;
+  sosfiltfiltPlacedPair(arena, sos, n, padlen);
   const words = new Float64Array(arena.memory.buffer);
   const bandpassed = [words.subarray(at >> 3, (at >> 3) + n), words.subarray((at + other) >> 3, ((at + other) >> 3) + n)];
-  const envelopes = rmsEnvelopePairInArena(arena, at, other, n, fs, params.rms_window_ms, params.rms_overlap_percent, out);
+  const envelopes = rmsEnvelopePairInArena(arena, at, other, n, fs, params.rms_window_ms, params.rms_overlap_percent, envelopeOut);
   const spectra = welchPairInArena(arena, at, other, bandpassed[0], bandpassed[1], fs);
   const sums = signalSumsPairInArena(arena, at, other, n, sumsOut);
   return [0, 1].map((i) => ({ bandpassed: bandpassed[i], inArena: true, envelope: envelopes[i], psd: spectra[i], sums: sums[i] })) as [
@@ -235,7 +259,12 @@ function pairedSignals(
 }
 
 /** The checks before any filtering: non-finite samples, length, flat signal; the first warnings. */
-function checkMuscle(input: MuscleInput, params: ResolvedProcessingParameters, padlen: number): AcceptedMuscle | { rejected: MuscleResult } {
+function checkMuscle(
+  input: MuscleInput,
+  params: ResolvedProcessingParameters,
+  padlen: number,
+  finiteScan: FiniteScan | null,
+): AcceptedMuscle | { rejected: MuscleResult } {
   const fs = params.sampling_rate_hz;
   const n = input.raw.length;
   const warnings: ChannelWarning[] = [];
@@ -249,7 +278,8 @@ function checkMuscle(input: MuscleInput, params: ResolvedProcessingParameters, p
     },
   });
 
-  const scan = scanSamples(input.raw);
+  // The paired scan only answers for all-finite signals; the scalar scan finds the first bad sample.
+  const scan = finiteScan ? { firstNonFinite: -1, ...finiteScan } : scanSamples(input.raw);
   const bad = scan.firstNonFinite;
   if (bad >= 0) {
     return rejected("non_finite_samples", `${input.label}: sample ${bad} is ${input.raw[bad]}; the channel was not processed`);

@@ -80,7 +80,7 @@ const STATE_BYTES = 16 * 2 * 4;
 
 type Cascade = (ptr: number, n: number, step: number, coef: number, state: number, other: number) => void;
 
-/** Whether `sosfiltfiltPairInArena` applies to these signals (else filter them one by one). */
+/** Whether `placePairInArena` + `sosfiltfiltPlacedPair` apply to these signals (else filter them one by one). */
 export function canFilterPair(sos: Sos, a: Float64Array, b: Float64Array, padlen: number): boolean {
   return (
     a.length === b.length &&
@@ -93,17 +93,37 @@ export function canFilterPair(sos: Sos, a: Float64Array, b: Float64Array, padlen
 }
 
 /**
- * Writes the odd extensions of `a` and `b` (length n + 2·padlen each) at the arena's signal area, a's
- * first and b's right after it, and filters both forward and backward in place, exactly as
- * `sosfiltfilt`. The band-passed a then starts at float64 index ARENA.signals/8 + padlen, b at that
- * plus n + 2·padlen. The arena must hold ARENA.signals + 16·(n + 2·padlen) bytes; the caller has
- * checked `canFilterPair`.
+ * Writes the odd extensions of `a` and `b` (length n + 2·padlen each, as `sosfiltfilt` builds them)
+ * at the arena's signal area, a's first and b's right after it: the raw samples of a then start at
+ * float64 index ARENA.signals/8 + padlen, b's at that plus n + 2·padlen. The arena must hold
+ * ARENA.signals + 16·(n + 2·padlen) bytes.
  */
-export function sosfiltfiltPairInArena(arena: PairArena, sos: Sos, a: Float64Array, b: Float64Array, padlen: number): void {
-  const module = cascadeModule();
-  if (!module) throw new Error("sosfiltfiltPairInArena: WebAssembly SIMD is unavailable (check canFilterPair)");
-  const cascade = arena.kernel<Cascade>(module, "cascade");
+export function placePairInArena(arena: PairArena, a: Float64Array, b: Float64Array, padlen: number): void {
   const n = a.length;
+  const length = n + 2 * padlen;
+  const words = new Float64Array(arena.memory.buffer);
+  const put = (x: Float64Array, at: number) => {
+    const first = x[0];
+    const last = x[n - 1];
+    for (let i = 0; i < padlen; i++) {
+      words[at + i] = 2 * first - x[padlen - i];
+      words[at + padlen + n + i] = 2 * last - x[n - 2 - i];
+    }
+    words.set(x, at + padlen);
+  };
+  put(a, ARENA.signals >> 3);
+  put(b, (ARENA.signals >> 3) + length);
+}
+
+/**
+ * Filters the two extended signals `placePairInArena` left in the arena forward and backward in
+ * place, exactly as `sosfiltfilt`; the band-passed signals are then where the raw ones were. The
+ * caller has checked `canFilterPair`.
+ */
+export function sosfiltfiltPlacedPair(arena: PairArena, sos: Sos, n: number, padlen: number): void {
+  const module = cascadeModule();
+  if (!module) throw new Error("sosfiltfiltPlacedPair: WebAssembly SIMD is unavailable (check canFilterPair)");
+  const cascade = arena.kernel<Cascade>(module, "cascade");
   const groups = sos.length / 4;
   const length = n + 2 * padlen;
   const words = new Float64Array(arena.memory.buffer);
@@ -115,22 +135,9 @@ export function sosfiltfiltPairInArena(arena: PairArena, sos: Sos, a: Float64Arr
       words.set([b0, b1, b2, a1, a2], (coefAt(g) >> 3) + 5 * s);
     }
   }
-
   const other = 8 * length;
-  const put = (x: Float64Array, at: number) => {
-    const first = x[0];
-    const last = x[n - 1];
-    for (let i = 0; i < padlen; i++) {
-      words[at + i] = 2 * first - x[padlen - i];
-      words[at + padlen + n + i] = 2 * last - x[n - 2 - i];
-    }
-    words.set(x, at + padlen);
-  };
   const extA = ARENA.signals >> 3;
   const extB = extA + length;
-  put(a, extA);
-  put(b, extB);
-
   const zi = sosfiltZi(sos);
   /** Sets every section's state to zi scaled by each signal's extended sample `i`. */
   const startFrom = (i: number) => {
@@ -163,7 +170,8 @@ export function sosfiltfiltPair(
   const n = a.length;
   const length = n + 2 * padlen;
   const arena = pairArena(ARENA.signals + 16 * length);
-  sosfiltfiltPairInArena(arena, sos, a, b, padlen);
+  placePairInArena(arena, a, b, padlen);
+  sosfiltfiltPlacedPair(arena, sos, n, padlen);
   const words = new Float64Array(arena.memory.buffer);
   const start = (ARENA.signals >> 3) + padlen;
   return [words.slice(start, start + n), words.slice(start + length, start + length + n)];

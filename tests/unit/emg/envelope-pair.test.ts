@@ -60,6 +60,17 @@ describe("processMuscles", () => {
     expect(dropped).toEqual(kept.map((r) => ({ ...r, bandpassed: null })));
   });
 
+  it("flags a flat twin exactly as processMuscle does (the paired scan feeds the flat test)", () => {
+    const flat = { raw: new Float64Array(12000).fill(0.7), activated: right.activated };
+    // A large offset with a variation of 1e-9 V: not flat, decided by the two-pass deviation.
+    const offset = { raw: Float64Array.from(left.raw, (v) => 3 + v * 1e-6), activated: left.activated };
+    const inputs = [input("left", offset), input("right", flat)];
+    const paired = processMuscles(inputs, params);
+    expect(paired[1].channel.warnings.map((w) => w.code)).toContain("flat_signal");
+    expect(paired[0].channel.warnings.map((w) => w.code)).not.toContain("flat_signal");
+    expect(paired).toEqual(inputs.map((i) => processMuscle(i, params)));
+  });
+
   it("processes the accepted muscle alone when its twin is rejected", () => {
     const broken = Float64Array.from(right.raw);
     broken[100] = Number.NaN;
