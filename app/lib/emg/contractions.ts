@@ -18,12 +18,27 @@ export interface SampleRun {
  * @returns the runs and max(activated); no runs when max(activated) ≤ 0 (the device never activated)
  */
 export function activatedRuns(activated: Float64Array, factor: number): { runs: SampleRun[]; max: number } {
-  const max = maxOf(activated);
+  const { max, positives } = maxAndPositives(activated);
   const runs: SampleRun[] = [];
   if (!(max > 0)) return { runs, max };
   const threshold = factor * max;
+  if (positives && threshold > 0) {
+    // Only positive samples can reach a positive threshold: runs from their indexes alone.
+    let start = -1;
+    let last = -2;
+    for (let j = 0; j < positives.count; j++) {
+      const i = positives.indexes[j];
+      if (!(activated[i] >= threshold)) continue;
+      if (i !== last + 1) {
+        if (start >= 0) runs.push({ start, end: last });
+        start = i;
+      }
+      last = i;
+    }
+    if (start >= 0) runs.push({ start, end: last });
+    return { runs, max };
+  }
   const n = activated.length;
-  // The device signal is mostly at rest: skip through each stretch with a loop that only compares.
   let i = 0;
   while (i < n) {
     while (i < n && !(activated[i] >= threshold)) i++;
@@ -35,15 +50,28 @@ export function activatedRuns(activated: Float64Array, factor: number): { runs: 
   return { runs, max };
 }
 
+/** Indexes of positive samples kept by maxAndPositives; a signal with more is scanned again instead. */
+const POSITIVE_CAPACITY = 65536;
+const positiveIndexes = new Int32Array(POSITIVE_CAPACITY);
+
 /**
- * Largest value (−Infinity when empty; NaN samples are skipped, as `v > max` is false for them).
- * Four running maxima break the single compare-and-select chain that would otherwise bound the loop.
+ * Largest value (−Infinity when empty; NaN samples are skipped, as `v > max` is false for them) and,
+ * in the same pass, the indexes of the positive samples in order — null when there are more than
+ * POSITIVE_CAPACITY (the device signal rests at 0 most of the time: 4k of 173k samples in a GHOSTLY
+ * file). The indexes live in a shared buffer: valid until the next call. Four running maxima break
+ * the single compare-and-select chain that would otherwise bound the loop.
  */
-function maxOf(x: Float64Array): number {
+function maxAndPositives(x: Float64Array): { max: number; positives: { indexes: Int32Array; count: number } | null } {
   let m0 = -Infinity;
   let m1 = -Infinity;
   let m2 = -Infinity;
   let m3 = -Infinity;
+  let count = 0;
+  let overflow = false;
+  const keep = (i: number) => {
+    if (count < POSITIVE_CAPACITY) positiveIndexes[count++] = i;
+    else overflow = true;
+  };
   const n = x.length;
   let i = 0;
   for (; i + 3 < n; i += 4) {
@@ -55,11 +83,21 @@ function maxOf(x: Float64Array): number {
     m1 = v1 > m1 ? v1 : m1;
     m2 = v2 > m2 ? v2 : m2;
     m3 = v3 > m3 ? v3 : m3;
+    if (v0 > 0 || v1 > 0 || v2 > 0 || v3 > 0) {
+      if (v0 > 0) keep(i);
+      if (v1 > 0) keep(i + 1);
+      if (v2 > 0) keep(i + 2);
+      if (v3 > 0) keep(i + 3);
+    }
   }
-  for (; i < n; i++) if (x[i] > m0) m0 = x[i];
+  for (; i < n; i++) {
+    const v = x[i];
+    if (v > m0) m0 = v;
+    if (v > 0) keep(i);
+  }
   const a = m0 > m1 ? m0 : m1;
   const b = m2 > m3 ? m2 : m3;
-  return a > b ? a : b;
+  return { max: a > b ? a : b, positives: overflow ? null : { indexes: positiveIndexes, count } };
 }
 
 /**
