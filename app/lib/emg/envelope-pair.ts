@@ -79,10 +79,11 @@ export function rmsEnvelopePairInArena(
   }
   // The times as rmsEnvelope computes them, one array per envelope.
   const centre = (W - 1) / 2;
-  const times = () => Float64Array.from({ length: K }, (_, k) => (k * H + centre) / fs);
+  const times = new Float64Array(K);
+  for (let k = 0; k < K; k++) times[k] = (k * H + centre) / fs;
   return [
-    { ...geometry, values: valuesA, times: times() },
-    { ...geometry, values: valuesB, times: times() },
+    { ...geometry, values: valuesA, times },
+    { ...geometry, values: valuesB, times: times.slice() },
   ];
 }
 
