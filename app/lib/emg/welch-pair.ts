@@ -55,7 +55,8 @@ function bitReversal(): Int32Array {
  */
 function welchModuleBytes(): Uint8Array<ArrayBuffer> {
   // i32: 0 x, 1 other, 2 pairs (parameters); 3 a, 4 b (segment starts, lane 0), 5 aOther, 6 bOther
-  // (lane 1), 7 i. v128: 8 sumA, 9 sumB, 10 meanA, 11 meanB, 12 … 35 temporaries (radix4 uses 14 … 22).
+  // (lane 1), 7 i. v128: 8 sumA, 9 sumB, 10 meanA, 11 meanB, 12 … 35 temporaries (the butterfly uses
+  // 14 … 22).
   const [X, OTHER, PAIRS, A, B, A1, B1, I] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [SUM_A, SUM_B, MEAN_A, MEAN_B] = [8, 9, 10, 11];
   const TEMPS = 12;
@@ -67,13 +68,41 @@ function welchModuleBytes(): Uint8Array<ArrayBuffer> {
   /** Pushes the f64x2 (lane 0 at byte `lane0` + offset, lane 1 at `lane1` + offset). */
   const sample = (lane0: number, lane1: number, offset: number) =>
     emit(get(lane1), get(lane0), op.v128Load64Zero(offset), op.v128Load64Lane(offset, 1));
-  const constant = (at: number) => emit(op.i32Const(0), op.v128Load(at));
+  /** Pushes the v128 at absolute byte `at` (constants, scratch, power sums). */
+  const load = (at: number) => emit(op.i32Const(0), op.v128Load(at));
   const re = (element: number) => SCRATCH_AT + 32 * element;
   const im = (element: number) => SCRATCH_AT + 32 * element + 16;
-  const load = (at: number) => emit(op.i32Const(0), op.v128Load(at));
   /** Stores local `value` at byte `at` (an absolute address). */
   const store = (at: number, value: number) => emit(op.i32Const(0), get(value), op.v128Store(at));
   const binary = (left: number, right: number, code: number[], into: number) => emit(get(left), get(right), code, set(into));
+  /**
+   * One radix-4 butterfly as fft.js computes it (forward, so its `inv` factors of 1 are left out):
+   * inputs A … D as [re, im] locals (B … D already multiplied by their twiddles), outputs stored to
+   * the scratch elements `element`.
+   */
+  const butterfly = ([[Ar, Ai], [Br, Bi], [Cr, Ci], [Dr, Di]]: number[][], element: number[]) => {
+    const [T0r, T0i, T1r, T1i, T2r, T2i, T3r, T3i, F] = [14, 15, 16, 17, 18, 19, 20, 21, 22].map(temp);
+    binary(Ar, Cr, op.f64x2Add, T0r);
+    binary(Ai, Ci, op.f64x2Add, T0i);
+    binary(Ar, Cr, op.f64x2Sub, T1r);
+    binary(Ai, Ci, op.f64x2Sub, T1i);
+    binary(Br, Dr, op.f64x2Add, T2r);
+    binary(Bi, Di, op.f64x2Add, T2i);
+    binary(Br, Dr, op.f64x2Sub, T3r);
+    binary(Bi, Di, op.f64x2Sub, T3i);
+    const out = (left: number, right: number, code: number[], at: number) => {
+      binary(left, right, code, F);
+      store(at, F);
+    };
+    out(T0r, T2r, op.f64x2Add, re(element[0]));
+    out(T0i, T2i, op.f64x2Add, im(element[0]));
+    out(T1r, T3i, op.f64x2Add, re(element[1]));
+    out(T1i, T3r, op.f64x2Sub, im(element[1]));
+    out(T0r, T2r, op.f64x2Sub, re(element[2]));
+    out(T0i, T2i, op.f64x2Sub, im(element[2]));
+    out(T1r, T3i, op.f64x2Sub, re(element[3]));
+    out(T1i, T3r, op.f64x2Add, im(element[3]));
+  };
 
   emit(op.localGet(X), set(A));
   emit(op.block, get(PAIRS), op.i32Eqz, op.brIf(0), op.loop);
@@ -97,20 +126,24 @@ function welchModuleBytes(): Uint8Array<ArrayBuffer> {
     const j = [0, 1, 2, 3].map((q) => (bitrev[t] >> 1) + q * quarter);
     // temp(2q) = real part of input q (segment a), temp(2q + 1) = imaginary part (segment b).
     for (let q = 0; q < 4; q++) {
-      constant(WINDOW_AT + 16 * j[q]);
+      load(WINDOW_AT + 16 * j[q]);
       sample(A, A1, 8 * j[q]);
       emit(get(MEAN_A), op.f64x2Sub, op.f64x2Mul, set(temp(2 * q)));
-      constant(WINDOW_AT + 16 * j[q]);
+      load(WINDOW_AT + 16 * j[q]);
       sample(B, B1, 8 * j[q]);
       emit(get(MEAN_B), op.f64x2Sub, op.f64x2Mul, set(temp(2 * q + 1)));
     }
-    radix4(emit, [0, 1, 2, 3].map((q) => [temp(2 * q), temp(2 * q + 1)]), 4 * t, temp, re, im, store, binary);
+    butterfly(
+      [0, 1, 2, 3].map((q) => [temp(2 * q), temp(2 * q + 1)]),
+      [0, 1, 2, 3].map((q) => 4 * t + q),
+    );
   }
 
-  // Remaining radix-4 stages, in place, as fft.js loops them.
+  // Remaining radix-4 stages, in place, as fft.js loops them (its first step is 1 << (log2 N − 1)
+  // floats = N/2, divided by 4 per stage).
   const table = (k: number) => TABLE_AT + 16 * k;
   const csize = 2 * N;
-  for (let step = (1 << 7) >> 2; step >= 2; step >>= 2) {
+  for (let step = (N / 2) >> 2; step >= 2; step >>= 2) {
     const len = (csize / step) << 1;
     const quarterLen = len >>> 2;
     for (let outOff = 0; outOff < csize; outOff += len) {
@@ -128,33 +161,26 @@ function welchModuleBytes(): Uint8Array<ArrayBuffer> {
           const [tr, ti] = [table(q * k), table(q * k + 1)];
           // M = X·(tr + i·ti): re = Xr·tr − Xi·ti, im = Xr·ti + Xi·tr.
           emit(get(r));
-          constant(tr);
+          load(tr);
           emit(op.f64x2Mul, get(m));
-          constant(ti);
+          load(ti);
           emit(op.f64x2Mul, op.f64x2Sub, set(temp(8 + 2 * (q - 1))));
           emit(get(r));
-          constant(ti);
+          load(ti);
           emit(op.f64x2Mul, get(m));
-          constant(tr);
+          load(tr);
           emit(op.f64x2Mul, op.f64x2Add, set(temp(9 + 2 * (q - 1))));
         };
         twiddle(1);
         twiddle(2);
         twiddle(3);
-        radix4(
-          emit,
+        butterfly(
           [
             [temp(0), temp(1)],
             [temp(8), temp(9)],
             [temp(10), temp(11)],
             [temp(12), temp(13)],
           ],
-          -1,
-          temp,
-          re,
-          im,
-          store,
-          binary,
           element,
         );
       }
@@ -188,46 +214,6 @@ function welchModuleBytes(): Uint8Array<ArrayBuffer> {
   emit(get(A), op.i32Const(16 * STEP), op.i32Add, set(A));
   emit(get(PAIRS), op.i32Const1, op.i32Sub, op.localTee(PAIRS), op.brIf(0), op.end, op.end);
   return simdModule("welch", 3, 5, 4 + 24, body);
-}
-
-/**
- * One radix-4 butterfly as fft.js computes it (forward, so its `inv` factors of 1 are left out):
- * inputs A…D as [re, im] locals, outputs stored to the scratch elements `element` (the first
- * stage writes elements 4t … 4t + 3, given by `first`).
- */
-function radix4(
-  emit: (...codes: (number | number[])[]) => void,
-  [[Ar, Ai], [Br, Bi], [Cr, Ci], [Dr, Di]]: number[][],
-  first: number,
-  temp: (i: number) => number,
-  re: (element: number) => number,
-  im: (element: number) => number,
-  store: (at: number, value: number) => void,
-  binary: (left: number, right: number, code: number[], into: number) => void,
-  element = [first, first + 1, first + 2, first + 3],
-): void {
-  const [T0r, T0i, T1r, T1i, T2r, T2i, T3r, T3i] = [14, 15, 16, 17, 18, 19, 20, 21].map(temp);
-  binary(Ar, Cr, op.f64x2Add, T0r);
-  binary(Ai, Ci, op.f64x2Add, T0i);
-  binary(Ar, Cr, op.f64x2Sub, T1r);
-  binary(Ai, Ci, op.f64x2Sub, T1i);
-  binary(Br, Dr, op.f64x2Add, T2r);
-  binary(Bi, Di, op.f64x2Add, T2i);
-  binary(Br, Dr, op.f64x2Sub, T3r);
-  binary(Bi, Di, op.f64x2Sub, T3i);
-  const F0 = temp(22);
-  const out = (left: number, right: number, code: number[], at: number) => {
-    binary(left, right, code, F0);
-    store(at, F0);
-  };
-  out(T0r, T2r, op.f64x2Add, re(element[0]));
-  out(T0i, T2i, op.f64x2Add, im(element[0]));
-  out(T1r, T3i, op.f64x2Add, re(element[1]));
-  out(T1i, T3r, op.f64x2Sub, im(element[1]));
-  out(T0r, T2r, op.f64x2Sub, re(element[2]));
-  out(T0i, T2i, op.f64x2Sub, im(element[2]));
-  out(T1r, T3i, op.f64x2Sub, re(element[3]));
-  out(T1i, T3r, op.f64x2Add, im(element[3]));
 }
 
 let compiled: WebAssembly.Module | null | undefined;
