@@ -19,20 +19,25 @@ export interface SegmentPairFft {
   transform(x: Float64Array, a: number, b: number, meanA: number, meanB: number, window: Float64Array, out: Float64Array): void;
 }
 
-/** The FFT of length `size` (a power of two ≥ 2). */
-export function segmentPairFft(size: number): SegmentPairFft {
-  if (!(size >= 2 && (size & (size - 1)) === 0)) throw new RangeError(`segmentPairFft: size must be a power of two ≥ 2, got ${size}`);
+/** fft.js's twiddle table for an FFT of `size`: cos and −sin of π·i/size at even and odd i. */
+export function fftJsTwiddles(size: number): Float64Array {
   const csize = size << 1;
-  // fft.js's table: cos and −sin of π·i/N for even i.
   const table = new Float64Array(csize);
   for (let i = 0; i < csize; i += 2) {
     const angle = (Math.PI * i) / size;
     table[i] = Math.cos(angle);
     table[i + 1] = -Math.sin(angle);
   }
+  return table;
+}
+
+/**
+ * fft.js's first-stage layout for `size`: `width` (log2 size − 1 when log2 size is even, so the
+ * first stage is radix 4, else log2 size with a radix-2 first stage) and its bit-reversal table.
+ */
+export function fftJsBitReversal(size: number): { width: number; bitrev: Int32Array } {
   let power = 0;
   for (let t = 1; size > t; t <<= 1) power++;
-  // First stage: radix-4 over groups of 8 floats when log2 N is even, radix-2 over groups of 4 else.
   const width = power % 2 === 0 ? power - 1 : power;
   const bitrev = new Int32Array(1 << width);
   for (let j = 0; j < bitrev.length; j++) {
@@ -40,6 +45,16 @@ export function segmentPairFft(size: number): SegmentPairFft {
       bitrev[j] |= ((j >>> shift) & 3) << (width - shift - 2);
     }
   }
+  return { width, bitrev };
+}
+
+/** The FFT of length `size` (a power of two ≥ 2). */
+export function segmentPairFft(size: number): SegmentPairFft {
+  if (!(size >= 2 && (size & (size - 1)) === 0)) throw new RangeError(`segmentPairFft: size must be a power of two ≥ 2, got ${size}`);
+  const csize = size << 1;
+  const table = fftJsTwiddles(size);
+  // First stage: radix-4 over groups of 8 floats when log2 N is even, radix-2 over groups of 4 else.
+  const { width, bitrev } = fftJsBitReversal(size);
   const firstStep = 1 << width;
   const firstLen = (csize / firstStep) << 1;
   /** Complex-sample distance between the inputs of one first-stage butterfly. */

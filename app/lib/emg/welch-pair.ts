@@ -11,6 +11,7 @@
  * that of two `welch` calls, which is also what it falls back to (no WebAssembly SIMD, other
  * lengths). Decision 065.
  */
+import { fftJsBitReversal, fftJsTwiddles } from "./segment-fft";
 import { type Psd, hannPeriodic, welch, welchCompletion } from "./spectrum";
 import { ARENA, type PairArena, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
 
@@ -25,29 +26,6 @@ const TABLE_AT = WINDOW_AT + 16 * N;
 const SCRATCH_AT = TABLE_AT + 16 * 2 * N;
 const POWER_AT = SCRATCH_AT + 32 * N;
 if (POWER_AT + 16 * BINS > ARENA.filter) throw new Error("welch-pair: the arena's Welch area is too small");
-
-/** fft.js's twiddle table for N: cos and −sin of π·i/N at even and odd i (segment-fft.ts). */
-function twiddles(): Float64Array {
-  const table = new Float64Array(2 * N);
-  for (let i = 0; i < 2 * N; i += 2) {
-    const angle = (Math.PI * i) / N;
-    table[i] = Math.cos(angle);
-    table[i + 1] = -Math.sin(angle);
-  }
-  return table;
-}
-
-/** fft.js's bit-reversal table for its radix-4 first stage (log2 N even). */
-function bitReversal(): Int32Array {
-  let power = 0;
-  for (let t = 1; N > t; t <<= 1) power++;
-  const width = power - 1;
-  const bitrev = new Int32Array(1 << width);
-  for (let j = 0; j < bitrev.length; j++) {
-    for (let shift = 0; shift < width; shift += 2) bitrev[j] |= ((j >>> shift) & 3) << (width - shift - 2);
-  }
-  return bitrev;
-}
 
 /**
  * `welch(x, pairs)`-shaped kernel with parameters (x, other, pairs): adds to the power sums the
@@ -120,7 +98,7 @@ function welchModuleBytes(): Uint8Array<ArrayBuffer> {
   emit(get(SUM_B), op.f64x2Const(N), op.f64x2Div, set(MEAN_B));
 
   // First stage (radix 4), inputs detrended and windowed: w[j]·(x[a + j] − meanA) and the b twin.
-  const bitrev = bitReversal();
+  const { bitrev } = fftJsBitReversal(N);
   const quarter = N / 4;
   for (let t = 0; t < N / 4; t++) {
     const j = [0, 1, 2, 3].map((q) => (bitrev[t] >> 1) + q * quarter);
@@ -238,7 +216,7 @@ export function welchPairInArena(arena: PairArena, at: number, other: number, a:
   const n = a.length;
   const words = new Float64Array(arena.memory.buffer);
   const window = hannPeriodic(N);
-  const table = twiddles();
+  const table = fftJsTwiddles(N);
   for (let j = 0; j < N; j++) words.fill(window[j], (WINDOW_AT >> 3) + 2 * j, (WINDOW_AT >> 3) + 2 * j + 2);
   for (let k = 0; k < 2 * N; k++) words.fill(table[k], (TABLE_AT >> 3) + 2 * k, (TABLE_AT >> 3) + 2 * k + 2);
   words.fill(0, POWER_AT >> 3, (POWER_AT >> 3) + 2 * BINS);
