@@ -1,6 +1,7 @@
 /**
- * The whole pipeline for one muscle: validation, band-pass, envelope, MVC, contractions, analytics
+ * The whole pipeline per muscle: validation, band-pass, envelope, MVC, contractions, analytics
  * (emg-pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
+ * `processMuscles` runs a recording's two muscles together (SIMD lanes, decision 065).
  */
 import type { ChannelResult, ChannelWarning } from "~/lib/export/schema";
 import { type ChannelAnalytics, type SignalSums, channelAnalytics, signalSums } from "./analytics";
