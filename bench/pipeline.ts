@@ -52,9 +52,9 @@ function medianMs(fn: () => unknown): number {
 }
 
 /**
- * Each stage on its own. `both_muscles` is processMuscles on the file's two muscles (the path
- * analyzeC3d takes: band-pass, envelope and Welch of both in shared SIMD lanes, then contractions
- * and analytics); `pair_*` are its SIMD stages called alone (each copying its inputs in);
+ * Each stage on its own. `both_muscles` is processMuscles on the file's two muscles as analyzeC3d
+ * calls it (scan, band-pass, envelope, Welch and sums of both in shared SIMD lanes, then
+ * contractions and analytics); `pair_*` are SIMD stages called alone (each copying its inputs in);
  * `scalar_*` the one-muscle functions on the first muscle, for comparison.
  */
 function stageBreakdown(bytes: Uint8Array): Record<string, number> {
@@ -75,7 +75,7 @@ function stageBreakdown(bytes: Uint8Array): Record<string, number> {
   const stages: Record<string, number> = {
     sha256: medianMs(() => createHash("sha256").update(bytes).digest("hex")),
     read_c3d: medianMs(() => readC3d(bytes)),
-    both_muscles: medianMs(() => processMuscles(inputs, params, sos)),
+    both_muscles: medianMs(() => processMuscles(inputs, params, sos, { keepBandpassed: false })),
     pair_bandpass: medianMs(() => sosfiltfiltPair(sos, first.raw, second.raw)),
     pair_envelope: medianMs(() => rmsEnvelopePair(a, b, fs, params.rms_window_ms, params.rms_overlap_percent)),
     pair_welch: medianMs(() => welchPair(a, b, fs)),
