@@ -13,12 +13,10 @@ import { ANALYSIS_OPTION_FIELDS, AnalysisError, ParameterError, parseAnalysisOpt
 import { C3dError } from "~/lib/c3d";
 import {
   buildSessionExport,
-  isFullExport,
   renderBatchCsv,
   renderBatchJson,
-  renderContractionsCsv,
-  renderJson,
-  renderSessionCsv,
+  ExportTableUnavailableError,
+  renderExport,
   type AnyExport,
 } from "~/lib/export";
 import { analyzeUploadForExport } from "~/lib/export/from-upload";
@@ -188,13 +186,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (!batch) {
     const exp = exportOf(files[0]);
     if (!exp) return 2;
-    if (args.table === "contractions") {
-      if (!isFullExport(exp)) {
-        io.stderr("analyze: the contractions table is not exported while USE_ENHANCED_EXPORT is off\n");
-        return 2;
-      }
-      await io.stdout(renderContractionsCsv(exp));
-    } else await io.stdout(args.format === "csv" ? renderSessionCsv(exp) : renderJson(exp));
+    try {
+      await io.stdout(renderExport(exp, args.format, args.table));
+    } catch (error) {
+      if (!(error instanceof ExportTableUnavailableError)) throw error;
+      io.stderr(`analyze: ${error.message}\n`);
+      return 2;
+    }
     return 0;
   }
 

@@ -10,14 +10,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { parseAnalysisOptions, AnalysisError, ParameterError } from "~/lib/analysis";
 import { C3dError } from "~/lib/c3d";
-import {
-  buildSessionExport,
-  isFullExport,
-  renderContractionsCsv,
-  renderJson,
-  renderSessionCsv,
-  uploadExportFilename,
-} from "~/lib/export";
+import { buildSessionExport, ExportTableUnavailableError, renderExport, uploadExportFilename } from "~/lib/export";
 import { analyzeUploadForExport } from "~/lib/export/from-upload";
 import { getConfig } from "~/lib/server/config.server";
 import {
@@ -30,8 +23,9 @@ import {
 import { recordExport } from "~/lib/server/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
 import { readC3dUpload, textFields } from "~/lib/server/upload.server";
+import { secureResource } from "~/lib/server/security-headers.server";
 
-export function loader() {
+function loaderUnsecured() {
   return exportError(405, "POST a multipart form with the C3D as `file` (GET /api/export/session/:id exports a stored session)");
 }
 
@@ -42,7 +36,7 @@ function parseDecimation(value: string | undefined): number | Response {
   return n;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+async function actionUnsecured({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return exportError(405, `${request.method} is not supported: POST the upload`);
   const caller = await requireApiCaller(request);
   requireApiPermission(caller, "export");
@@ -84,12 +78,17 @@ export async function action({ request }: ActionFunctionArgs) {
     throw error;
   }
 
-  const body =
-    table === "contractions" && isFullExport(exp)
-      ? renderContractionsCsv(exp)
-      : format === "csv"
-        ? renderSessionCsv(exp)
-        : renderJson(exp);
+  let body: string;
+  try {
+    body = renderExport(exp, format, table);
+  } catch (error) {
+    if (error instanceof ExportTableUnavailableError) return exportError(400, error.message, error.field);
+    throw error;
+  }
   await recordExport(caller, { kind: "upload", format, sessionIds: [] });
   return exportResponse(body, format, uploadExportFilename(upload.file.name, format, table));
 }
+
+export const loader = secureResource(loaderUnsecured);
+
+export const action = secureResource(actionUnsecured);

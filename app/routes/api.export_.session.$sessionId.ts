@@ -4,7 +4,7 @@
  * 400 bad parameter, 401 not signed in / bad token, 404 missing or not visible.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { isFullExport, renderContractionsCsv, renderJson, renderSessionCsv, sessionExportFilename } from "~/lib/export";
+import { ExportTableUnavailableError, renderExport, sessionExportFilename } from "~/lib/export";
 import {
   exportError,
   exportResponse,
@@ -15,8 +15,9 @@ import {
 } from "~/lib/server/export.server";
 import { recordExport } from "~/lib/server/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
+import { secureResource } from "~/lib/server/security-headers.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+async function loaderUnsecured({ request, params }: LoaderFunctionArgs) {
   const caller = await requireApiCaller(request);
   requireApiPermission(caller, "export");
   const query = new URL(request.url).searchParams;
@@ -34,12 +35,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const exp = await exportStoredSession(caller, sessionId, { includeSignals, includeDebug, csvRows });
   if (!exp) return exportError(404, `session ${sessionId} was not found`, "sessionId");
 
-  const body =
-    table === "contractions" && isFullExport(exp)
-      ? renderContractionsCsv(exp)
-      : format === "csv"
-        ? renderSessionCsv(exp)
-        : renderJson(exp);
+  let body: string;
+  try {
+    body = renderExport(exp, format, table);
+  } catch (error) {
+    if (error instanceof ExportTableUnavailableError) return exportError(400, error.message, error.field);
+    throw error;
+  }
   await recordExport(caller, { kind: "session", format, sessionIds: [sessionId] });
   return exportResponse(body, format, sessionExportFilename(sessionId, format, table));
 }
+
+export const loader = secureResource(loaderUnsecured);

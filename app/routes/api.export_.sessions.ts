@@ -19,6 +19,7 @@ import {
 import type { Caller } from "~/lib/server/caller.server";
 import { recordExport } from "~/lib/server/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
+import { secureResource } from "~/lib/server/security-headers.server";
 
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -46,7 +47,7 @@ async function* recorded(exports: AsyncGenerator<AnyExport>, caller: Caller & { 
   }
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+async function loaderUnsecured({ request }: LoaderFunctionArgs) {
   const caller = await requireApiCaller(request);
   requireApiPermission(caller, "batch");
   const query = new URL(request.url).searchParams;
@@ -71,3 +72,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const chunks = renderBatch(recorded(replay(), caller, format), format, { minimal: !isEnhancedExport(), table });
   return exportResponse(streamChunks(chunks), format, batchExportFilename(new Date(), format, table));
 }
+
+export const loader = secureResource(loaderUnsecured);

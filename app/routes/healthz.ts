@@ -1,10 +1,11 @@
 /** Liveness + readiness for load balancers and CI: the database answers and its schema is current. */
 import { getDb } from "~/lib/server/db.server";
 import { migrationStatus } from "~/lib/server/migrate.server";
+import { secureResource } from "~/lib/server/security-headers.server";
 
 const noStore = { "Cache-Control": "no-store" };
 
-export async function loader() {
+async function loaderUnsecured() {
   try {
     const db = await getDb();
     await db.query("select 1");
@@ -31,3 +32,5 @@ export async function loader() {
     );
   }
 }
+
+export const loader = secureResource(loaderUnsecured);

@@ -4,6 +4,7 @@
  * the batch stream, every error status (400/401/404/413/422), the export history, and that an
  * error leaves nothing behind.
  */
+import { NON_DOCUMENT_CSP } from "~/lib/server/security-headers.server";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
@@ -141,6 +142,21 @@ forEachDriver("export routes", (t) => {
       expect(await count("export_history")).toBe(before);
     });
 
+    it("carries the security headers on every answer: 200, 400 and the thrown 401", async () => {
+      const answers = [
+        await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv`, tokens.therapist), { sessionId: sessionA }),
+        await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=xml`, tokens.therapist), { sessionId: sessionA }),
+        await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`), { sessionId: sessionA }),
+      ];
+      expect(answers.map((a) => a.status)).toEqual([200, 400, 401]);
+      for (const answer of answers) {
+        expect(answer.headers.get("Content-Security-Policy")).toBe(NON_DOCUMENT_CSP);
+        expect(answer.headers.get("X-Content-Type-Options")).toBe("nosniff");
+        expect(answer.headers.get("Referrer-Policy")).toBe("same-origin");
+        expect(answer.headers.get("Cache-Control")).toContain("no-store");
+      }
+    });
+
     it("answers 401 without credentials or with a bad token", async () => {
       expect((await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`), { sessionId: sessionA })).status).toBe(401);
       expect((await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`, "ghostly_pat_nope"), { sessionId: sessionA })).status).toBe(401);
@@ -162,6 +178,9 @@ forEachDriver("export routes", (t) => {
         expect(Object.keys(answer.body as object)).toEqual(["export_metadata", "performance_scores", "scoring_configuration"]);
         const csv = parseCsv((await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv`, tokens.therapist), { sessionId: sessionA })).body as string);
         expect(Object.keys(csv[0]).some((c) => c.startsWith("emg_") || c.startsWith("data_"))).toBe(false);
+        // The minimal export has no contractions: asking for that table is a 400 naming it, not a mislabelled file.
+        const table = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv&table=contractions`, tokens.therapist), { sessionId: sessionA });
+        expect(table).toMatchObject({ status: 400, body: { field: "table" } });
       } finally {
         config.USE_ENHANCED_EXPORT = true;
       }

@@ -26,7 +26,7 @@ describe("/healthz", () => {
     // Port 1 on localhost: nothing listens there, the connection is refused at once.
     process.env.DATABASE_URL = "postgres://nobody@127.0.0.1:1/none";
     resetConfig();
-    const response = await loader();
+    const response = await loader({ request: new Request("http://localhost/healthz") });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ status: "error", reason: expect.stringMatching(/^database unavailable/) });
   });
@@ -35,7 +35,7 @@ describe("/healthz", () => {
     delete process.env.DATABASE_URL;
     process.env.DATA_DIR = dataDir;
     resetConfig();
-    const response = await loader();
+    const response = await loader({ request: new Request("http://localhost/healthz") });
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const count = readdirSync(defaultMigrationsDir()).filter((f) => f.endsWith(".sql")).length;
@@ -52,7 +52,7 @@ describe("/healthz", () => {
     // As if the first migration file had been edited after it was applied.
     await db.query("update app_schema_migrations set checksum = $1 where name = $2", ["0".repeat(64), rows[0].name]);
     try {
-      const response = await loader();
+      const response = await loader({ request: new Request("http://localhost/healthz") });
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({
         status: "error",
@@ -63,6 +63,6 @@ describe("/healthz", () => {
     } finally {
       await db.query("update app_schema_migrations set checksum = $1 where name = $2", [rows[0].checksum, rows[0].name]);
     }
-    expect((await loader()).status).toBe(200);
+    expect((await loader({ request: new Request("http://localhost/healthz") })).status).toBe(200);
   });
 });

@@ -1,10 +1,5 @@
 import { useState } from "react";
-import {
-  renderContractionsCsv,
-  renderJson,
-  renderSessionCsv,
-  uploadExportFilename,
-} from "~/lib/export";
+import { CONTENT_TYPES, renderExport, uploadExportFilename, type ExportFormat, type ExportTable } from "~/lib/export";
 import type { SessionExport } from "~/lib/export/schema";
 
 type Kind = "json" | "csv" | "contractions";
@@ -30,9 +25,9 @@ export function ClientDownloads({ exp, uploadName }: { exp: SessionExport; uploa
   const [error, setError] = useState<string | null>(null);
   function download(kind: Kind) {
     try {
-      if (kind === "json") save(renderJson(exp), uploadExportFilename(uploadName, "json"), "application/json");
-      else if (kind === "csv") save(renderSessionCsv(exp), uploadExportFilename(uploadName, "csv"), "text/csv");
-      else save(renderContractionsCsv(exp), uploadExportFilename(uploadName, "csv", "contractions"), "text/csv");
+      const format: ExportFormat = kind === "json" ? "json" : "csv";
+      const table: ExportTable | undefined = kind === "contractions" ? "contractions" : undefined;
+      save(renderExport(exp, format, table), uploadExportFilename(uploadName, format, table), CONTENT_TYPES[format]);
       setError(null);
     } catch (e) {
       setError(`The download could not be built: ${(e as Error).message}`);

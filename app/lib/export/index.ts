@@ -17,6 +17,8 @@ export type { Cell, CsvRowOptions, BatchCsvOptions } from "./csv";
 export { exportColumns, contractionColumns, DEFAULT_CHANNEL_SLOTS } from "./columns";
 export type { Column, CellKind } from "./columns";
 export * from "./filenames";
+export { CONTENT_TYPES, ExportTableUnavailableError, renderExport } from "./render";
+export type { ExportTable } from "./render";
 export { exportJsonSchema } from "./json-schema";
 export { FIELD_DICTIONARY, schemaPaths } from "./dictionary";
 export type { FieldDoc } from "./dictionary";

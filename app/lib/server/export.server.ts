@@ -10,6 +10,8 @@ import {
   renderBatchCsv,
   renderBatchJson,
   attachmentDisposition,
+  CONTENT_TYPES,
+  type ExportFormat,
   type AnyExport,
   type ExportSource,
   type SignalOptions,
@@ -24,7 +26,7 @@ import {
   type StoredSession,
 } from "~/lib/server/sessions.server";
 
-export type ExportFormat = "json" | "csv";
+export type { ExportFormat } from "~/lib/export";
 
 export interface ExportRequestOptions {
   now?: Date;
@@ -159,10 +161,6 @@ export function streamChunks(chunks: AsyncGenerator<string>): ReadableStream<Uin
   });
 }
 
-export const CONTENT_TYPES: Record<ExportFormat, string> = {
-  json: "application/json; charset=utf-8",
-  csv: "text/csv; charset=utf-8",
-};
 
 /** A download: Content-Type by format, attachment name, never cached (health data). */
 export function exportResponse(body: string | ReadableStream<Uint8Array>, format: ExportFormat, filename: string): Response {

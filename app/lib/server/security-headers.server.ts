@@ -50,3 +50,21 @@ export function withSecurityHeaders(request: Request, response: Response): Respo
   applySecurityHeaders(response.headers, request);
   return response;
 }
+
+/**
+ * Resource routes (`/api/*`, `/healthz`): entry.server never sees their answers, so each one's
+ * loader/action runs through this, which sets the non-document headers on whatever Response it
+ * returns or throws (a thrown 401/403 from the permission checks included).
+ */
+export function secureResource<Args extends { request: Request }>(
+  handler: (args: Args) => Response | Promise<Response>,
+): (args: Args) => Promise<Response> {
+  return async (args) => {
+    try {
+      return withSecurityHeaders(args.request, await handler(args));
+    } catch (thrown) {
+      if (thrown instanceof Response) throw withSecurityHeaders(args.request, thrown);
+      throw thrown;
+    }
+  };
+}
