@@ -36,9 +36,10 @@ export type SignInResult =
 /**
  * Checks credentials under the failure limit: more than 5 failures within a minute for one
  * account or one address refuses further attempts (→ 429 + Retry-After) without checking them.
+ * The count lives in the database, shared by every app server.
  */
 export async function attemptSignIn(
-  db: Queryable,
+  db: Db,
   request: Request,
   email: string,
   password: string,
@@ -46,14 +47,18 @@ export async function attemptSignIn(
   const keys = [`account:${email.trim().toLowerCase()}`];
   const address = clientAddress(request);
   if (address) keys.push(`address:${address}`);
-  const decision = limiter.check(...keys);
+  const decision = await limiter.begin(db, keys);
   if (!decision.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: decision.retryAfterSeconds };
-  const user = await authenticate(db, email, password);
-  if (!user) {
-    limiter.recordFailure(...keys);
-    return { ok: false, reason: "credentials" };
+  let user: User | null;
+  try {
+    user = await authenticate(db, email, password);
+  } catch (error) {
+    await limiter.abandoned(db, decision.attempt).catch(() => undefined);
+    throw error;
   }
-  limiter.reset(keys[0]);
+  // A failure needs no further write: the admitted attempt is already counted as one.
+  if (!user) return { ok: false, reason: "credentials" };
+  await limiter.succeeded(db, decision.attempt, keys[0]);
   return { ok: true, user };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,6 @@ delete process.env.SESSION_SECRET;
 const { can, pseudonymised } = await import("~/lib/server/permissions.server");
 const { safeRedirectPath, clientAddress } = await import("~/lib/server/auth.server");
 const { applySecurityHeaders, contentSecurityPolicy } = await import("~/lib/server/security-headers.server");
-const { resolveSessionSecrets } = await import("~/lib/server/session-cookie.server");
 
 describe("role permissions (product.md)", () => {
   it("therapists upload, review, edit and export; never administer", () => {
@@ -82,13 +81,4 @@ describe("security headers", () => {
   });
 });
 
-describe("session secret without SESSION_SECRET", () => {
-  it("is generated once into DATA_DIR/session-secret with mode 0600 and reused", () => {
-    const [first] = resolveSessionSecrets();
-    const file = join(dataDir, "session-secret");
-    expect(readFileSync(file, "utf8").trim()).toBe(first);
-    expect(first.length).toBeGreaterThanOrEqual(43); // 32 random bytes, base64url
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(resolveSessionSecrets()).toEqual([first]);
-  });
-});
+// The generated session secret lives in the database now: tests/integration/auth-shared-state.test.ts.
