@@ -85,7 +85,7 @@ function inspectFiles(dataDir: string, sessions: { file_sha256: string; file_siz
 test.describe("uploads under load", () => {
   let server: OwnServer | undefined;
   test.afterEach(async () => {
-    await server?.stop("SIGKILL");
+    await server?.dispose();
     server = undefined;
   });
 

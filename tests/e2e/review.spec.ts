@@ -72,7 +72,7 @@ test.describe("a server with MAX_UPLOAD_MB=1", () => {
     server = await startOwnServer({ port, env: { MAX_UPLOAD_MB: "1" } });
   });
   test.afterAll(async () => {
-    await server?.stop();
+    await server?.dispose();
   });
 
   for (const javaScriptEnabled of [true, false]) {

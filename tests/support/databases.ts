@@ -29,19 +29,24 @@ if (postgresSkipReason) {
 /** The drivers this machine can test. */
 export const TEST_DRIVERS: DriverName[] = postgresSkipReason ? ["pglite"] : ["pglite", "postgres"];
 
+// One throwaway server per test file, shared by its suites and counted: the last suite to finish
+// stops it. (Stopping it from the first suite's afterAll would let a later suite start a second server
+// that nobody stops — servers and their data directories would outlive the run.)
 let server: Promise<PostgresServer> | undefined;
+let users = 0;
 
-function sharedServer(): Promise<PostgresServer> {
-  if (!server) {
-    server = startPostgres();
-    // Registered while the file is being collected: runs once, after every suite of the file.
-    afterAll(async () => {
-      const running = server;
-      server = undefined;
-      if (running) await (await running).stop();
-    });
-  }
+function acquireServer(): Promise<PostgresServer> {
+  users += 1;
+  server ??= startPostgres();
   return server;
+}
+
+async function releaseServer(): Promise<void> {
+  users -= 1;
+  if (users > 0 || !server) return;
+  const running = server;
+  server = undefined;
+  await (await running).stop();
 }
 
 export interface TestDatabase {
@@ -67,14 +72,13 @@ export function useTestDatabase(
   let db: Db | undefined;
   let tempDir: string | undefined;
   let target: { pgliteDir?: string; databaseUrl?: string } = {};
-  if (driver === "postgres") sharedServer();
 
   beforeAll(async () => {
     tempDir = mkdtempSync(path.join(os.tmpdir(), `ghostly-test-${driver}-`));
     target =
       driver === "pglite"
         ? { pgliteDir: path.join(tempDir, "pglite") }
-        : { databaseUrl: await (await sharedServer()).createDatabase() };
+        : { databaseUrl: await (await acquireServer()).createDatabase() };
     db = await createDb({ ...target, maxConnections: 4, migrate: false });
     if (options.migrate !== false) await migrate(db, { dir: options.migrationsDir });
   });
@@ -83,6 +87,7 @@ export function useTestDatabase(
     await db?.close();
     db = undefined;
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    if (driver === "postgres") await releaseServer();
   });
 
   return {

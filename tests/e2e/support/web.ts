@@ -5,7 +5,7 @@
  * reconfigure the server.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
@@ -134,6 +134,8 @@ export interface OwnServer {
   dataDir: string;
   process: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops the server and deletes its DATA_DIR (call it once the spec has inspected the data). */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -172,18 +174,23 @@ export async function startOwnServer(options: { port: number; dataDir?: string; 
     if (Date.now() > deadline) throw new Error(`app server did not start within 90 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  // SIGKILL by default: the specs that use it test crashes, and a killed server must lose nothing.
+  const stop = (signal: NodeJS.Signals = "SIGKILL") =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    });
   return {
     url,
     port: options.port,
     dataDir,
     process: child,
-    // SIGKILL by default: on SIGTERM remix-serve only closes its listener, and the process lingers.
-    stop: (signal: NodeJS.Signals = "SIGKILL") =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill(signal);
-      }),
+    stop,
+    async dispose() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
