@@ -4,7 +4,6 @@
  */
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SessionAnalysis } from "~/lib/analysis/types";
 import { type Caller, ForbiddenError, ValidationError } from "~/lib/server/caller.server";
 import type { Queryable } from "~/lib/server/db.server";
 import { getPatient } from "~/lib/server/patients.server";
@@ -20,6 +19,7 @@ import {
 import { createFileStorage } from "~/lib/server/storage.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
+import { expectSameSections } from "../support/stored";
 import { insertUser } from "../support/users";
 
 async function countRows(t: { db: Queryable }) {
@@ -30,25 +30,6 @@ async function countRows(t: { db: Queryable }) {
             (select count(*)::int from performance_scores) as scores`,
   );
   return rows[0];
-}
-
-/** The sections a stored session must give back exactly as the analysis had them. */
-function expectSameSections(stored: NonNullable<Awaited<ReturnType<typeof getSession>>>, analysis: SessionAnalysis) {
-  expect(stored.performance_scores).toEqual(analysis.performance_scores);
-  expect(stored.compliance_breakdown).toEqual(analysis.compliance_breakdown);
-  expect(stored.scoring_configuration).toEqual(analysis.scoring_configuration);
-  expect(stored.processing_parameters).toEqual(analysis.processing_parameters);
-  expect(stored.session_parameters).toEqual(analysis.session_parameters);
-  expect(stored.data_completeness).toEqual(analysis.data_completeness);
-  expect(stored.channels).toEqual(analysis.channels);
-  expect(Object.keys(stored.channels)).toEqual(Object.keys(analysis.channels));
-  expect(stored.contractions).toEqual(analysis.contractions);
-  expect(stored.c3d_metadata).toEqual(analysis.c3d_metadata);
-  expect(stored.warnings).toEqual(analysis.warnings);
-  for (const [id, envelope] of Object.entries(analysis.envelopes)) {
-    expect(stored.envelopes[id].times_s).toEqual(Array.from(envelope.times_s));
-    expect(stored.envelopes[id].values).toEqual(Array.from(envelope.values));
-  }
 }
 
 forEachDriver("session repository", (t) => {
