@@ -1,5 +1,12 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import type uPlot from "uplot";
+import {
+  ENVELOPE_STROKE,
+  GOOD_FILL,
+  OTHER_FILL,
+  THRESHOLD_STROKE,
+  envelopeSvg,
+} from "~/components/session/envelope-svg";
 import type { Contraction } from "~/lib/export/schema";
 
 /** The RMS envelope of one channel, as plain arrays (what a loader can serialise). */
@@ -20,8 +27,6 @@ export interface EnvelopePlotProps {
 }
 
 const HEIGHT = 260;
-const GOOD_FILL = "rgba(26, 127, 55, 0.28)";
-const OTHER_FILL = "rgba(180, 35, 24, 0.16)";
 
 /**
  * Shades every contraction behind the envelope: green for good ones (intensity and duration met),
@@ -45,8 +50,72 @@ function shadeContractions(contractions: Contraction[]) {
 }
 
 /**
- * Client-only uPlot chart: uPlot needs a DOM, so it is imported inside an effect and the server
- * renders a sized placeholder. Drag across the plot (or use the From/To fields) to zoom; the
+ * The server-rendered stand-in for uPlot: the same envelope, bands and threshold as static SVG,
+ * so the plot is there without JavaScript and while uPlot loads.
+ */
+function StaticEnvelope({ channel, label, envelope, contractions, mvcThreshold, describedBy }: EnvelopePlotProps) {
+  const g = useMemo(() => envelopeSvg(envelope, contractions, mvcThreshold), [envelope, contractions, mvcThreshold]);
+  const bottom = g.plot.top + g.plot.height;
+  const right = g.plot.left + g.plot.width;
+  return (
+    <svg
+      className="envelope-svg"
+      viewBox={`0 0 ${g.width} ${g.height}`}
+      role="img"
+      aria-label={`${label}: RMS envelope with contractions shaded; the contraction table below is the text alternative.`}
+      aria-describedby={describedBy}
+      data-testid={`plot-${channel}-svg`}
+    >
+      {g.bands.map((b) => (
+        <rect
+          key={b.index}
+          className={b.good ? "band good" : "band other"}
+          x={b.x}
+          y={g.plot.top}
+          width={b.width}
+          height={g.plot.height}
+          fill={b.good ? GOOD_FILL : OTHER_FILL}
+        />
+      ))}
+      <g className="axis" stroke="#8a96a3" fontSize="11" fill="#5b6670">
+        <path d={`M${g.plot.left} ${g.plot.top}V${bottom}H${right}`} fill="none" />
+        {g.xTicks.map((t) => (
+          <text key={t.x} x={t.x} y={bottom + 14} textAnchor="middle" stroke="none">
+            {t.label}
+          </text>
+        ))}
+        {g.yTicks.map((t) => (
+          <text key={t.y} x={g.plot.left - 5} y={t.y + 4} textAnchor="end" stroke="none">
+            {t.label}
+          </text>
+        ))}
+        <text x={g.plot.left + g.plot.width / 2} y={g.height - 4} textAnchor="middle" stroke="none">
+          Time (s)
+        </text>
+        <text x={12} y={g.plot.top + g.plot.height / 2} textAnchor="middle" stroke="none" transform={`rotate(-90 12 ${g.plot.top + g.plot.height / 2})`}>
+          RMS (µV)
+        </text>
+      </g>
+      <path className="envelope" d={g.path} fill="none" stroke={ENVELOPE_STROKE} strokeWidth="1.5" strokeLinejoin="round" />
+      {g.threshold ? (
+        <line
+          className="threshold"
+          x1={g.plot.left}
+          x2={right}
+          y1={g.threshold.y}
+          y2={g.threshold.y}
+          stroke={THRESHOLD_STROKE}
+          strokeWidth="1.5"
+          strokeDasharray="6 4"
+        />
+      ) : null}
+    </svg>
+  );
+}
+
+/**
+ * uPlot chart, drawn on the client only: uPlot needs a DOM, so it is imported inside an effect.
+ * The server (and the page until uPlot is ready) shows StaticEnvelope instead. Drag across the plot (or use the From/To fields) to zoom; the
  * whole-session button or a double click resets.
  */
 export function EnvelopePlot({ channel, label, envelope, contractions, mvcThreshold, describedBy }: EnvelopePlotProps) {
@@ -75,13 +144,13 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
           { label: "Time (s)", value: (_u, v) => (v == null ? "—" : v.toFixed(2)) },
           {
             label: `${label} RMS envelope`,
-            stroke: "#0b5cad",
+            stroke: ENVELOPE_STROKE,
             width: 1.5,
             value: (_u, v) => (v == null ? "—" : `${(v * 1e6).toFixed(1)} µV`),
           },
           {
             label: "MVC intensity threshold",
-            stroke: "#8a5a00",
+            stroke: THRESHOLD_STROKE,
             dash: [6, 4],
             width: 1.5,
             points: { show: false },
@@ -134,7 +203,19 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
         The table below lists the same contractions.
       </figcaption>
       <div ref={container} className="plot-area" data-testid={`plot-${channel}`} data-ready={ready}>
-        {ready ? null : <p className="plot-placeholder">The interactive plot needs JavaScript; the contraction table below has the same data.</p>}
+        {ready ? null : (
+          <>
+            <StaticEnvelope
+              channel={channel}
+              label={label}
+              envelope={envelope}
+              contractions={contractions}
+              mvcThreshold={mvcThreshold}
+              describedBy={describedBy}
+            />
+            <p className="plot-placeholder">The interactive plot needs JavaScript (zoom, values on hover); the contraction table below has the same data.</p>
+          </>
+        )}
       </div>
       {ready && range ? (
         <p className="plot-range" aria-live="polite" data-testid={`plot-${channel}-range`}>
