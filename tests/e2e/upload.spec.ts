@@ -117,6 +117,17 @@ test.describe("without JavaScript", () => {
     // No JavaScript: the time stays the ISO value and the plot is replaced by its table.
     await expect(page.locator("time[data-local=false]").first()).toBeVisible();
     await expect(page.getByText("The interactive plot needs JavaScript").first()).toBeVisible();
+    // …and by its server-rendered SVG: one per channel of the reference, with one band per
+    // contraction of that channel, named as an image whose text alternative is the table.
+    const channels = Object.keys((ref as unknown as { channels: Record<string, unknown> }).channels);
+    expect(channels, "the reference's channels").toEqual(["CH1", "CH2"]);
+    await expect(page.locator("svg.envelope-svg")).toHaveCount(channels.length);
+    for (const channel of channels) {
+      const svg = page.getByTestId(`plot-${channel}-svg`);
+      await expect(svg).toHaveAttribute("role", "img");
+      await expect(svg).toHaveAttribute("aria-describedby", `contractions-${channel}`);
+      await expect(svg.locator("rect.band")).toHaveCount(ref.contractions.filter((c) => c.channel === channel).length);
+    }
     await page.screenshot({ path: testInfo.outputPath("review-page-no-js.png"), fullPage: true });
 
     // Downloads are plain links: fetch them with the page's cookies.
