@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SessionAnalysis } from "~/lib/analysis/types";
-import type { ScoringConfigurationExport } from "~/lib/export/schema";
+import { DEFAULT_SCORING_SNAPSHOT } from "../../support/analysis";
 
 export const REFERENCE_FILE = "Ghostly_Emg_20230321_17-23-09-0409.c3d";
 
@@ -14,30 +14,8 @@ export function referencePath(file: string, setting: "a" | "b"): string {
   return fileURLToPath(new URL(`../../fixtures/reference/pipeline/${file}.${setting}.json`, import.meta.url));
 }
 
-// Default configuration, scoring.md "Session components" / "Overall" / "Per muscle".
-export const DEFAULT_SCORING: ScoringConfigurationExport = {
-  id: "default",
-  name: "GHOSTLY+ default",
-  weight_compliance: 0.5,
-  weight_symmetry: 0.25,
-  weight_effort: 0.25,
-  weight_game: 0,
-  weight_completion: 0.333,
-  weight_intensity: 0.333,
-  weight_duration: 0.334,
-  rpe_mapping: { "0": 20, "1": 20, "2": 60, "3": 80, "4": 100, "5": 100, "6": 100, "7": 80, "8": 60, "9": 20, "10": 20 },
-  rpe_mapping_formatted: {
-    scale: "Borg CR-10",
-    ranges: {
-      optimal: { values: [4, 5, 6], score: 100, description: "Optimal effort" },
-      acceptable: { values: [3, 7], score: 80, description: "Acceptable effort" },
-      suboptimal: { values: [2, 8], score: 60, description: "Suboptimal effort" },
-      poor: { values: [0, 1, 9, 10], score: 20, description: "Poor effort" },
-    },
-  },
-  bfr_pressure_min_aop: 40,
-  bfr_pressure_max_aop: 60,
-};
+// Default configuration of scoring.md, written out once for all tests (tests/support/analysis.ts).
+export const DEFAULT_SCORING = DEFAULT_SCORING_SNAPSHOT;
 
 export interface Reference {
   performance_scores: SessionAnalysis["performance_scores"];
