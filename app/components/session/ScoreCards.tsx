@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { PerformanceScores, ScoringConfigurationExport } from "~/lib/export/schema";
 import {
   categoryLabel,
@@ -7,8 +8,30 @@ import {
   symmetryBandLabel,
 } from "~/components/format";
 
-function Weight({ value }: { value: number | undefined }) {
-  return <p className="weight">weight {value == null ? "—" : value.toFixed(2)}</p>;
+/** One session component (scoring.md): its score, what it rests on, and the weight it was scored with. */
+function ComponentCard({
+  title,
+  testId,
+  score,
+  weight,
+  children,
+}: {
+  title: string;
+  testId: string;
+  score: number | null;
+  weight: number | undefined;
+  children?: ReactNode;
+}) {
+  return (
+    <article className="card">
+      <h3>{title}</h3>
+      <p className="score" data-testid={testId} data-value={score ?? ""}>
+        {formatScore(score)}
+      </p>
+      {children}
+      <p className="weight">weight {weight == null ? "—" : weight.toFixed(2)}</p>
+    </article>
+  );
 }
 
 /**
@@ -30,46 +53,25 @@ export function ScoreCards({ scores: s, config }: { scores: PerformanceScores; c
         </span>
       </div>
       <div className="cards">
-        <article className="card">
-          <h3>Compliance</h3>
-          <p className="score" data-testid="compliance-score" data-value={s.compliance_score ?? ""}>
-            {formatScore(s.compliance_score)}
-          </p>
-          <Weight value={config?.weight_compliance} />
-        </article>
-        <article className="card">
-          <h3>Symmetry</h3>
-          <p className="score" data-testid="symmetry-score" data-value={s.symmetry_score ?? ""}>
-            {formatScore(s.symmetry_score)}
-          </p>
+        <ComponentCard title="Compliance" testId="compliance-score" score={s.compliance_score} weight={config?.weight_compliance} />
+        <ComponentCard title="Symmetry" testId="symmetry-score" score={s.symmetry_score} weight={config?.weight_symmetry}>
           <p className={`band band-${band ?? "none"}`} data-testid="symmetry-band">
             {symmetryBandLabel(band)}
           </p>
-          <Weight value={config?.weight_symmetry} />
-        </article>
-        <article className="card">
-          <h3>Effort</h3>
-          <p className="score" data-testid="effort-score" data-value={s.effort_score ?? ""}>
-            {formatScore(s.effort_score)}
-          </p>
+        </ComponentCard>
+        <ComponentCard title="Effort" testId="effort-score" score={s.effort_score} weight={config?.weight_effort}>
           <p>
             {s.rpe_post_session == null
               ? "No post-session RPE: weight redistributed"
               : `RPE after session ${s.rpe_post_session} (Borg CR-10)`}
           </p>
-          <Weight value={config?.weight_effort} />
-        </article>
-        <article className="card">
-          <h3>Game</h3>
-          <p className="score" data-testid="game-score" data-value={s.game_score ?? ""}>
-            {formatScore(s.game_score)}
-          </p>
+        </ComponentCard>
+        <ComponentCard title="Game" testId="game-score" score={s.game_score} weight={config?.weight_game}>
           <p>
             {formatNumber(s.game_points_achieved)} points
             {s.game_points_max == null ? " (no maximum given)" : ` of ${formatNumber(s.game_points_max)}`}
           </p>
-          <Weight value={config?.weight_game} />
-        </article>
+        </ComponentCard>
         <article className="card">
           <h3>BFR</h3>
           <p className="score" data-testid="bfr-compliant">
