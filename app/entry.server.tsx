@@ -6,9 +6,9 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
-import { applySecurityHeaders, createNonce } from "~/lib/server/security-headers.server";
-import { getConfig } from "~/lib/server/config.server";
-import { closeDb, getDb } from "~/lib/server/db.server";
+import { applySecurityHeaders, createNonce } from "~/lib/server/http/security-headers.server";
+import { getConfig } from "~/lib/server/http/config.server";
+import { closeDb, getDb } from "~/lib/server/db/connection.server";
 import { getStorage } from "~/lib/server/storage.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the

@@ -16,7 +16,7 @@ import type { ReactNode } from "react";
 import styles from "~/styles/app.css";
 import { CsrfInput } from "~/components/csrf";
 import { useNonce } from "~/components/nonce";
-import { layoutAuth, type LayoutUser } from "~/lib/server/permissions.server";
+import { layoutAuth, type LayoutUser } from "~/lib/server/auth/permissions.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 

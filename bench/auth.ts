@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createDb } from "../app/lib/server/db.server";
-import { hashPassword, verifyPassword } from "../app/lib/server/password.server";
-import { callerForApiToken, createApiToken } from "../app/lib/server/tokens.server";
-import { createUser } from "../app/lib/server/users.server";
+import { createDb } from "../app/lib/server/db/connection.server";
+import { hashPassword, verifyPassword } from "../app/lib/server/auth/passwords.server";
+import { callerForApiToken, createApiToken } from "../app/lib/server/auth/api-tokens.server";
+import { createUser } from "../app/lib/server/auth/users.server";
 
 async function measure(runs: number, fn: () => Promise<unknown>) {
   const wall: number[] = [];

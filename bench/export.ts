@@ -24,11 +24,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyzeC3d, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport, renderJson, renderSessionCsv } from "~/lib/export";
-import { createDb } from "~/lib/server/db.server";
+import { createDb } from "~/lib/server/db/connection.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
-import { getSession, storeAnalysis } from "~/lib/server/sessions.server";
+import { getSession, storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
 import { createFileStorage } from "~/lib/server/storage.server";
-import { createApiToken } from "~/lib/server/tokens.server";
+import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import { startPostgres, type PostgresServer } from "../tests/support/postgres";
 
 interface AutocannonResult {

@@ -20,7 +20,7 @@ import {
   type AnyExport,
 } from "~/lib/export";
 import { analyzeUploadForExport } from "~/lib/export/from-upload";
-import { parseConfig } from "~/lib/server/config.server";
+import { parseConfig } from "~/lib/server/http/config.server";
 
 const USAGE = `usage: npm run -s analyze -- <file.c3d | folder>… [options]
   --format json|csv            output format (default json)

@@ -1,11 +1,11 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { renewSessionVersion } from "~/lib/server/auth.server";
-import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
-import { requireCsrf, requireUser } from "~/lib/server/permissions.server";
-import { authenticate, setPassword, UserInputError } from "~/lib/server/users.server";
+import { renewSessionVersion } from "~/lib/server/auth/sign-in.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/policy/password";
+import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
+import { authenticate, setPassword, UserInputError } from "~/lib/server/auth/users.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);

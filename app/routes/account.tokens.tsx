@@ -1,9 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { getDb } from "~/lib/server/db.server";
-import { requireCsrf, requireUser } from "~/lib/server/permissions.server";
-import { createApiToken, listApiTokens, revokeApiToken, TokenNameError } from "~/lib/server/tokens.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
+import { createApiToken, listApiTokens, revokeApiToken, TokenNameError } from "~/lib/server/auth/api-tokens.server";
 
 export const meta: MetaFunction = () => [{ title: "API tokens — GHOSTLY+ EMG" }];
 

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/lib/server/db.server";
-import { listExportHistory } from "~/lib/server/export-history.server";
-import { requireAdmin } from "~/lib/server/permissions.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import { listExportHistory } from "~/lib/server/repositories/export-history.server";
+import { requireAdmin } from "~/lib/server/auth/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Export history — GHOSTLY+ EMG" }];
 

@@ -1,10 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
-import { requireAdmin, requireCsrf } from "~/lib/server/permissions.server";
-import { createUser, isRole, listUsers, ROLES, setActive, setPassword, setRole, UserInputError } from "~/lib/server/users.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/policy/password";
+import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
+import { createUser, isRole, listUsers, ROLES, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Users — GHOSTLY+ EMG" }];
 

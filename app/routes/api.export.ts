@@ -12,7 +12,7 @@ import { parseAnalysisOptions, AnalysisError, ParameterError } from "~/lib/analy
 import { C3dError } from "~/lib/c3d";
 import { buildSessionExport, ExportTableUnavailableError, renderExport, uploadExportFilename } from "~/lib/export";
 import { analyzeUploadForExport } from "~/lib/export/from-upload";
-import { getConfig } from "~/lib/server/config.server";
+import { getConfig } from "~/lib/server/http/config.server";
 import {
   exportError,
   exportResponse,
@@ -20,10 +20,10 @@ import {
   parseFormat,
   parseTable,
 } from "~/lib/server/export.server";
-import { recordExport } from "~/lib/server/export-history.server";
-import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
-import { readC3dUpload, textFields } from "~/lib/server/upload.server";
-import { secureResource } from "~/lib/server/security-headers.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
+import { readC3dUpload, textFields } from "~/lib/server/http/upload.server";
+import { secureResource } from "~/lib/server/http/security-headers.server";
 
 function loaderUnsecured() {
   return exportError(405, "POST a multipart form with the C3D as `file` (GET /api/export/session/:id exports a stored session)");

@@ -13,9 +13,9 @@ import {
   parseFormat,
   parseTable,
 } from "~/lib/server/export.server";
-import { recordExport } from "~/lib/server/export-history.server";
-import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
-import { secureResource } from "~/lib/server/security-headers.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
+import { secureResource } from "~/lib/server/http/security-headers.server";
 
 async function loaderUnsecured({ request, params }: LoaderFunctionArgs) {
   const caller = await requireApiCaller(request);

@@ -16,10 +16,10 @@ import {
   renderBatch,
   streamChunks,
 } from "~/lib/server/export.server";
-import type { Caller } from "~/lib/server/caller.server";
-import { recordExport } from "~/lib/server/export-history.server";
-import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
-import { secureResource } from "~/lib/server/security-headers.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
+import { secureResource } from "~/lib/server/http/security-headers.server";
 
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 

@@ -1,7 +1,7 @@
 /** Liveness + readiness for load balancers and CI: the database answers and its schema is current. */
-import { getDb } from "~/lib/server/db.server";
-import { migrationStatus } from "~/lib/server/migrate.server";
-import { secureResource } from "~/lib/server/security-headers.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import { migrationStatus } from "~/lib/server/db/migrations.server";
+import { secureResource } from "~/lib/server/http/security-headers.server";
 
 const noStore = { "Cache-Control": "no-store" };
 

@@ -1,9 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { attemptSignIn, BAD_CREDENTIALS_MESSAGE, createUserSession, hasAnyUser, safeRedirectPath } from "~/lib/server/auth.server";
-import { getDb } from "~/lib/server/db.server";
-import { getSignedInUser, requireCsrf } from "~/lib/server/permissions.server";
+import { attemptSignIn, BAD_CREDENTIALS_MESSAGE, createUserSession, hasAnyUser, safeRedirectPath } from "~/lib/server/auth/sign-in.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import { getSignedInUser, requireCsrf } from "~/lib/server/auth/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in — GHOSTLY+ EMG" }];
 

@@ -1,11 +1,11 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { createUserSession, hasAnyUser } from "~/lib/server/auth.server";
-import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
-import { requireCsrf } from "~/lib/server/permissions.server";
-import { createFirstAdmin, UserInputError } from "~/lib/server/users.server";
+import { createUserSession, hasAnyUser } from "~/lib/server/auth/sign-in.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/policy/password";
+import { requireCsrf } from "~/lib/server/auth/permissions.server";
+import { createFirstAdmin, UserInputError } from "~/lib/server/auth/users.server";
 
 export const meta: MetaFunction = () => [{ title: "First start — GHOSTLY+ EMG" }];
 

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { APIResponse, Page } from "@playwright/test";
-import { createDb } from "~/lib/server/db.server";
+import { createDb } from "~/lib/server/db/connection.server";
 import { expect, signInAs, test } from "./support/auth";
 import { GHOSTLY, csrfToken, distinctC3d, startOwnServer, uniquePatientCode, type OwnServer } from "./support/web";
 

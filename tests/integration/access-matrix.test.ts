@@ -12,11 +12,11 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
-import { createUser, setActive } from "~/lib/server/users.server";
-import { createApiToken, revokeApiToken } from "~/lib/server/tokens.server";
-import { storeAnalysis } from "~/lib/server/sessions.server";
+import { createUser, setActive } from "~/lib/server/auth/users.server";
+import { createApiToken, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
 import { createFileStorage } from "~/lib/server/storage.server";
-import type { Caller } from "~/lib/server/caller.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
 import { BASE, Browser, invoke, submit, useAsAppDb, visit, type Answer } from "./auth-harness";
@@ -61,51 +61,51 @@ const PUBLIC = row([200, 200, 200, 200, 200, 200, 200, 200]);
 
 const ROWS: Row[] = [
   { file: "_index.tsx", name: "start page", kind: "page", load: () => import("~/routes/_index"), url: () => "/", expect: ANY_SIGNED_IN_PAGE },
-  { file: "sessions._index.tsx", name: "session list", kind: "page", load: () => import("~/routes/sessions._index"), url: () => "/sessions", expect: ANY_SIGNED_IN_PAGE },
-  { file: "sessions.new.tsx", name: "upload page", kind: "page", load: () => import("~/routes/sessions.new"), url: () => "/sessions/new", expect: UPLOAD_PAGE },
+  { file: "sessions._index/route.tsx", name: "session list", kind: "page", load: () => import("~/routes/sessions._index/route"), url: () => "/sessions", expect: ANY_SIGNED_IN_PAGE },
+  { file: "sessions.new/route.tsx", name: "upload page", kind: "page", load: () => import("~/routes/sessions.new/route"), url: () => "/sessions/new", expect: UPLOAD_PAGE },
   {
-    file: "patients.$code.tsx",
+    file: "patients.$code/route.tsx",
     name: "patient of therapist A",
     kind: "page",
-    load: () => import("~/routes/patients.$code"),
+    load: () => import("~/routes/patients.$code/route"),
     url: () => "/patients/P001",
     params: () => ({ code: "P001" }),
     expect: row(["login", 200, 404, 200, 200, "login", "login", "login"]),
   },
   {
-    file: "patients.$code.tsx",
+    file: "patients.$code/route.tsx",
     name: "patient that does not exist",
     kind: "page",
-    load: () => import("~/routes/patients.$code"),
+    load: () => import("~/routes/patients.$code/route"),
     url: () => "/patients/P999",
     params: () => ({ code: "P999" }),
     expect: NOT_FOUND_PAGE,
   },
-  { file: "analyze.tsx", name: "quick analysis page", kind: "page", load: () => import("~/routes/analyze"), url: () => "/analyze", expect: ANY_SIGNED_IN_PAGE },
+  { file: "analyze/route.tsx", name: "quick analysis page", kind: "page", load: () => import("~/routes/analyze/route"), url: () => "/analyze", expect: ANY_SIGNED_IN_PAGE },
   {
-    file: "sessions.$sessionId.tsx",
+    file: "sessions.$sessionId/route.tsx",
     name: "review therapist A's session",
     kind: "page",
-    load: () => import("~/routes/sessions.$sessionId"),
+    load: () => import("~/routes/sessions.$sessionId/route"),
     url: (ids) => `/sessions/${ids.sessionA}`,
     params: (ids) => ({ sessionId: ids.sessionA }),
     expect: row(["login", 200, 404, 200, 200, "login", "login", "login"]),
   },
   {
-    file: "sessions.$sessionId.tsx",
+    file: "sessions.$sessionId/route.tsx",
     name: "review a session that does not exist",
     kind: "page",
-    load: () => import("~/routes/sessions.$sessionId"),
+    load: () => import("~/routes/sessions.$sessionId/route"),
     url: () => `/sessions/${MISSING_SESSION}`,
     params: () => ({ sessionId: MISSING_SESSION }),
     expect: NOT_FOUND_PAGE,
   },
   {
-    file: "sessions.$sessionId.tsx",
+    file: "sessions.$sessionId/route.tsx",
     name: "correct therapist A's session inputs (POST)",
     kind: "page",
     method: "POST",
-    load: () => import("~/routes/sessions.$sessionId"),
+    load: () => import("~/routes/sessions.$sessionId/route"),
     url: (ids) => `/sessions/${ids.sessionA}`,
     params: (ids) => ({ sessionId: ids.sessionA }),
     form: { rpe_post_session: "5" },
@@ -126,13 +126,13 @@ const ROWS: Row[] = [
     form: { intent: "create", displayName: "New", email: "", role: "therapist", password: "a-long-password-9" },
     expect: row(["login", 403, 403, 403, 200, "login", "login", "login"]),
   },
-  { file: "admin.scoring.tsx", name: "scoring configuration", kind: "page", load: () => import("~/routes/admin.scoring"), url: () => "/admin/scoring", expect: ADMIN_PAGE },
+  { file: "admin.scoring/route.tsx", name: "scoring configuration", kind: "page", load: () => import("~/routes/admin.scoring/route"), url: () => "/admin/scoring", expect: ADMIN_PAGE },
   {
-    file: "admin.scoring.tsx",
+    file: "admin.scoring/route.tsx",
     name: "scoring configuration: save an invalid one (POST)",
     kind: "page",
     method: "POST",
-    load: () => import("~/routes/admin.scoring"),
+    load: () => import("~/routes/admin.scoring/route"),
     url: () => "/admin/scoring",
     form: { name: "" },
     // Only the admin gets as far as validation.
@@ -360,9 +360,9 @@ forEachDriver("access matrix", (t) => {
 
     it("a researcher's pages contain no therapist identity either", async () => {
       const pages: { load: () => Promise<Record<string, unknown>>; url: string; params: Record<string, string> }[] = [
-        { load: () => import("~/routes/sessions._index"), url: "/sessions", params: {} },
-        { load: () => import("~/routes/sessions.$sessionId"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
-        { load: () => import("~/routes/patients.$code"), url: "/patients/P001", params: { code: "P001" } },
+        { load: () => import("~/routes/sessions._index/route"), url: "/sessions", params: {} },
+        { load: () => import("~/routes/sessions.$sessionId/route"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
+        { load: () => import("~/routes/patients.$code/route"), url: "/patients/P001", params: { code: "P001" } },
       ];
       for (const page of pages) {
         const module = await page.load();
@@ -401,7 +401,13 @@ forEachDriver("access matrix", (t) => {
 
 describe("the matrix covers every route", () => {
   it("has a row for every file in app/routes", () => {
-    const files = readdirSync(path.resolve(__dirname, "../../app/routes")).filter((f) => /\.(tsx?|jsx?)$/.test(f));
+    // A route is a module in app/routes, or the route.tsx of a route folder (its other files are not routes).
+    const routesDir = path.resolve(__dirname, "../../app/routes");
+    const files = readdirSync(routesDir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory()
+        ? readdirSync(path.join(routesDir, entry.name)).filter((f) => /^route\.(tsx?|jsx?)$/.test(f)).map((f) => `${entry.name}/${f}`)
+        : /\.(tsx?|jsx?)$/.test(entry.name) ? [entry.name] : [],
+    );
     const covered = new Set(ROWS.map((r) => r.file));
     expect(files.filter((f) => !covered.has(f))).toEqual([]);
   });

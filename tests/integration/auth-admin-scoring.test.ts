@@ -1,9 +1,9 @@
 import { expect, it } from "vitest";
 import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
-import * as adminScoring from "~/routes/admin.scoring";
-import { getDefaultScoringConfiguration } from "~/lib/server/patients.server";
-import { createUser } from "~/lib/server/users.server";
+import * as adminScoring from "~/routes/admin.scoring/route";
+import { getDefaultScoringConfiguration } from "~/lib/server/repositories/patients.server";
+import { createUser } from "~/lib/server/auth/users.server";
 import { forEachDriver } from "../support/databases";
 import { Browser, submit, useAsAppDb, visit } from "./auth-harness";
 

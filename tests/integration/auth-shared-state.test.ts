@@ -11,11 +11,11 @@ import { forEachDriver, type TestDatabase } from "../support/databases";
 import { Browser, submit, useAsAppDb, visit } from "./auth-harness";
 import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
-import { createDb, type Db } from "~/lib/server/db.server";
-import { resetConfig } from "~/lib/server/config.server";
-import { FailureLimiter } from "~/lib/server/rate-limit.server";
-import { createAppSessionStorage, resolveSessionSecrets } from "~/lib/server/session-cookie.server";
-import { createUser } from "~/lib/server/users.server";
+import { createDb, type Db } from "~/lib/server/db/connection.server";
+import { resetConfig } from "~/lib/server/http/config.server";
+import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
+import { createAppSessionStorage, resolveSessionSecrets } from "~/lib/server/auth/cookie-session.server";
+import { createUser } from "~/lib/server/auth/users.server";
 
 const PASSWORD = "a-long-password-1";
 

@@ -8,11 +8,11 @@ import * as logoutRoute from "~/routes/logout";
 import * as adminUsers from "~/routes/admin.users";
 import * as accountTokens from "~/routes/account.tokens";
 import * as adminExports from "~/routes/admin.exports";
-import { BAD_CREDENTIALS_MESSAGE } from "~/lib/server/auth.server";
-import { requireApiCaller, requireUser } from "~/lib/server/permissions.server";
-import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/tokens.server";
-import { createFirstAdmin, createUser, getUserById, setActive, UserInputError } from "~/lib/server/users.server";
-import { listExportHistory, recordExport } from "~/lib/server/export-history.server";
+import { BAD_CREDENTIALS_MESSAGE } from "~/lib/server/auth/sign-in.server";
+import { requireApiCaller, requireUser } from "~/lib/server/auth/permissions.server";
+import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
+import { createFirstAdmin, createUser, getUserById, setActive, UserInputError } from "~/lib/server/auth/users.server";
+import { listExportHistory, recordExport } from "~/lib/server/repositories/export-history.server";
 
 const PASSWORD = "a-long-password-1";
 

@@ -1,6 +1,6 @@
 /** Server configuration: defaults, and a bad value stops start-up naming the variable and the rule. */
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "~/lib/server/config.server";
+import { ConfigError, parseConfig } from "~/lib/server/http/config.server";
 
 function issuesOf(env: Record<string, string>) {
   try {

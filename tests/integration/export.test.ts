@@ -4,7 +4,7 @@
  * the batch stream, every error status (400/401/404/413/422), the export history, and that an
  * error leaves nothing behind.
  */
-import { NON_DOCUMENT_CSP } from "~/lib/server/security-headers.server";
+import { NON_DOCUMENT_CSP } from "~/lib/server/http/security-headers.server";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeC3d, parseAnalysisOptions } from "~/lib/analysis";
 import { unflattenCsvRow } from "~/lib/export";
 import { sessionExportSchema, type SessionExport } from "~/lib/export/schema";
-import type { Caller } from "~/lib/server/caller.server";
-import { getConfig } from "~/lib/server/config.server";
-import { storeAnalysis } from "~/lib/server/sessions.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { getConfig } from "~/lib/server/http/config.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
 import { createFileStorage } from "~/lib/server/storage.server";
-import { createApiToken } from "~/lib/server/tokens.server";
+import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import * as uploadRoute from "~/routes/api.export";
 import * as schemaRoute from "~/routes/api.export_.schema[.]json";
 import * as sessionRoute from "~/routes/api.export_.session.$sessionId";

@@ -3,8 +3,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb } from "~/lib/server/db.server";
-import { defaultMigrationsDir, migrate, MigrationError, migrationStatus, readMigrations } from "~/lib/server/migrate.server";
+import { createDb } from "~/lib/server/db/connection.server";
+import { defaultMigrationsDir, migrate, MigrationError, migrationStatus, readMigrations } from "~/lib/server/db/migrations.server";
 import { forEachDriver, TEST_DRIVERS, useTestDatabase } from "../support/databases";
 import { insertUser } from "../support/users";
 

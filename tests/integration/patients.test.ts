@@ -1,6 +1,6 @@
 /** Patients, scoring configuration reads and the export audit trail, on both drivers. */
 import { beforeAll, expect, it } from "vitest";
-import { type Caller, ConflictError, ForbiddenError, ValidationError } from "~/lib/server/caller.server";
+import { type Caller, ConflictError, ForbiddenError, ValidationError } from "~/lib/server/auth/caller.server";
 import {
   createPatient,
   ensurePatient,
@@ -8,8 +8,8 @@ import {
   getPatient,
   getPatientScoringConfiguration,
   listPatients,
-} from "~/lib/server/patients.server";
-import { listSessions, recordExport } from "~/lib/server/sessions.server";
+} from "~/lib/server/repositories/patients.server";
+import { listSessions, recordExport } from "~/lib/server/repositories/sessions/read.server";
 import { forEachDriver } from "../support/databases";
 import { insertUser } from "../support/users";
 

@@ -4,9 +4,9 @@
  */
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Caller, ForbiddenError, ValidationError } from "~/lib/server/caller.server";
-import type { Queryable } from "~/lib/server/db.server";
-import { getPatient } from "~/lib/server/patients.server";
+import { type Caller, ForbiddenError, ValidationError } from "~/lib/server/auth/caller.server";
+import type { Queryable } from "~/lib/server/db/connection.server";
+import { getPatient } from "~/lib/server/repositories/patients.server";
 import {
   getSession,
   listSessions,
@@ -15,7 +15,7 @@ import {
   storeAnalysis,
   streamSessions,
   updateSessionInputs,
-} from "~/lib/server/sessions.server";
+} from "~/lib/server/repositories/sessions/read.server";
 import { createFileStorage } from "~/lib/server/storage.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";

@@ -16,15 +16,15 @@ import {
   type ExportSource,
   type SignalOptions,
 } from "~/lib/export";
-import type { Caller } from "~/lib/server/caller.server";
-import { getConfig } from "~/lib/server/config.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { getConfig } from "~/lib/server/http/config.server";
 import {
   getSession,
   streamSessions,
   type SessionFilters,
   type SessionInclude,
   type StoredSession,
-} from "~/lib/server/sessions.server";
+} from "~/lib/server/repositories/sessions/read.server";
 
 export type { ExportFormat } from "~/lib/export";
 

@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
-let csrf: typeof import("~/lib/server/csrf.server");
-let cookies: typeof import("~/lib/server/session-cookie.server");
+let csrf: typeof import("~/lib/server/auth/csrf.server");
+let cookies: typeof import("~/lib/server/auth/cookie-session.server");
 
 beforeAll(async () => {
   process.env.DATA_DIR = mkdtempSync(join(tmpdir(), "csrf-test-"));
   process.env.SESSION_SECRET = "unit-test-secret-unit-test-secret-0123456789";
-  csrf = await import("~/lib/server/csrf.server");
-  cookies = await import("~/lib/server/session-cookie.server");
+  csrf = await import("~/lib/server/auth/csrf.server");
+  cookies = await import("~/lib/server/auth/cookie-session.server");
 });
 
 /** A browser that has loaded a page: a session cookie holding a CSRF token. */

@@ -8,9 +8,9 @@ const dataDir = mkdtempSync(join(tmpdir(), "policy-test-"));
 process.env.DATA_DIR = dataDir;
 delete process.env.SESSION_SECRET;
 
-const { can, pseudonymised } = await import("~/lib/server/permissions.server");
-const { safeRedirectPath, clientAddress } = await import("~/lib/server/auth.server");
-const { applySecurityHeaders, contentSecurityPolicy } = await import("~/lib/server/security-headers.server");
+const { can, pseudonymised } = await import("~/lib/server/auth/permissions.server");
+const { safeRedirectPath, clientAddress } = await import("~/lib/server/auth/sign-in.server");
+const { applySecurityHeaders, contentSecurityPolicy } = await import("~/lib/server/http/security-headers.server");
 
 describe("role permissions (product.md)", () => {
   it("therapists upload, review, edit and export; never administer", () => {

@@ -13,8 +13,8 @@ import { SessionReview } from "~/components/session/SessionReview";
 import { errorsFromDocument } from "~/components/upload/ProgressForm";
 import { buildSessionExport } from "~/lib/export";
 import type { SessionExport } from "~/lib/export/schema";
-import { plotEnvelopes } from "~/lib/server/session-review.server";
-import { choosePatient } from "~/lib/server/session-upload.server";
+import { plotEnvelopes } from "~/routes/sessions.$sessionId/review.server";
+import { choosePatient } from "~/routes/sessions.new/upload.server";
 import { buildAnalysis, fakeC3dBytes } from "../../support/analysis";
 
 describe("formatTimestamp", () => {

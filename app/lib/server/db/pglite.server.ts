@@ -1,0 +1,37 @@
+/** The embedded driver: PostgreSQL compiled to WASM, persisted in a directory. */
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import type { Db, QueryResult, ScriptQueryable } from "./connection.server";
+
+function wrap(conn: PGlite | Transaction): ScriptQueryable {
+  return {
+    async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+      const result = await conn.query<T>(sql, params);
+      // PGlite reports affectedRows for writes only; node-postgres' rowCount also counts SELECT rows.
+      return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await conn.exec(sql);
+    },
+  };
+}
+
+export async function createPgliteDb(dir: string): Promise<Db> {
+  const absolute = path.resolve(dir);
+  // PGlite.create fails when the parent directory is missing.
+  await mkdir(path.dirname(absolute), { recursive: true });
+  const pg = await PGlite.create(absolute);
+  const base = wrap(pg);
+  return {
+    driver: "pglite",
+    query: base.query,
+    exec: base.exec,
+    transaction<T>(fn: (tx: ScriptQueryable) => Promise<T>): Promise<T> {
+      return pg.transaction((tx) => fn(wrap(tx)));
+    },
+    async close() {
+      if (!pg.closed) await pg.close();
+    },
+  };
+}

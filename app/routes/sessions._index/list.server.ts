@@ -1,0 +1,109 @@
+/**
+ * Server side of the therapist pages (sessions list, patient page): turns query strings into
+ * repository calls and repository errors into the status and field message the page shows.
+ * The numbers come from the session repository and the export builder, never from here.
+ */
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { ValidationError } from "~/lib/server/auth/caller.server";
+import { listPatients, getPatient } from "~/lib/server/repositories/patients.server";
+import { listSessions, streamSessions, type SessionSummary } from "~/lib/server/repositories/sessions/read.server";
+import type { FieldErrors } from "~/lib/server/http/upload.server";
+
+export const PAGE_SIZE = 25;
+
+export interface SessionListFilters {
+  patient: string;
+  from: string;
+  to: string;
+  page: number;
+}
+
+export interface SessionListData {
+  filters: SessionListFilters;
+  errors: FieldErrors;
+  patients: string[];
+  sessions: SessionSummary[];
+  total: number;
+  pageCount: number;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads `?patient=&from=&to=&page=` and checks each value; a bad one is reported on its field. */
+export function parseListFilters(url: URL): { filters: SessionListFilters; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const patient = (url.searchParams.get("patient") ?? "").trim();
+  const from = (url.searchParams.get("from") ?? "").trim();
+  const to = (url.searchParams.get("to") ?? "").trim();
+  const pageText = (url.searchParams.get("page") ?? "1").trim();
+  if (patient && !/^P[0-9]{3,}$/.test(patient)) errors.patient = `"${patient}" is not a patient code (P followed by at least three digits, e.g. P001).`;
+  for (const [field, value] of [["from", from], ["to", to]] as const) {
+    if (value && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
+      errors[field] = `"${value}" is not a date (YYYY-MM-DD).`;
+    }
+  }
+  if (!errors.from && !errors.to && from && to && from > to) errors.to = `The end date ${to} is before the start date ${from}.`;
+  const page = Number(pageText);
+  if (!Number.isInteger(page) || page < 1) errors.page = `Page "${pageText}" is not a page number (1, 2, …).`;
+  return { filters: { patient, from, to, page: Number.isInteger(page) && page >= 1 ? page : 1 }, errors };
+}
+
+/**
+ * The sessions list: visible sessions matching the filters, newest first, one page. Invalid
+ * filters → status 400 with the message on the field and no rows (never a silently ignored filter).
+ */
+export async function loadSessionList(caller: Caller, url: URL): Promise<{ status: number; data: SessionListData }> {
+  const { filters, errors } = parseListFilters(url);
+  const patients = (await listPatients(caller)).map((p) => p.code);
+  const empty = { filters, patients, sessions: [], total: 0, pageCount: 0 };
+  if (Object.keys(errors).length > 0) return { status: 400, data: { ...empty, errors } };
+  try {
+    const { sessions, total } = await listSessions(caller, {
+      patientCode: filters.patient || undefined,
+      from: filters.from || undefined,
+      to: filters.to || undefined,
+      limit: PAGE_SIZE,
+      offset: (filters.page - 1) * PAGE_SIZE,
+    });
+    return { status: 200, data: { filters, errors, patients, sessions, total, pageCount: Math.ceil(total / PAGE_SIZE) } };
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      return { status: 400, data: { ...empty, errors: { [error.field ?? "form"]: error.message } } };
+    }
+    throw error;
+  }
+}
+
+export interface PatientSessionRow {
+  id: string;
+  sessionCode: string;
+  recordedAt: string | null;
+  sourceFilename: string;
+  overall: number | null;
+  compliance: number | null;
+  symmetry: number | null;
+  category: string | null;
+}
+
+/**
+ * A patient and all their sessions with the three trend scores, newest first. Reads the stored
+ * sections (without envelopes) through the repository's stream. null → 404.
+ */
+export async function loadPatientPage(caller: Caller, code: string) {
+  const patient = await getPatient(caller, code);
+  if (!patient) return null;
+  const sessions: PatientSessionRow[] = [];
+  for await (const s of streamSessions(caller, { patientCode: code })) {
+    sessions.push({
+      id: s.id,
+      sessionCode: s.session.session_code ?? s.id,
+      recordedAt: s.session.recorded_at,
+      sourceFilename: s.session.source_filename ?? "",
+      overall: s.performance_scores.overall_score,
+      compliance: s.performance_scores.compliance_score,
+      symmetry: s.performance_scores.symmetry_score,
+      category: s.performance_scores.category,
+    });
+  }
+  return { patient: { code: patient.code, mvcCh1: patient.mvcCh1, mvcCh2: patient.mvcCh2, createdAt: patient.createdAt }, sessions };
+}
