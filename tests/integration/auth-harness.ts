@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll } from "vitest";
-import type { Db } from "~/lib/server/db/connection.server";
+import type { Db } from "~/lib/server/db/types.server";
 import type { TestDatabase } from "../support/databases";
 
 // Config is read once per process: settle it before any app module asks.

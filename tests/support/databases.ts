@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
-import { createDb, type Db } from "~/lib/server/db/connection.server";
+import { createDb } from "~/lib/server/db/connection.server";
+import type { Db } from "~/lib/server/db/types.server";
 import { migrate } from "~/lib/server/db/migrations.server";
 import { type PostgresServer, postgresUnavailableReason, startPostgres } from "./postgres";
 

@@ -1,7 +1,7 @@
 /** Test users: inserted straight into `users` (the auth module's own code is not needed to own data). */
 import { randomUUID } from "node:crypto";
 import type { Caller, Role } from "~/lib/server/auth/caller.server";
-import type { Queryable } from "~/lib/server/db/connection.server";
+import type { Queryable } from "~/lib/server/db/types.server";
 
 export async function insertUser(
   db: Queryable,

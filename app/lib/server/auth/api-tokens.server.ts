@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Queryable } from "~/lib/server/db/connection.server";
+import type { Queryable } from "~/lib/server/db/types.server";
 import type { Role } from "~/lib/server/auth/caller.server";
 import { isUuid } from "~/lib/server/repositories/patients.server";
 

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { getConfig } from "~/lib/server/http/config.server";
-import { getDb, type Queryable } from "~/lib/server/db/connection.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import type { Queryable } from "~/lib/server/db/types.server";
 import { createCookieSessionStorage, type Session, type SessionStorage } from "@remix-run/node";
 
 /**

@@ -39,7 +39,8 @@
  */
 import { redirect } from "@remix-run/node";
 import type { Caller, Role } from "~/lib/server/auth/caller.server";
-import { getDb, type Queryable } from "~/lib/server/db/connection.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import type { Queryable } from "~/lib/server/db/types.server";
 import { hasAnyUser, sessionStillValid } from "~/lib/server/auth/sign-in.server";
 import { ensureCsrfToken } from "~/lib/server/auth/csrf.server";
 import { commitSession, destroySession, getSession } from "~/lib/server/auth/cookie-session.server";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Db, Queryable } from "~/lib/server/db/connection.server";
+import type { Db, Queryable } from "~/lib/server/db/types.server";
 
 /**
  * Fixed-budget sliding-window limiter for failed sign-ins, kept in the database so every app

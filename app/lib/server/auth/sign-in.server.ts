@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import type { Db, Queryable } from "~/lib/server/db/connection.server";
+import type { Db, Queryable } from "~/lib/server/db/types.server";
 import { newCsrfToken } from "~/lib/server/auth/csrf.server";
 import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
 import {

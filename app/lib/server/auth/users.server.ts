@@ -1,4 +1,5 @@
-import { pgErrorCode, type Db, type Queryable } from "~/lib/server/db/connection.server";
+import { pgErrorCode } from "~/lib/server/db/errors.server";
+import type { Db, Queryable } from "~/lib/server/db/types.server";
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "~/lib/server/auth/passwords.server";
 
 import { ROLES, type Role } from "~/lib/server/auth/caller.server";

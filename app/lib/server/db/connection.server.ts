@@ -1,36 +1,13 @@
 /**
- * The one data-access seam of the app: a tiny interface that both drivers implement —
- * PGlite (embedded, under DATA_DIR) and node-postgres (DATABASE_URL).
- * Everything else talks to `getDb()`; tests open their own database with `createDb()`.
+ * Opening the database: `createDb()` picks the driver (PGlite under a directory, or node-postgres
+ * on a connection string) and applies pending migrations; `getDb()` is the process-wide one. The
+ * interface both drivers implement lives in types.server.ts, so the drivers and the migration
+ * runner never import this module.
  */
 import path from "node:path";
 import { getConfig } from "../http/config.server";
 import { migrate } from "./migrations.server";
-
-export interface QueryResult<T> {
-  rows: T[];
-  rowCount: number;
-}
-
-export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
-}
-
-/** A connection that can also run a multi-statement SQL script (migrations). */
-export interface ScriptQueryable extends Queryable {
-  exec(sql: string): Promise<void>;
-}
-
-export interface Db extends ScriptQueryable {
-  /**
-   * Runs fn in one transaction: commit when it resolves, roll back when it throws.
-   * Inside fn use `tx` only: on PGlite the single connection is held by the transaction, so a
-   * query on the Db itself would wait for the transaction to end (a deadlock).
-   */
-  transaction<T>(fn: (tx: ScriptQueryable) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-  readonly driver: "pglite" | "postgres";
-}
+import type { Db } from "./types.server";
 
 export interface CreateDbOptions {
   /** PostgreSQL connection string; when set, node-postgres is used. */
@@ -99,20 +76,4 @@ export async function closeDb(): Promise<void> {
   const opening = g[globalKey];
   delete g[globalKey];
   if (opening) await (await opening).close();
-}
-
-/** PostgreSQL error code of a driver error (both drivers expose `code`), e.g. "23505". */
-export function pgErrorCode(error: unknown): string | undefined {
-  if (error && typeof error === "object" && "code" in error && typeof error.code === "string") {
-    return error.code;
-  }
-  return undefined;
-}
-
-/** Name of the violated constraint, when the driver reports one. */
-export function pgConstraint(error: unknown): string | undefined {
-  if (error && typeof error === "object" && "constraint" in error && typeof error.constraint === "string") {
-    return error.constraint;
-  }
-  return undefined;
 }

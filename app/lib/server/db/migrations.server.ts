@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Db, ScriptQueryable } from "./connection.server";
+import type { Db, ScriptQueryable } from "./types.server";
 
 export interface MigrationFile {
   name: string;

@@ -2,7 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import type { Db, QueryResult, ScriptQueryable } from "./connection.server";
+import type { Db, QueryResult, ScriptQueryable } from "./types.server";
 
 function wrap(conn: PGlite | Transaction): ScriptQueryable {
   return {

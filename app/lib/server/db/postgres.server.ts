@@ -1,6 +1,6 @@
 /** The server driver: a node-postgres pool on DATABASE_URL (any PostgreSQL 15+, Supabase included). */
 import pg from "pg";
-import type { Db, QueryResult, ScriptQueryable } from "./connection.server";
+import type { Db, QueryResult, ScriptQueryable } from "./types.server";
 
 // bigint (count(*), file sizes) arrives as a string by default; our values fit a double exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));

@@ -1,4 +1,4 @@
-import type { Queryable } from "~/lib/server/db/connection.server";
+import type { Queryable } from "~/lib/server/db/types.server";
 import { recordExport as insertExportRecord, type ExportRecord } from "~/lib/server/repositories/sessions/read.server";
 
 /** Who exported what, when: an audit trail of health data leaving the system. */

@@ -4,7 +4,9 @@
  * sessions; researchers and admins see all (researchers without therapist identity).
  */
 import { type Caller, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../auth/caller.server";
-import { getDb, pgConstraint, pgErrorCode, type Queryable } from "../db/connection.server";
+import { getDb } from "../db/connection.server";
+import { pgConstraint, pgErrorCode } from "../db/errors.server";
+import type { Queryable } from "../db/types.server";
 import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
 export const PATIENT_CODE = /^P[0-9]{3,}$/;

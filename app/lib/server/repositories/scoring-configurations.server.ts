@@ -3,7 +3,7 @@
  * schema (the same rules the database checks enforce); stored sessions keep their snapshot, so only
  * sessions scored afterwards use the new values.
  */
-import type { Queryable } from "~/lib/server/db/connection.server";
+import type { Queryable } from "~/lib/server/db/types.server";
 import { scoringConfigurationSchema, type ScoringConfiguration } from "~/lib/scoring";
 
 export const WEIGHT_FIELDS = [

@@ -23,7 +23,9 @@ import type {
   SessionParameters,
 } from "~/lib/export/schema";
 import { type Caller, NotFoundError, ValidationError } from "../../auth/caller.server";
-import { getDb, pgConstraint, pgErrorCode, type Queryable } from "../../db/connection.server";
+import { getDb } from "../../db/connection.server";
+import { pgConstraint, pgErrorCode } from "../../db/errors.server";
+import type { Queryable } from "../../db/types.server";
 import { assertCanWrite, ensurePatient, isUuid, patientScope, seesTherapistIdentity } from "../patients.server";
 import { type BlobStorage, getStorage } from "../../storage.server";
 
@@ -208,7 +210,7 @@ export interface SessionInclude {
 
 export interface RepositoryOptions {
   /** Defaults to getDb() / getStorage(); tests pass their own. */
-  db?: Queryable & { transaction: import("../../db/connection.server").Db["transaction"] };
+  db?: Queryable & { transaction: import("../../db/types.server").Db["transaction"] };
   storage?: BlobStorage;
 }
 
