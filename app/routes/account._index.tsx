@@ -3,7 +3,7 @@ import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { renewSessionVersion } from "~/lib/server/auth/sign-in.server";
 import { getDb } from "~/lib/server/db/connection.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/policy/password";
+import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { authenticate, setPassword, UserInputError } from "~/lib/server/auth/users.server";
 

@@ -2,9 +2,9 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { getDb } from "~/lib/server/db/connection.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/policy/password";
+import { isRole, MIN_PASSWORD_LENGTH, ROLES } from "~/lib/policy";
 import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
-import { createUser, isRole, listUsers, ROLES, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
+import { createUser, listUsers, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Users — GHOSTLY+ EMG" }];
 
@@ -13,8 +13,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const users = await listUsers(await getDb());
   return {
     selfId: caller.userId,
-    // Sent with the data: the role list lives in server code, which the browser bundle does not have.
-    roles: [...ROLES],
     users: users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
   };
 }
@@ -71,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminUsers() {
-  const { users, selfId, roles } = useLoaderData<typeof loader>();
+  const { users, selfId } = useLoaderData<typeof loader>();
   const result = useActionData() as Result | undefined;
   const createError = result?.intent === "create" ? result.error : undefined;
   return (
@@ -119,7 +117,7 @@ export default function AdminUsers() {
                       <input type="hidden" name="userId" value={u.id} />
                       <input type="hidden" name="intent" value="set-role" />
                       <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
-                        {roles.map((r) => (
+                        {ROLES.map((r) => (
                           <option key={r} value={r}>
                             {r}
                           </option>
@@ -159,7 +157,7 @@ export default function AdminUsers() {
         <input id="new-email" name="email" type="email" required autoComplete="off" />
         <label htmlFor="new-role">Role</label>
         <select id="new-role" name="role" defaultValue="therapist">
-          {roles.map((r) => (
+          {ROLES.map((r) => (
             <option key={r} value={r}>
               {r}
             </option>

@@ -2,10 +2,12 @@
  * GET /api/export/sessions?patient=P001&from=2025-01-01&to=2025-12-31&format=csv|json
  * [&table=contractions] — every visible session matching the filters, streamed: one CSV row (or
  * JSON array element) per session, read from the database page by page (constant memory).
- * from/to: YYYY-MM-DD (to includes that whole day) or a full ISO 8601 time stamp.
+ * from/to: YYYY-MM-DD (to includes that whole day) or an ISO 8601 time stamp, read as wall-clock
+ * time like recorded_at (any zone is ignored): the grammar of the policy's `parseDateRange`.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { batchExportFilename, type AnyExport } from "~/lib/export";
+import { describeDateRangeProblem, parseDateRange } from "~/lib/policy";
 import {
   exportError,
   exportResponse,
@@ -20,16 +22,6 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
 import { secureResource } from "~/lib/server/http/security-headers.server";
-
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-function parseBound(value: string | null, field: "from" | "to"): string | undefined | Response {
-  if (value === null || value === "") return undefined;
-  if (!DATE.test(value) || Number.isNaN(Date.parse(value))) {
-    return exportError(400, `${field} must be a date (YYYY-MM-DD) or an ISO 8601 time stamp with zone, got "${value}"`, field);
-  }
-  return value;
-}
 
 /**
  * Passes the exports through and records the export in the history once the stream ends — also
@@ -55,11 +47,13 @@ async function loaderUnsecured({ request }: LoaderFunctionArgs) {
   if (format instanceof Response) return format;
   const table = parseTable(query.get("table"), format);
   if (table instanceof Response) return table;
-  const from = parseBound(query.get("from"), "from");
-  if (from instanceof Response) return from;
-  const to = parseBound(query.get("to"), "to");
-  if (to instanceof Response) return to;
-  if (from && to && Date.parse(from) > Date.parse(to)) return exportError(400, `from (${from}) is after to (${to})`, "from");
+  const from = query.get("from") ?? undefined;
+  const to = query.get("to") ?? undefined;
+  const range = parseDateRange({ from, to });
+  if (!range.ok) {
+    const { field, message } = describeDateRangeProblem(range.problems[0]);
+    return exportError(400, message, field);
+  }
   const patient = query.get("patient")?.trim() || undefined;
 
   const source = exportSessions(caller, { patientCode: patient, from, to }, { csvRows: format === "csv" && table === undefined });

@@ -3,7 +3,7 @@ import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { createUserSession, hasAnyUser } from "~/lib/server/auth/sign-in.server";
 import { getDb } from "~/lib/server/db/connection.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/policy/password";
+import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
 import { requireCsrf } from "~/lib/server/auth/permissions.server";
 import { createFirstAdmin, UserInputError } from "~/lib/server/auth/users.server";
 

@@ -1,6 +1,7 @@
 /** Patients, scoring configuration reads and the export audit trail, on both drivers. */
 import { beforeAll, expect, it } from "vitest";
-import { type Caller, ConflictError, ForbiddenError, ValidationError } from "~/lib/server/auth/caller.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { ConflictError, ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import {
   createPatient,
   ensurePatient,

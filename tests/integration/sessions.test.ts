@@ -4,7 +4,8 @@
  */
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Caller, ForbiddenError, ValidationError } from "~/lib/server/auth/caller.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
 import { getPatient } from "~/lib/server/repositories/patients.server";
 import {

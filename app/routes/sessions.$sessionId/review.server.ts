@@ -5,13 +5,14 @@
  */
 import { ParameterError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport } from "~/lib/export";
+import { can } from "~/lib/policy";
 import type { DataCompleteness, SessionExport, SessionParameters } from "~/lib/export/schema";
 import { parseScoringConfiguration, type ScoringConfiguration } from "~/lib/scoring/configuration";
 import { scoreSession, type ScoredMuscle } from "~/lib/scoring/score";
-import { ValidationError, type Caller } from "~/lib/server/auth/caller.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { ValidationError } from "~/lib/server/errors.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
 import { getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
-import { can } from "~/lib/server/auth/permissions.server";
 import {
   getSession,
   updateSessionInputs,

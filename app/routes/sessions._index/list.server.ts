@@ -3,8 +3,9 @@
  * repository calls and repository errors into the status and field message the page shows.
  * The numbers come from the session repository and the export builder, never from here.
  */
+import { isPatientCode, parseDateRange, PATIENT_CODE_RULE } from "~/lib/policy";
 import type { Caller } from "~/lib/server/auth/caller.server";
-import { ValidationError } from "~/lib/server/auth/caller.server";
+import { ValidationError } from "~/lib/server/errors.server";
 import { listPatients, getPatient } from "~/lib/server/repositories/patients.server";
 import { listSessions, streamSessions, type SessionSummary } from "~/lib/server/repositories/sessions/read.server";
 import type { FieldErrors } from "~/lib/server/http/upload.server";
@@ -27,8 +28,6 @@ export interface SessionListData {
   pageCount: number;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** Reads `?patient=&from=&to=&page=` and checks each value; a bad one is reported on its field. */
 export function parseListFilters(url: URL): { filters: SessionListFilters; errors: FieldErrors } {
   const errors: FieldErrors = {};
@@ -36,13 +35,13 @@ export function parseListFilters(url: URL): { filters: SessionListFilters; error
   const from = (url.searchParams.get("from") ?? "").trim();
   const to = (url.searchParams.get("to") ?? "").trim();
   const pageText = (url.searchParams.get("page") ?? "1").trim();
-  if (patient && !/^P[0-9]{3,}$/.test(patient)) errors.patient = `"${patient}" is not a patient code (P followed by at least three digits, e.g. P001).`;
-  for (const [field, value] of [["from", from], ["to", to]] as const) {
-    if (value && (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))) {
-      errors[field] = `"${value}" is not a date (YYYY-MM-DD).`;
-    }
+  if (patient && !isPatientCode(patient)) errors.patient = `"${patient}" is not a patient code (${PATIENT_CODE_RULE}, e.g. P001).`;
+  const range = parseDateRange({ from, to });
+  for (const problem of range.ok ? [] : range.problems) {
+    // The page's wording: the date inputs send YYYY-MM-DD; a reversed range is the end date's fault.
+    if (problem.kind === "not-a-date") errors[problem.field] = `"${problem.value}" is not a date (YYYY-MM-DD).`;
+    else errors.to = `The end date ${problem.to} is before the start date ${problem.from}.`;
   }
-  if (!errors.from && !errors.to && from && to && from > to) errors.to = `The end date ${to} is before the start date ${from}.`;
   const page = Number(pageText);
   if (!Number.isInteger(page) || page < 1) errors.page = `Page "${pageText}" is not a page number (1, 2, …).`;
   return { filters: { patient, from, to, page: Number.isInteger(page) && page >= 1 ? page : 1 }, errors };

@@ -4,6 +4,7 @@ import { CsrfInput } from "~/components/csrf";
 import { FileDrop } from "~/components/upload/FileDrop";
 import { ProgressForm } from "~/components/upload/ProgressForm";
 import { Field, FormError, SessionInputFields, type FieldErrors } from "~/components/upload/fields";
+import { PATIENT_CODE_PATTERN, PATIENT_CODE_RULE } from "~/lib/policy";
 import { getConfig } from "~/lib/server/http/config.server";
 import { listPatients } from "~/lib/server/repositories/patients.server";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
@@ -78,11 +79,11 @@ export default function UploadSession() {
                 <Field
                   name="new_patient_code"
                   label="or a new patient code"
-                  hint="P followed by at least three digits, e.g. P014"
+                  hint={`${PATIENT_CODE_RULE}, e.g. P014`}
                   error={errors.new_patient_code}
                 >
                   {(props) => (
-                    <input {...props} type="text" pattern="P[0-9]{3,}" autoComplete="off" defaultValue={values.new_patient_code ?? ""} />
+                    <input {...props} type="text" pattern={PATIENT_CODE_PATTERN} autoComplete="off" defaultValue={values.new_patient_code ?? ""} />
                   )}
                 </Field>
               </div>

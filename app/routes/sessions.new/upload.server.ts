@@ -6,14 +6,12 @@
  */
 import { AnalysisError, analyzeC3d, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
 import { C3dError } from "~/lib/c3d/errors";
-import { ForbiddenError, ValidationError, type Caller } from "~/lib/server/auth/caller.server";
+import { isPatientCode, PATIENT_CODE_RULE } from "~/lib/policy";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
-import {
-  getPatient,
-  getPatientScoringConfiguration,
-  PATIENT_CODE,
-} from "~/lib/server/repositories/patients.server";
+import { getPatient, getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
 import { storeAnalysis, type RepositoryOptions } from "~/lib/server/repositories/sessions/read.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/upload.server";
 import type { ScoringConfiguration } from "~/lib/scoring/configuration";
@@ -38,8 +36,8 @@ export function choosePatient(fields: Record<string, string>): { code: string } 
   if (!picked && !typed) return { errors: { [PATIENT_FIELD]: "Choose the patient, or type a new patient code." } };
   const code = picked || typed;
   const field = picked ? PATIENT_FIELD : NEW_PATIENT_FIELD;
-  if (!PATIENT_CODE.test(code)) {
-    return { errors: { [field]: `"${code}" is not a patient code: P followed by at least three digits, e.g. P001.` } };
+  if (!isPatientCode(code)) {
+    return { errors: { [field]: `"${code}" is not a patient code: ${PATIENT_CODE_RULE}, e.g. P001.` } };
   }
   return { code };
 }

@@ -1,42 +1,13 @@
 /**
  * Who is asking. Every repository function takes the caller first and scopes by it; the auth
- * module turns a browser session or an API token into a Caller.
+ * module turns a browser session or an API token into a Caller. What a role may do is the
+ * policy's (app/lib/policy).
  */
-export type Role = "therapist" | "researcher" | "admin";
+import type { Role } from "~/lib/policy";
+
+export type { Role };
 
 export interface Caller {
   userId: string;
   role: Role;
-}
-
-export const ROLES: readonly Role[] = ["therapist", "researcher", "admin"];
-
-/** The caller may not do this at all (e.g. a researcher storing a session) → HTTP 403. */
-export class ForbiddenError extends Error {
-  override name = "ForbiddenError";
-  readonly status = 403;
-}
-
-/** Missing, or not visible to the caller (deliberately the same answer) → HTTP 404. */
-export class NotFoundError extends Error {
-  override name = "NotFoundError";
-  readonly status = 404;
-}
-
-/** The request is well-formed but conflicts with stored data (e.g. a taken patient code) → HTTP 409. */
-export class ConflictError extends Error {
-  override name = "ConflictError";
-  readonly status = 409;
-}
-
-/** Input that breaks a rule the database enforces (which field, which rule) → HTTP 422. */
-export class ValidationError extends Error {
-  override name = "ValidationError";
-  readonly status = 422;
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
 }

@@ -12,7 +12,7 @@ export const DEFAULT_SCRYPT_PARAMS = { N: 32768, r: 8, p: 1 } as const;
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
 
-export { MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, passwordProblem } from "~/lib/policy/password";
+export { MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH, passwordProblem } from "~/lib/policy";
 
 export interface ScryptParams {
   N: number;

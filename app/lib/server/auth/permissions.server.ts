@@ -1,5 +1,6 @@
 /**
- * Access control: the ONE place that decides who is asking and what they may do.
+ * Access control for requests: who is asking (session cookie or API token), and refusing what the
+ * policy (app/lib/policy) does not allow.
  *
  * How a route uses it
  * -------------------
@@ -34,10 +35,12 @@
  *     }
  *
  * A session that exists but is not the caller's must answer 404 exactly like a missing one
- * (the repositories throw NotFoundError for both). `pseudonymised(caller)` says whether the
- * caller may see therapist identity and free-text notes (researchers may not).
+ * (the repositories throw NotFoundError for both). What each role may do — the permission table
+ * `can(role, action)`, who sees therapist identity — is the browser-safe policy (app/lib/policy),
+ * which pages ask too.
  */
 import { redirect } from "@remix-run/node";
+import { can, type Action } from "~/lib/policy";
 import type { Caller, Role } from "~/lib/server/auth/caller.server";
 import { getDb } from "~/lib/server/db/connection.server";
 import type { Queryable } from "~/lib/server/db/types.server";
@@ -48,25 +51,6 @@ import { callerForApiToken } from "~/lib/server/auth/api-tokens.server";
 import { getUserById, type User } from "~/lib/server/auth/users.server";
 
 export { requireCsrf } from "~/lib/server/auth/csrf.server";
-
-export type Action = "review" | "upload" | "edit" | "export" | "batch" | "admin";
-
-const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
-  // Batch export for therapists covers only their own patients (the repositories scope it).
-  therapist: new Set<Action>(["review", "upload", "edit", "export", "batch"]),
-  researcher: new Set<Action>(["review", "export", "batch"]),
-  admin: new Set<Action>(["review", "upload", "edit", "export", "batch", "admin"]),
-};
-
-/** May this caller do this kind of thing at all? (Which sessions: the repositories decide.) */
-export function can(caller: Pick<Caller, "role">, action: Action): boolean {
-  return PERMISSIONS[caller.role]?.has(action) ?? false;
-}
-
-/** Researchers see patient codes only: no therapist identity, no free-text notes. */
-export function pseudonymised(caller: Pick<Caller, "role">): boolean {
-  return caller.role === "researcher";
-}
 
 export interface PageCaller extends Caller {
   user: User;

@@ -2,14 +2,9 @@ import { pgErrorCode } from "~/lib/server/db/errors.server";
 import type { Db, Queryable } from "~/lib/server/db/types.server";
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "~/lib/server/auth/passwords.server";
 
-import { ROLES, type Role } from "~/lib/server/auth/caller.server";
+import { isRole, ROLES, type Role } from "~/lib/policy";
 import { isUuid } from "~/lib/server/repositories/patients.server";
 
-export { ROLES, type Role };
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
-}
 
 /** A user as the app sees it: never carries the password hash. */
 export interface User {

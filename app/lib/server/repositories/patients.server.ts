@@ -1,15 +1,17 @@
 /**
  * Patients, the visibility rule every session query shares, and scoring configuration reads.
- * Visibility lives in ONE place (`patientScope`): a therapist sees the patients they treat and their
- * sessions; researchers and admins see all (researchers without therapist identity).
+ * Visibility lives in ONE place (`patientScope`, from the policy's `visiblePatients`): a therapist
+ * sees the patients they treat and their sessions; researchers and admins see all (researchers
+ * without therapist identity).
  */
-import { type Caller, ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../auth/caller.server";
-import { getDb } from "../db/connection.server";
-import { pgConstraint, pgErrorCode } from "../db/errors.server";
-import type { Queryable } from "../db/types.server";
+import { can, isPatientCode, PATIENT_CODE_RULE, seesTherapistIdentity, visiblePatients, type Action } from "~/lib/policy";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import type { Queryable } from "~/lib/server/db/types.server";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/lib/server/errors.server";
 import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
-export const PATIENT_CODE = /^P[0-9]{3,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: string): boolean {
@@ -21,35 +23,27 @@ export function isUuid(value: string): boolean {
  * caller may see. Appends its parameters to `params`.
  */
 export function patientScope(caller: Caller, patientAlias: string, params: unknown[]): string {
-  switch (caller.role) {
-    case "therapist":
+  switch (visiblePatients(caller)) {
+    case "treated":
       params.push(caller.userId);
       // Parenthesised: callers AND it with other conditions.
       return `(${patientAlias}.therapist_id = $${params.length}::uuid)`;
-    case "researcher":
-    case "admin":
+    case "all":
       return "true";
-    default:
-      // A role this module does not know sees nothing rather than everything.
+    case "none":
       return "false";
   }
 }
 
-/** Researchers read pseudonymised data: no therapist identity. */
-export function seesTherapistIdentity(caller: Caller): boolean {
-  return caller.role !== "researcher";
-}
-
-export function assertCanWrite(caller: Caller, what: string): void {
-  if (caller.role !== "therapist" && caller.role !== "admin") {
-    throw new ForbiddenError(`a ${caller.role} cannot ${what}`);
-  }
+/** Throws ForbiddenError when the caller's role may not do `action` (`what` names it in the message). */
+export function assertCan(caller: Caller, action: Action, what: string): void {
+  if (!can(caller, action)) throw new ForbiddenError(`a ${caller.role} cannot ${what}`);
 }
 
 export function assertPatientCode(code: string): void {
-  if (!PATIENT_CODE.test(code)) {
+  if (!isPatientCode(code)) {
     throw new ValidationError(
-      `patient code ${JSON.stringify(code)} must be P followed by at least three digits (e.g. P001)`,
+      `patient code ${JSON.stringify(code)} must be ${PATIENT_CODE_RULE} (e.g. P001)`,
       "patientCode",
     );
   }
@@ -106,7 +100,7 @@ export async function listPatients(caller: Caller, q?: Queryable): Promise<Patie
 
 /** The patient, or null when missing or not visible to the caller. */
 export async function getPatient(caller: Caller, code: string, q?: Queryable): Promise<Patient | null> {
-  if (!PATIENT_CODE.test(code)) return null;
+  if (!isPatientCode(code)) return null;
   const db = q ?? (await getDb());
   const params: unknown[] = [code];
   const { rows } = await db.query<PatientRow>(
@@ -130,9 +124,9 @@ export async function createPatient(
   options: CreatePatientOptions = {},
   q?: Queryable,
 ): Promise<Patient> {
-  assertCanWrite(caller, "create patients");
+  assertCan(caller, "upload", "create patients");
   assertPatientCode(code);
-  const therapistId = caller.role === "admin" && options.therapistId ? options.therapistId : caller.userId;
+  const therapistId = can(caller, "admin") && options.therapistId ? options.therapistId : caller.userId;
   const db = q ?? (await getDb());
   try {
     await db.query(
@@ -156,7 +150,7 @@ export async function createPatient(
  * belongs to another therapist → ForbiddenError (codes are global, so it cannot be created either).
  */
 export async function ensurePatient(caller: Caller, code: string, q?: Queryable): Promise<Patient> {
-  assertCanWrite(caller, "create patients");
+  assertCan(caller, "upload", "create patients");
   assertPatientCode(code);
   const db = q ?? (await getDb());
   const visible = await getPatient(caller, code, db);

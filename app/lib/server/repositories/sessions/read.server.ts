@@ -22,12 +22,14 @@ import type {
   SessionInfo,
   SessionParameters,
 } from "~/lib/export/schema";
-import { type Caller, NotFoundError, ValidationError } from "../../auth/caller.server";
-import { getDb } from "../../db/connection.server";
-import { pgConstraint, pgErrorCode } from "../../db/errors.server";
-import type { Queryable } from "../../db/types.server";
-import { assertCanWrite, ensurePatient, isUuid, patientScope, seesTherapistIdentity } from "../patients.server";
-import { type BlobStorage, getStorage } from "../../storage.server";
+import { c3dMetadataFor, describeDateRangeProblem, parseDateRange, seesTherapistIdentity } from "~/lib/policy";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { getDb } from "~/lib/server/db/connection.server";
+import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
+import type { Queryable } from "~/lib/server/db/types.server";
+import { NotFoundError, ValidationError } from "~/lib/server/errors.server";
+import { assertCan, ensurePatient, isUuid, patientScope } from "~/lib/server/repositories/patients.server";
+import { type BlobStorage, getStorage } from "~/lib/server/storage.server";
 
 export { getDefaultScoringConfiguration, getPatientScoringConfiguration } from "../patients.server";
 export type { StoredScoringConfiguration } from "../patients.server";
@@ -153,12 +155,12 @@ export interface SessionSummary {
 export interface SessionFilters {
   patientCode?: string;
   /**
-   * Inclusive lower bound on recorded_at (upload time when unknown). Like recorded_at it is a
-   * wall-clock time (docs/decisions/020): a zone in the string is ignored, a Date is read in UTC.
+   * Inclusive lower bound on recorded_at (upload time when unknown), in the grammar of the policy's
+   * `parseDateRange`: a wall-clock date or time stamp (docs/decisions/020), any zone ignored.
    */
-  from?: Date | string;
+  from?: string;
   /** Upper bound; a date-only string includes that whole day, a full time stamp is exclusive. */
-  to?: Date | string;
+  to?: string;
 }
 
 export interface StoreAnalysisInput {
@@ -246,22 +248,12 @@ function clampInt(value: number | undefined, fallback: number, min: number, max:
 const RECORDED_AT_SQL = `case when s.recorded_at = date_trunc('second', s.recorded_at)
   then to_char(s.recorded_at, 'YYYY-MM-DD"T"HH24:MI:SS') else to_char(s.recorded_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') end`;
 
-/** A list bound as a wall-clock time stamp string for `::timestamp`. */
-function parseBound(value: Date | string | undefined, field: "from" | "to"): string | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new ValidationError(`${field} is not a valid date`, field);
-    return value.toISOString().slice(0, 23);
-  }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const day = new Date(`${value}T00:00:00Z`);
-    if (Number.isNaN(day.getTime())) throw new ValidationError(`${field} ${value} is not a valid date`, field);
-    return (field === "to" ? new Date(day.getTime() + 86_400_000) : day).toISOString().slice(0, 19);
-  }
-  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new ValidationError(`${field} must be an ISO 8601 date or time stamp, got ${JSON.stringify(value)}`, field);
-  }
-  return value;
+/** The date bounds as wall-clock time stamps for `::timestamp` (the policy's one grammar); a bad one → 422 naming it. */
+function dateBounds(filters: SessionFilters): { from?: string; to?: string } {
+  const parsed = parseDateRange({ from: filters.from, to: filters.to });
+  if (parsed.ok) return parsed.range;
+  const { field, message } = describeDateRangeProblem(parsed.problems[0]);
+  throw new ValidationError(message, field);
 }
 
 function filterSql(caller: Caller, filters: SessionFilters, params: unknown[]): string {
@@ -270,8 +262,7 @@ function filterSql(caller: Caller, filters: SessionFilters, params: unknown[]): 
     params.push(filters.patientCode);
     where.push(`p.code = $${params.length}`);
   }
-  const from = parseBound(filters.from, "from");
-  const to = parseBound(filters.to, "to");
+  const { from, to } = dateBounds(filters);
   if (from) {
     params.push(from);
     where.push(`s.sort_at >= $${params.length}::timestamp`);
@@ -281,28 +272,6 @@ function filterSql(caller: Caller, filters: SessionFilters, params: unknown[]): 
     where.push(`s.sort_at < $${params.length}::timestamp`);
   }
   return where.join(" and ");
-}
-
-/**
- * C3D parameters that can name a person: the player (patient) and the therapist the game recorded.
- * Researchers get them as null (they read pseudonymised data: patient codes only).
- */
-const IDENTIFYING_C3D_PARAMETERS: Record<string, RegExp> = {
-  subjects: /^(PLAYER_NAME|NAMES|LABEL_PREFIXES)$/i,
-  info: /^(THERAPIST_ID|THERAPIST|PATIENT|PATIENT_NAME|PLAYER_NAME)$/i,
-};
-
-export function pseudonymiseC3dMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...metadata };
-  for (const [group, identifying] of Object.entries(IDENTIFYING_C3D_PARAMETERS)) {
-    const values = copy[group];
-    if (values && typeof values === "object" && !Array.isArray(values)) {
-      copy[group] = Object.fromEntries(
-        Object.entries(values).map(([name, value]) => [name, identifying.test(name) ? null : value]),
-      );
-    }
-  }
-  return copy;
 }
 
 function therapistSql(caller: Caller): string {
@@ -585,7 +554,7 @@ async function loadSessions(
       channels: {},
       contractions: [],
       envelopes: {},
-      c3d_metadata: seesTherapistIdentity(caller) ? row.c3d_metadata : pseudonymiseC3dMetadata(row.c3d_metadata),
+      c3d_metadata: c3dMetadataFor(caller, row.c3d_metadata),
       warnings: row.warnings,
     };
     const channelFields = [...CHANNEL_SCALARS, ...CHANNEL_JSON] as const;
@@ -627,7 +596,7 @@ export async function storeAnalysis(
   input: StoreAnalysisInput,
   options: RepositoryOptions = {},
 ): Promise<StoreAnalysisResult> {
-  assertCanWrite(caller, "store sessions");
+  assertCan(caller, "upload", "store sessions");
   const { analysis } = input;
   const storage = options.storage ?? (await getStorage());
   const blob = await storage.put(input.bytes);
@@ -815,7 +784,7 @@ export async function updateSessionInputs(
   rescored: Rescored,
   options: RepositoryOptions = {},
 ): Promise<StoredSession | null> {
-  assertCanWrite(caller, "change sessions");
+  assertCan(caller, "edit", "change sessions");
   if (!isUuid(id)) return null;
   const db = await repoDb(options);
   try {

@@ -4,35 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 // Config is read once per process: fix it before the modules ask.
-const dataDir = mkdtempSync(join(tmpdir(), "policy-test-"));
+const dataDir = mkdtempSync(join(tmpdir(), "request-safety-test-"));
 process.env.DATA_DIR = dataDir;
 delete process.env.SESSION_SECRET;
 
-const { can, pseudonymised } = await import("~/lib/server/auth/permissions.server");
 const { safeRedirectPath, clientAddress } = await import("~/lib/server/auth/sign-in.server");
 const { applySecurityHeaders, contentSecurityPolicy } = await import("~/lib/server/http/security-headers.server");
 
-describe("role permissions (product.md)", () => {
-  it("therapists upload, review, edit and export; never administer", () => {
-    for (const action of ["upload", "review", "edit", "export"] as const) expect(can({ role: "therapist" }, action)).toBe(true);
-    expect(can({ role: "therapist" }, "admin")).toBe(false);
-  });
-  it("researchers review, export and batch-export; never upload, edit or administer", () => {
-    for (const action of ["review", "export", "batch"] as const) expect(can({ role: "researcher" }, action)).toBe(true);
-    for (const action of ["upload", "edit", "admin"] as const) expect(can({ role: "researcher" }, action)).toBe(false);
-  });
-  it("admins may do everything", () => {
-    for (const action of ["review", "upload", "edit", "export", "batch", "admin"] as const) expect(can({ role: "admin" }, action)).toBe(true);
-  });
-  it("an unknown role may do nothing", () => {
-    expect(can({ role: "guest" as never }, "review")).toBe(false);
-  });
-  it("only researchers read pseudonymised data", () => {
-    expect(pseudonymised({ role: "researcher" })).toBe(true);
-    expect(pseudonymised({ role: "therapist" })).toBe(false);
-    expect(pseudonymised({ role: "admin" })).toBe(false);
-  });
-});
+// The permission table and pseudonymisation rules: tests/unit/policy/permissions.test.ts.
 
 describe("safeRedirectPath", () => {
   it("keeps same-site paths with their query", () => {
