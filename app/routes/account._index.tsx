@@ -6,6 +6,7 @@ import { getDb } from "~/lib/server/db/connection.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { authenticate, setPassword, UserInputError } from "~/lib/server/auth/users.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Changing one's own password needs the current one: a borrowed, signed-in browser is not enough. */
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const db = await getDb();
   const current = String(formData.get("currentPassword") ?? "");

@@ -4,6 +4,7 @@ import { CsrfInput } from "~/components/csrf";
 import { getDb } from "~/lib/server/db/connection.server";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken, TokenNameError } from "~/lib/server/auth/api-tokens.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "API tokens — GHOSTLY+ EMG" }];
 
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const db = await getDb();
   const intent = formData.get("intent");

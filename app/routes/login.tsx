@@ -4,6 +4,7 @@ import { CsrfInput } from "~/components/csrf";
 import { attemptSignIn, BAD_CREDENTIALS_MESSAGE, createUserSession, hasAnyUser, safeRedirectPath } from "~/lib/server/auth/sign-in.server";
 import { getDb } from "~/lib/server/db/connection.server";
 import { getSignedInUser, requireCsrf } from "~/lib/server/auth/permissions.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in — GHOSTLY+ EMG" }];
 
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const email = String(formData.get("email") ?? "").trim();
   const password = String(formData.get("password") ?? "");

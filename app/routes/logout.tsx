@@ -1,10 +1,11 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { signOut } from "~/lib/server/auth/sign-in.server";
 import { requireCsrf } from "~/lib/server/auth/permissions.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 /** Signing out is a POST with the CSRF token: a link or image elsewhere cannot sign anyone out. */
 export async function action({ request }: ActionFunctionArgs) {
-  await requireCsrf(request, await request.formData());
+  await requireCsrf(request, await requireForm(request));
   return signOut(request, "/login");
 }
 

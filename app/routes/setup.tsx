@@ -6,6 +6,7 @@ import { getDb } from "~/lib/server/db/connection.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
 import { requireCsrf } from "~/lib/server/auth/permissions.server";
 import { createFirstAdmin, UserInputError } from "~/lib/server/auth/users.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "First start — GHOSTLY+ EMG" }];
 
@@ -20,7 +21,7 @@ export async function loader(_: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const db = await getDb();
   if (await hasAnyUser(db)) throw notFound();
-  const formData = await request.formData();
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const password = String(formData.get("password") ?? "");
   if (password !== String(formData.get("passwordConfirm") ?? "")) {

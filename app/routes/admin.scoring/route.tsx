@@ -12,6 +12,7 @@ import {
   WEIGHT_FIELDS,
   type FieldErrors,
 } from "~/lib/server/repositories/scoring-configurations.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Scoring configuration — GHOSTLY+ EMG" }];
 
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireAdmin(request);
-  const form = await request.formData();
+  const form = await requireForm(request);
   await requireCsrf(request, form);
   const { config, errors } = scoringConfigurationFromForm(form);
   const values = Object.fromEntries([...form.entries()].filter(([k]) => k !== "csrf").map(([k, v]) => [k, String(v)]));

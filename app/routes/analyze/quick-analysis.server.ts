@@ -16,7 +16,7 @@ import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/u
 
 export type QuickAnalysisResult =
   | { ok: true; uploadName: string; exp: SessionExport; envelopes: Record<string, StoredEnvelope> }
-  | { ok: false; status: 400 | 413 | 422; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; status: 400 | 413 | 415 | 422; errors: FieldErrors; values: Record<string, string> };
 
 export async function quickAnalysis(_caller: Caller, request: Request, now = new Date()): Promise<QuickAnalysisResult> {
   const read = await readC3dUpload(request, getConfig().MAX_UPLOAD_MB);

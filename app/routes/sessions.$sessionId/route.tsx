@@ -7,6 +7,7 @@ import { SessionReview } from "~/components/session/SessionReview";
 import { CorrectionFields, FormError, type FieldErrors } from "~/components/upload/fields";
 import { requireCsrf, requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
 import { correctSessionInputs, loadReview, type ReviewData } from "~/routes/sessions.$sessionId/review.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotStyles }];
 
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const caller = await requireUser(request);
   requirePermission(caller, "edit");
-  const form = await request.formData();
+  const form = await requireForm(request);
   await requireCsrf(request, form);
   const id = params.sessionId ?? "";
   const result = await correctSessionInputs(caller, id, form);

@@ -21,7 +21,7 @@ export const NEW_PATIENT_FIELD = "new_patient_code";
 
 export type SessionUploadResult =
   | { ok: true; sessionId: string; duplicate: boolean }
-  | { ok: false; status: 400 | 403 | 413 | 422; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; status: 400 | 403 | 404 | 409 | 413 | 415 | 422; errors: FieldErrors; values: Record<string, string> };
 
 /**
  * Which patient the upload is for: one picked from the list, or a new code typed in (not both).

@@ -29,7 +29,7 @@
  *
  *     export async function action({ request }: ActionFunctionArgs) {
  *       const caller = await requireUser(request);
- *       const formData = await request.formData();         // for multipart: after parsing
+ *       const formData = await requireForm(request);        // http/form.server: limits, 400/413/415
  *       await requireCsrf(request, formData);               // 403 when missing/wrong
  *       ...
  *     }
