@@ -17,14 +17,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const email = String(formData.get("email") ?? "").trim();
   const password = String(formData.get("password") ?? "");
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/");
   if (!email || !password) return data({ error: "Enter your email and password." }, { status: 400 });
-  const result = await attemptSignIn(await getDb(), request, email, password);
+  const result = await attemptSignIn(await getDb(), context, email, password);
   if (result.ok) return createUserSession(request, result.user, redirectTo);
   if (result.reason === "rate-limited") {
     return data(

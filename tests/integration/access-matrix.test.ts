@@ -36,6 +36,8 @@ type Row = {
   params?: (ids: Ids) => Record<string, string>;
   /** Form fields for POST rows (the CSRF token is added for cookie callers). */
   form?: Record<string, string>;
+  /** The row ends the caller's session (sign-out): signed-in callers use a session of their own for it. */
+  ownSession?: true;
   expect: Record<Who, Expected>;
 };
 interface Ids {
@@ -150,6 +152,7 @@ const ROWS: Row[] = [
     load: () => import("~/routes/logout"),
     url: () => "/logout",
     form: {},
+    ownSession: true,
     // Callers without a session cookie have no CSRF token: 403 (nothing to sign out of anyway).
     // The anonymous browser has one from the sign-in page it loaded.
     expect: row([302, 302, 302, 302, 302, 403, 403, 302]),
@@ -245,7 +248,7 @@ forEachDriver("access matrix", (t) => {
     ids.sessionA = await store(users.therapistA, "P001");
     ids.sessionB = await store(users.therapistB, "P002");
 
-    const signIn = async (email: string) => {
+    signIn = async (email: string) => {
       const browser = new Browser();
       await visit(browser, root, loginRoute, "/login");
       const answer = await submit(browser, loginRoute, "/login", { email, password: PASSWORD });
@@ -266,8 +269,11 @@ forEachDriver("access matrix", (t) => {
     callers.revokedToken = new Browser({ Authorization: `Bearer ${revoked.token}` });
   });
 
+  let signIn: (email: string) => Promise<Browser>;
+
   async function request(row: Row, who: Who): Promise<Answer> {
-    const browser = callers[who];
+    const signedIn = who === "therapistA" || who === "therapistB" || who === "researcher" || who === "admin";
+    const browser = row.ownSession && signedIn ? await signIn(users[who].email) : callers[who];
     const module = await row.load();
     const url = row.url(ids);
     const params = row.params?.(ids) ?? {};
