@@ -19,6 +19,7 @@ describe("configuration", () => {
       DATABASE_URL: undefined,
       PORT: 3000,
       HOST: undefined,
+      TRUST_PROXY: 0,
       SESSION_SECRET: undefined,
       MAX_UPLOAD_MB: 100,
       USE_ENHANCED_EXPORT: true,
@@ -37,8 +38,9 @@ describe("configuration", () => {
       USE_ENHANCED_EXPORT: "off",
       SESSION_SECRET: "x".repeat(32),
       HOST: "",
+      TRUST_PROXY: "2",
     });
-    expect(config).toMatchObject({ PORT: 8080, MAX_UPLOAD_MB: 250, USE_ENHANCED_EXPORT: false, HOST: undefined });
+    expect(config).toMatchObject({ PORT: 8080, MAX_UPLOAD_MB: 250, USE_ENHANCED_EXPORT: false, HOST: undefined, TRUST_PROXY: 2 });
   });
 
   it.each([
@@ -49,6 +51,9 @@ describe("configuration", () => {
     ["DATABASE_URL", "mysql://localhost/db", /postgres:\/\//],
     ["USE_ENHANCED_EXPORT", "maybe", /true or false/],
     ["SUPABASE_URL", "not a url", /http\(s\) URL/],
+    ["TRUST_PROXY", "yes", /number of reverse proxies/],
+    ["TRUST_PROXY", "1.5", /whole number/],
+    ["TRUST_PROXY", "-1", /between 0 and 10/],
   ])("names %s when it is %j", (variable, value, rule) => {
     const issues = issuesOf({ [variable]: value });
     expect(issues.map((i) => i.variable)).toContain(variable);

@@ -133,20 +133,23 @@ export interface OwnServer {
   port: number;
   dataDir: string;
   process: ChildProcess;
+  /** Everything the server wrote to stdout and stderr so far. */
+  log(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Stops the server and deletes its DATA_DIR (call it once the spec has inspected the data). */
   dispose(): Promise<void>;
 }
 
 /**
- * Starts the built app (build/index.js) on its own port and DATA_DIR, for specs that change the
- * configuration or kill the server. Resolves once /healthz answers.
+ * Starts the built app (server.js serving build/index.js, as `npm run serve` does) on its own port
+ * and DATA_DIR, for specs that change the configuration or kill the server. Resolves once /healthz
+ * answers. `log()` is what the server printed so far (one JSON line per request).
  */
 export async function startOwnServer(options: { port: number; dataDir?: string; env?: Record<string, string> }): Promise<OwnServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "ghostly-e2e-own-"));
-  // E2E_APP_DIR: a copy of the built app (build/, public/build/, supabase/migrations, node_modules) to serve instead of the checkout.
+  // E2E_APP_DIR: a copy of the built app (server.js, build/, public/, supabase/migrations, node_modules) to serve instead of the checkout.
   const appDir = process.env.E2E_APP_DIR ?? ROOT;
-  const child = spawn(process.execPath, [path.join(appDir, "node_modules/@remix-run/serve/dist/cli.js"), path.join(appDir, "build/index.js")], {
+  const child = spawn(process.execPath, [path.join(appDir, "server.js"), path.join(appDir, "build/index.js")], {
     cwd: appDir,
     env: {
       ...process.env,
@@ -186,6 +189,7 @@ export async function startOwnServer(options: { port: number; dataDir?: string; 
     port: options.port,
     dataDir,
     process: child,
+    log: () => log,
     stop,
     async dispose() {
       await stop();
