@@ -10,6 +10,7 @@ import { applySecurityHeaders, createNonce } from "~/lib/server/http/security-he
 import { getConfig } from "~/lib/server/http/config.server";
 import { closeDb, getDb } from "~/lib/server/db/connection.server";
 import { getStorage } from "~/lib/server/storage.server";
+import { startOrphanSweeper } from "~/lib/server/repositories/upload-sweep.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the
 // database is opened and migrated (and the upload store swept of a crash's temp files) before the
@@ -17,6 +18,8 @@ import { getStorage } from "~/lib/server/storage.server";
 getConfig();
 getDb().catch((error: Error) => console.error(`database not ready: ${error.message}`));
 getStorage().catch((error: Error) => console.error(`storage not ready: ${error.message}`));
+// Original files no session points to (a crash between file and commit): now, then every 15 min.
+const stopSweeper = startOrphanSweeper(async () => ({ db: await getDb(), storage: await getStorage() }));
 
 /** For server.js: where to listen and how many proxies to trust, from the validated configuration. */
 export function serverOptions(): { port: number; host?: string; trustProxy: number } {
@@ -26,6 +29,7 @@ export function serverOptions(): { port: number; host?: string; trustProxy: numb
 
 /** For server.js, once it stopped accepting and the requests in flight are done. */
 export async function shutdown(): Promise<void> {
+  stopSweeper();
   await closeDb();
 }
 

@@ -4,7 +4,7 @@
  * same key, so a file written before a failed database transaction is harmless and reused.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { getConfig, usesSupabaseStorage } from "./http/config.server";
@@ -22,6 +22,14 @@ export interface BlobStorage {
   /** The stored bytes, or null when nothing is stored under that hash. */
   get(sha256: string): Promise<Uint8Array | null>;
   has(sha256: string): Promise<boolean>;
+  /**
+   * The stored blobs last written or re-used more than `ms` ago, for the orphan sweep
+   * (upload-sweep.server.ts). Absent where the store cannot list cheaply (Supabase: use a bucket
+   * lifecycle rule instead).
+   */
+  listOlderThan?(ms: number): AsyncIterable<string>;
+  /** Deletes the blob if it is still older than `ms` (checked again right before); true when it did. */
+  removeIfOlderThan?(sha256: string, ms: number): Promise<boolean>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -94,6 +102,9 @@ export function createFileStorage(rootDir: string): BlobStorage {
       const target = fileOf(sha256);
       const existing = await stat(target).catch(() => null);
       if (existing?.isFile() && existing.size === bytes.byteLength) {
+        // Re-used: fresh again for the orphan sweep, which spares what is younger than an hour.
+        const now = new Date();
+        await utimes(target, now, now).catch(() => undefined);
         return { sha256, sizeBytes: bytes.byteLength, created: false };
       }
       await mkdir(path.dirname(target), { recursive: true });
@@ -119,6 +130,26 @@ export function createFileStorage(rootDir: string): BlobStorage {
     },
     async has(sha256) {
       return (await stat(fileOf(sha256)).catch(() => null))?.isFile() ?? false;
+    },
+    async *listOlderThan(ms) {
+      const before = Date.now() - ms;
+      for (const shard of (await readdir(root).catch(() => [] as string[])).filter((name) => /^[0-9a-f]{2}$/.test(name))) {
+        for (const name of await readdir(path.join(root, shard)).catch(() => [] as string[])) {
+          const match = /^([0-9a-f]{64})\.c3d$/.exec(name);
+          if (!match || match[1].slice(0, 2) !== shard) continue;
+          const info = await stat(path.join(root, shard, name)).catch(() => null);
+          if (info?.isFile() && info.mtimeMs < before) yield match[1];
+        }
+      }
+    },
+    async removeIfOlderThan(sha256, ms) {
+      const file = fileOf(sha256);
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile() || info.mtimeMs >= Date.now() - ms) return false;
+      return unlink(file).then(
+        () => true,
+        () => false,
+      );
     },
   };
 }

@@ -11,7 +11,7 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
-import { getPatient, getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
+import { getPatient, getPatientScoringConfiguration, patientAvailability } from "~/lib/server/repositories/patients.server";
 import { storeAnalysis, type RepositoryOptions } from "~/lib/server/repositories/sessions/read.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/upload.server";
 import type { ScoringConfiguration } from "~/lib/scoring/configuration";
@@ -43,6 +43,27 @@ export function choosePatient(fields: Record<string, string>): { code: string } 
 }
 
 /**
+ * Why an upload for this code is refused, or null. A patient picked from the list must be one of
+ * the caller's: another therapist's answers exactly like one that does not exist (404, same words).
+ * A new code typed in is created for the caller unless it is taken; codes are global, so "taken"
+ * (409) is all a refusal can say — never whose patient it is or what is stored for them.
+ */
+function patientRefusal(
+  availability: "visible" | "free" | "taken",
+  code: string,
+  values: Record<string, string>,
+): { status: 404 | 409; errors: FieldErrors } | null {
+  if (values[PATIENT_FIELD]) {
+    return availability === "visible"
+      ? null
+      : { status: 404, errors: { [PATIENT_FIELD]: `${code} is not one of your patients: choose one from the list, or type a new code.` } };
+  }
+  return availability === "taken"
+    ? { status: 409, errors: { [NEW_PATIENT_FIELD]: `The patient code ${code} is already in use: choose another code.` } }
+    : null;
+}
+
+/**
  * Handles one upload POST for `caller`. CSRF is checked as soon as the form is parsed (a missing
  * or wrong token throws the 403 response of `requireCsrf`).
  */
@@ -68,6 +89,9 @@ export async function uploadSession(
   }
   if ("errors" in patient) return { ok: false, status: 400, errors: patient.errors, values };
 
+  // Before any analysis or storage: whose patient is it? (docs/decisions/039)
+  const refusal = patientRefusal(await patientAvailability(caller, patient.code, options.repository?.db), patient.code, values);
+  if (refusal) return { ok: false, ...refusal, values };
   const existing = await getPatient(caller, patient.code, options.repository?.db);
   const scoring = await getPatientScoringConfiguration(caller, patient.code, options.repository?.db);
   let analysis;
@@ -99,10 +123,8 @@ export async function uploadSession(
     );
     return { ok: true, sessionId: stored.sessionId, duplicate: stored.duplicate };
   } catch (error) {
-    const field = values[PATIENT_FIELD] ? PATIENT_FIELD : NEW_PATIENT_FIELD;
-    if (error instanceof ForbiddenError) {
-      return { ok: false, status: 403, errors: { [field]: `You cannot upload for ${patient.code}: ${error.message}.` }, values };
-    }
+    // The code was taken by someone else between the check above and the store.
+    if (error instanceof ForbiddenError) return { ok: false, ...patientRefusal("taken", patient.code, values)!, values };
     if (error instanceof ValidationError) {
       return { ok: false, status: 422, errors: { form: `The session was not stored: ${error.message}` }, values };
     }

@@ -27,8 +27,8 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { getDb } from "~/lib/server/db/connection.server";
 import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
-import { NotFoundError, ValidationError } from "~/lib/server/errors.server";
-import { assertCan, ensurePatient, isUuid, patientScope } from "~/lib/server/repositories/patients.server";
+import { ForbiddenError, NotFoundError, ValidationError } from "~/lib/server/errors.server";
+import { assertCan, assertPatientCode, ensurePatient, isUuid, patientAvailability, patientScope } from "~/lib/server/repositories/patients.server";
 import { type BlobStorage, getStorage } from "~/lib/server/storage.server";
 
 export { getDefaultScoringConfiguration, getPatientScoringConfiguration } from "../patients.server";
@@ -599,6 +599,11 @@ export async function storeAnalysis(
   assertCan(caller, "upload", "store sessions");
   const { analysis } = input;
   const storage = options.storage ?? (await getStorage());
+  // Refused before a byte is stored: a session for another therapist's patient leaves no file.
+  assertPatientCode(input.patientCode);
+  if ((await patientAvailability(caller, input.patientCode, await repoDb(options))) === "taken") {
+    throw new ForbiddenError(`patient ${input.patientCode} is treated by another therapist`);
+  }
   const blob = await storage.put(input.bytes);
   if (analysis.session.file_sha256 && analysis.session.file_sha256 !== blob.sha256) {
     throw new ValidationError(
