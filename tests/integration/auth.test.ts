@@ -12,6 +12,7 @@ import { BAD_CREDENTIALS_MESSAGE } from "~/lib/server/auth/sign-in.server";
 import { requireApiCaller, requireUser } from "~/lib/server/auth/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
 import { createFirstAdmin, createUser, getUserById, setActive, UserInputError } from "~/lib/server/auth/users.server";
+import { ForbiddenError } from "~/lib/server/errors.server";
 import { listExportHistory, recordExport } from "~/lib/server/repositories/export-history.server";
 
 const PASSWORD = "a-long-password-1";
@@ -397,14 +398,16 @@ forEachDriver("accounts and sign-in", (t) => {
       const sessionIds = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
       await recordExport({ userId: user.id, tokenId: record.id }, { kind: "batch", format: "csv", sessionIds });
       await recordExport({ userId: user.id }, { kind: "session", format: "json", sessionIds: [sessionIds[0]] });
-      const history = (await listExportHistory(t.db)).filter((e) => e.userId === user.id);
+      const admin = new Browser();
+      await signIn(admin, adminEmail);
+      const adminCaller = await requireUser(admin.get("/admin/exports"));
+      const history = (await listExportHistory(adminCaller, { db: t.db })).filter((e) => e.userId === user.id);
       expect(history).toHaveLength(2);
       const batch = history.find((e) => e.kind === "batch")!;
       expect(batch).toMatchObject({ format: "csv", sessionIds, tokenId: record.id, tokenName: "R script", userEmail: `exp-${tag}@example.org` });
       expect(history.find((e) => e.kind === "session")!.tokenId).toBeNull();
+      await expect(listExportHistory({ userId: user.id, role: user.role }, { db: t.db })).rejects.toBeInstanceOf(ForbiddenError);
 
-      const admin = new Browser();
-      await signIn(admin, adminEmail);
       const page = await visit(admin, root, adminExports, "/admin/exports");
       expect(page.page?.status).toBe(200);
       expect(JSON.stringify(page.page?.body)).toContain("R script");

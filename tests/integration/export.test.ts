@@ -14,7 +14,7 @@ import { unflattenCsvRow } from "~/lib/export";
 import { sessionExportSchema, type SessionExport } from "~/lib/export/schema";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
-import { storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import { createFileStorage } from "~/lib/server/storage.server";
 import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import * as uploadRoute from "~/routes/api.export";

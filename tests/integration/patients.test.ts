@@ -10,7 +10,8 @@ import {
   getPatientScoringConfiguration,
   listPatients,
 } from "~/lib/server/repositories/patients.server";
-import { listSessions, recordExport } from "~/lib/server/repositories/sessions/read.server";
+import { listSessions } from "~/lib/server/repositories/sessions/read.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { forEachDriver } from "../support/databases";
 import { insertUser } from "../support/users";
 
@@ -82,11 +83,11 @@ forEachDriver("patients", (t) => {
   });
 
   it("records exports in export_history and ignores a non-numeric page size", async () => {
-    await recordExport({ userId: researcher.userId, format: "csv", kind: "batch", sessionIds: [] }, { db: t.db });
+    await recordExport(researcher, { format: "csv", kind: "batch", sessionIds: [] }, { db: t.db });
     const { rows } = await t.db.query("select user_id, format, kind, session_ids from export_history");
     expect(rows).toEqual([{ user_id: researcher.userId, format: "csv", kind: "batch", session_ids: [] }]);
     await expect(
-      recordExport({ userId: null, format: "xml" as "csv", kind: "batch", sessionIds: [] }, { db: t.db }),
+      recordExport(researcher, { format: "xml" as "csv", kind: "batch", sessionIds: [] }, { db: t.db }),
     ).rejects.toMatchObject({ constraint: "export_history_format_check" });
     expect(await listSessions(admin, { limit: Number.NaN, offset: Number.NaN }, { db: t.db })).toEqual({
       sessions: [],

@@ -8,15 +8,11 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
 import { getPatient } from "~/lib/server/repositories/patients.server";
-import {
-  getSession,
-  listSessions,
-  newSessionCode,
-  type RepositoryOptions,
-  storeAnalysis,
-  streamSessions,
-  updateSessionInputs,
-} from "~/lib/server/repositories/sessions/read.server";
+import { getSession, listSessions } from "~/lib/server/repositories/sessions/read.server";
+import { newSessionCode } from "~/lib/server/repositories/sessions/session-code.server";
+import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
+import { storeAnalysis, updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
+import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
 import { createFileStorage } from "~/lib/server/storage.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";

@@ -11,7 +11,7 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
 import { plotEnvelopes } from "~/routes/sessions.$sessionId/review.server";
-import type { StoredEnvelope } from "~/lib/server/repositories/sessions/read.server";
+import type { StoredEnvelope } from "~/lib/server/repositories/sessions/types.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/upload.server";
 
 export type QuickAnalysisResult =

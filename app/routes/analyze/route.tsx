@@ -10,7 +10,7 @@ import type { SessionExport } from "~/lib/export/schema";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
 import { quickAnalysis } from "~/routes/analyze/quick-analysis.server";
-import type { StoredEnvelope } from "~/lib/server/repositories/sessions/read.server";
+import type { StoredEnvelope } from "~/lib/server/repositories/sessions/types.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotStyles }];
 

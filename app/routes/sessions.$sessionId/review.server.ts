@@ -13,13 +13,10 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { ValidationError } from "~/lib/server/errors.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
 import { getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
-import {
-  getSession,
-  updateSessionInputs,
-  type RepositoryOptions,
-  type StoredEnvelope,
-  type StoredSession,
-} from "~/lib/server/repositories/sessions/read.server";
+import { getSession } from "~/lib/server/repositories/sessions/read.server";
+import { updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
+import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
+import type { StoredEnvelope, StoredSession } from "~/lib/server/repositories/sessions/types.server";
 import type { FieldErrors } from "~/lib/server/http/upload.server";
 
 /** The fields the correction form edits; everything else about the session stays as stored. */

@@ -7,7 +7,9 @@ import { isPatientCode, parseDateRange, PATIENT_CODE_RULE } from "~/lib/policy";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { ValidationError } from "~/lib/server/errors.server";
 import { listPatients, getPatient } from "~/lib/server/repositories/patients.server";
-import { listSessions, streamSessions, type SessionSummary } from "~/lib/server/repositories/sessions/read.server";
+import { listSessions } from "~/lib/server/repositories/sessions/read.server";
+import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
+import type { SessionSummary } from "~/lib/server/repositories/sessions/types.server";
 import type { FieldErrors } from "~/lib/server/http/upload.server";
 
 export const PAGE_SIZE = 25;

@@ -12,7 +12,8 @@ import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
 import { getPatient, getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
-import { storeAnalysis, type RepositoryOptions } from "~/lib/server/repositories/sessions/read.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
+import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/upload.server";
 import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
