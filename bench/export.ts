@@ -198,7 +198,7 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
       "insert into users (email, display_name, role) values ('bench@example.org', 'Bench', 'admin') returning id",
     );
     const caller = { userId: rows[0].id, role: "admin" as const };
-    const { token } = await createApiToken(db, caller.userId, "bench");
+    const { token } = await createApiToken(caller, "bench", { db });
     const bytes = new Uint8Array(readFileSync(path.join(ROOT, "tests/fixtures/c3d", FIXTURE)));
     const analysis = analyzeC3d(bytes, { ...parseAnalysisOptions({ rpe_post_session: "5" }), sourceFilename: FIXTURE });
     const options = { db, storage: createFileStorage(path.join(dataDir, "uploads")) };

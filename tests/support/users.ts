@@ -16,3 +16,11 @@ export async function insertUser(
   );
   return { userId: rows[0].id, role, email: email.toLowerCase(), displayName };
 }
+
+/** An admin acting on the account store: the account functions check the caller's role, not its row. */
+export const ACTING_ADMIN: Caller = { userId: "00000000-0000-4000-8000-0000000000ad", role: "admin" };
+
+/** The caller a stored user is once signed in. */
+export function callerOf(user: { id: string; role: Role }): Caller {
+  return { userId: user.id, role: user.role };
+}

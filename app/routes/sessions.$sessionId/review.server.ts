@@ -12,7 +12,7 @@ import { scoreSession, type ScoredMuscle } from "~/lib/scoring/score";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { ValidationError } from "~/lib/server/errors.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
-import { getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
+import { getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
@@ -64,7 +64,7 @@ async function rescoringConfiguration(caller: Caller, stored: StoredSession, rep
   const sp = stored.session_parameters;
   const snapshot = stored.scoring_configuration;
   if (!snapshot) {
-    return getPatientScoringConfiguration(caller, stored.session.patient_code ?? "", repository.db);
+    return getPatientScoringConfiguration(caller, stored.session.patient_code ?? "", repository);
   }
   return parseScoringConfiguration({
     ...snapshot,

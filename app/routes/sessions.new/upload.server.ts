@@ -11,7 +11,8 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
-import { getPatient, getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
+import { getPatient } from "~/lib/server/repositories/patients.server";
+import { getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/upload.server";
@@ -69,8 +70,8 @@ export async function uploadSession(
   }
   if ("errors" in patient) return { ok: false, status: 400, errors: patient.errors, values };
 
-  const existing = await getPatient(caller, patient.code, options.repository?.db);
-  const scoring = await getPatientScoringConfiguration(caller, patient.code, options.repository?.db);
+  const existing = await getPatient(caller, patient.code, options.repository);
+  const scoring = await getPatientScoringConfiguration(caller, patient.code, options.repository);
   let analysis;
   try {
     analysis = analyzeC3d(read.file.bytes, {

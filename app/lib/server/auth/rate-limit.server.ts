@@ -58,7 +58,7 @@ export class FailureLimiter {
    * admits it and counts it as a failure of every key until `succeeded` or `abandoned`.
    * Times are the database's clock, the one clock all servers share.
    */
-  async begin(db: Db, keys: readonly string[]): Promise<AttemptDecision> {
+  async begin(db: Queryable & Pick<Db, "transaction">, keys: readonly string[]): Promise<AttemptDecision> {
     const unique = [...new Set(keys)];
     const decision = await db.transaction(async (tx): Promise<AttemptDecision> => {
       // Locks taken in one global order (by id), so two attempts sharing keys cannot deadlock.

@@ -4,7 +4,7 @@
  */
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.server";
-import { assertCan } from "~/lib/server/repositories/patients.server";
+import { assertCan } from "~/lib/server/auth/caller.server";
 
 export interface ExportRecordInput {
   kind: "session" | "batch" | "upload";

@@ -5,7 +5,7 @@
  */
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.server";
-import { isUuid } from "~/lib/server/repositories/patients.server";
+import { isUuid } from "~/lib/server/db/ids.server";
 import { RECORDED_AT_SQL, therapistSql } from "~/lib/server/repositories/sessions/columns.server";
 import { clampInt, filterSql } from "~/lib/server/repositories/sessions/filters.server";
 import { loadSessions } from "~/lib/server/repositories/sessions/load.server";

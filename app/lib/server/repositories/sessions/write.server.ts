@@ -17,7 +17,9 @@ import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
 import { ValidationError } from "~/lib/server/errors.server";
 import { dbOf, type RepositoryOptions } from "~/lib/server/repositories/options.server";
-import { assertCan, ensurePatient, isUuid, patientScope } from "~/lib/server/repositories/patients.server";
+import { assertCan } from "~/lib/server/auth/caller.server";
+import { ensurePatient, patientScope } from "~/lib/server/repositories/patients.server";
+import { isUuid } from "~/lib/server/db/ids.server";
 import {
   CHANNEL_JSON,
   CHANNEL_SCALARS,
@@ -166,7 +168,7 @@ export async function storeAnalysis(
   const db = await dbOf(options);
   try {
     return await db.transaction(async (tx) => {
-      const patient = await ensurePatient(caller, input.patientCode, tx);
+      const patient = await ensurePatient(caller, input.patientCode, { db: tx });
       let inserted: { id: string; session_code: string } | undefined;
       // A retry only happens on a session_code collision (1 in 10^9 per day).
       for (let attempt = 0; attempt < 5 && !inserted; attempt++) {
