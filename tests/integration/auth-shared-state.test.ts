@@ -13,7 +13,7 @@ import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
 import { createDb } from "~/lib/server/db/connection.server";
 import type { Db } from "~/lib/server/db/types.server";
-import { resetConfig } from "~/lib/server/http/config.server";
+import { resetConfig } from "../support/config";
 import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
 import { createAppSessionStorage, resolveSessionSecrets } from "~/lib/server/auth/cookie-session.server";
 import { createUser } from "~/lib/server/auth/users.server";

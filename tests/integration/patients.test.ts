@@ -1,13 +1,13 @@
 /** Patients, scoring configuration reads and the export audit trail, on both drivers. */
 import { beforeAll, expect, it } from "vitest";
 import type { Caller } from "~/lib/server/auth/caller.server";
-import { ConflictError, ForbiddenError, ValidationError } from "~/lib/server/errors.server";
-import { createPatient, ensurePatient, getPatient, listPatients } from "~/lib/server/repositories/patients.server";
+import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
+import { ensurePatient, getPatient, listPatients } from "~/lib/server/repositories/patients.server";
 import { getDefaultScoringConfiguration, getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
 import { listSessions } from "~/lib/server/repositories/sessions/read.server";
 import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { forEachDriver } from "../support/databases";
-import { insertUser } from "../support/users";
+import { insertPatient, insertUser } from "../support/users";
 
 forEachDriver("patients", (t) => {
   let therapistA: Caller;
@@ -22,24 +22,19 @@ forEachDriver("patients", (t) => {
     admin = await insertUser(t.db, "admin");
   });
 
-  it("creates a patient owned by the therapist; a taken code is a ConflictError", async () => {
-    const patient = await createPatient(therapistA, "P101", { mvcCh1: 0.0004 }, { db: t.db });
-    expect(patient).toMatchObject({ code: "P101", therapistId: therapistA.userId, mvcCh1: 0.0004, mvcCh2: null, sessionCount: 0 });
-    await expect(createPatient(therapistB, "P101", {}, { db: t.db })).rejects.toThrow(ConflictError);
-    await expect(createPatient(therapistB, "P1", {}, { db: t.db })).rejects.toThrow(ValidationError);
-    await expect(createPatient(researcher, "P102", {}, { db: t.db })).rejects.toThrow(ForbiddenError);
+  it("ensurePatient creates a missing patient for the therapist; a malformed code or a researcher is refused", async () => {
+    const patient = await ensurePatient(therapistA, "P101", { db: t.db });
+    expect(patient).toMatchObject({ code: "P101", therapistId: therapistA.userId, mvcCh1: null, mvcCh2: null, sessionCount: 0 });
+    await expect(ensurePatient(therapistB, "P1", { db: t.db })).rejects.toThrow(ValidationError);
+    await expect(ensurePatient(researcher, "P102", { db: t.db })).rejects.toThrow(ForbiddenError);
+    expect(await getPatient(admin, "P102", { db: t.db })).toBeNull();
+    expect((await ensurePatient(therapistA, "P105", { db: t.db })).therapistId).toBe(therapistA.userId);
   });
 
-  it("lets an admin create a patient for a therapist, and names an unknown therapist", async () => {
-    const patient = await createPatient(admin, "P103", { therapistId: therapistB.userId }, { db: t.db });
-    expect(patient.therapistId).toBe(therapistB.userId);
-    await expect(
-      createPatient(admin, "P104", { therapistId: "00000000-0000-4000-8000-000000000000" }, { db: t.db }),
-    ).rejects.toMatchObject({ field: "therapistId" });
-    // A therapist cannot create patients for someone else: the option is ignored.
-    expect((await createPatient(therapistA, "P105", { therapistId: therapistB.userId }, { db: t.db })).therapistId).toBe(
-      therapistA.userId,
-    );
+  it("reads a patient's stored MVC; admins see every patient with its therapist", async () => {
+    await insertPatient(t.db, "P103", therapistB, { mvcCh1: 0.0004 });
+    expect(await getPatient(therapistB, "P103", { db: t.db })).toMatchObject({ therapistId: therapistB.userId, mvcCh1: 0.0004, mvcCh2: null });
+    expect((await getPatient(admin, "P103", { db: t.db }))?.therapistId).toBe(therapistB.userId);
   });
 
   it("scopes lists: own patients for a therapist, all (without therapist) for a researcher", async () => {

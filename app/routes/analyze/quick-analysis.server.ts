@@ -7,7 +7,6 @@ import { C3dError } from "~/lib/c3d/errors";
 import { buildSessionExport } from "~/lib/export";
 import { analyzeUploadForExport } from "~/lib/export/from-upload";
 import type { SessionExport } from "~/lib/export/schema";
-import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
 import { plotEnvelopes } from "~/routes/sessions.$sessionId/review.server";
@@ -18,7 +17,8 @@ export type QuickAnalysisResult =
   | { ok: true; uploadName: string; exp: SessionExport; envelopes: Record<string, StoredEnvelope> }
   | { ok: false; status: 400 | 413 | 422; errors: FieldErrors; values: Record<string, string> };
 
-export async function quickAnalysis(_caller: Caller, request: Request, now = new Date()): Promise<QuickAnalysisResult> {
+/** Any caller who may export (the route checks it): the answer is built for the requester only and nothing is stored. */
+export async function quickAnalysis(request: Request): Promise<QuickAnalysisResult> {
   const read = await readC3dUpload(request, getConfig().MAX_UPLOAD_MB);
   if (read.form) await requireCsrf(request, read.form);
   const values = textFields(read.form);
@@ -26,7 +26,7 @@ export async function quickAnalysis(_caller: Caller, request: Request, now = new
   try {
     const options = { ...parseAnalysisOptions(values), sourceFilename: read.file.name };
     const source = analyzeUploadForExport(read.file.bytes, options);
-    const exp = buildSessionExport(source, { now, enhanced: true });
+    const exp = buildSessionExport(source, { now: new Date(), enhanced: true });
     return { ok: true, uploadName: read.file.name, exp, envelopes: plotEnvelopes(source.envelopes ?? {}) };
   } catch (error) {
     if (error instanceof ParameterError) {

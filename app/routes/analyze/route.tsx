@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireUser(request);
   requirePermission(caller, "export");
-  const result = await quickAnalysis(caller, request);
+  const result = await quickAnalysis(request);
   if (result.ok) return { result: { uploadName: result.uploadName, exp: result.exp, envelopes: result.envelopes }, errors: {}, values: {} };
   return data({ result: null, errors: result.errors, values: result.values }, { status: result.status });
 }

@@ -16,7 +16,6 @@ import { getPatientScoringConfiguration } from "~/lib/server/repositories/scorin
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/upload.server";
-import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
 export const PATIENT_FIELD = "patient_code";
 export const NEW_PATIENT_FIELD = "new_patient_code";

@@ -81,8 +81,8 @@ export async function createUserSession(request: Request, user: SessionUser, red
 
 type SessionUser = Pick<User, "id" | "sessionVersion">;
 
-/** The Set-Cookie header and CSRF token of a fresh signed-in session (server code and tests). */
-export async function issueSessionCookie(request: Request, user: SessionUser): Promise<{ setCookie: string; csrf: string }> {
+/** The Set-Cookie header and CSRF token of a fresh signed-in session. */
+async function issueSessionCookie(request: Request, user: SessionUser): Promise<{ setCookie: string; csrf: string }> {
   const session = await newSession();
   const csrf = newCsrfToken();
   session.set("userId", user.id);

@@ -4,10 +4,9 @@
  * sees the patients they treat and their sessions; researchers and admins see all (researchers
  * without therapist identity).
  */
-import { can, isPatientCode, PATIENT_CODE_RULE, seesTherapistIdentity, visiblePatients } from "~/lib/policy";
+import { isPatientCode, PATIENT_CODE_RULE, seesTherapistIdentity, visiblePatients } from "~/lib/policy";
 import { assertCan, type Caller } from "~/lib/server/auth/caller.server";
-import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
-import { ConflictError, ForbiddenError, ValidationError } from "~/lib/server/errors.server";
+import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.server";
 
 /**
@@ -95,41 +94,6 @@ export async function getPatient(caller: Caller, code: string, options: QueryOpt
     params,
   );
   return rows[0] ? toPatient(caller, rows[0]) : null;
-}
-
-export interface NewPatientFields {
-  /** Admins may create a patient for a therapist; a therapist always owns what they create. */
-  therapistId?: string;
-  mvcCh1?: number | null;
-  mvcCh2?: number | null;
-}
-
-/** Creates a patient; a taken code → ConflictError, a malformed code → ValidationError. */
-export async function createPatient(
-  caller: Caller,
-  code: string,
-  fields: NewPatientFields = {},
-  options: QueryOptions = {},
-): Promise<Patient> {
-  assertCan(caller, "upload", "create patients");
-  assertPatientCode(code);
-  const therapistId = can(caller, "admin") && fields.therapistId ? fields.therapistId : caller.userId;
-  const db = await dbOf(options);
-  try {
-    await db.query(
-      `insert into patients (code, therapist_id, mvc_ch1, mvc_ch2) values ($1, $2::uuid, $3, $4)`,
-      [code, therapistId, fields.mvcCh1 ?? null, fields.mvcCh2 ?? null],
-    );
-  } catch (error) {
-    if (pgErrorCode(error) === "23505") throw new ConflictError(`patient code ${code} is already taken`);
-    if (pgErrorCode(error) === "23503") throw new ValidationError(`therapist ${therapistId} does not exist`, "therapistId");
-    if (pgErrorCode(error) === "23514") {
-      throw new ValidationError(`patient ${code} breaks rule ${pgConstraint(error) ?? "check"}`, pgConstraint(error));
-    }
-    throw error;
-  }
-  const { rows } = await db.query<PatientRow>(`select ${PATIENT_COLUMNS} from patients p where p.code = $1`, [code]);
-  return toPatient(caller, rows[0]);
 }
 
 /**

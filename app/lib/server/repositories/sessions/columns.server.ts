@@ -61,7 +61,7 @@ export const CHANNEL_SCALARS = [
 ] as const satisfies readonly (keyof ChannelResult)[];
 export const CHANNEL_JSON = ["error", "warnings"] as const satisfies readonly (keyof ChannelResult)[];
 
-export type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>;
+type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>;
 const storesEveryScore: Exhaustive<keyof PerformanceScores, (typeof SCORE_FIELDS)[number]> = true;
 const storesEveryMuscleField: Exhaustive<keyof MuscleCompliance, (typeof MUSCLE_FIELDS)[number]> = true;
 const storesEveryChannelField: Exhaustive<
