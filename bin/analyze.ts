@@ -19,7 +19,7 @@ import {
   renderExport,
   type AnyExport,
 } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
+import { analyzeUploadForExport } from "~/lib/analysis/from-upload";
 import { parseConfig } from "~/lib/server/config.server";
 
 const USAGE = `usage: npm run -s analyze -- <file.c3d | folder>… [options]

@@ -25,7 +25,7 @@ import {
   schemaPaths,
   type Column,
 } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
+import { analyzeUploadForExport } from "~/lib/analysis/from-upload";
 import type { SessionExport } from "~/lib/export/schema";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -11,7 +11,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { parseAnalysisOptions, AnalysisError, ParameterError } from "~/lib/analysis";
 import { C3dError } from "~/lib/c3d";
 import { buildSessionExport, ExportTableUnavailableError, renderExport, uploadExportFilename } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
+import { analyzeUploadForExport } from "~/lib/analysis/from-upload";
 import { getConfig } from "~/lib/server/config.server";
 import {
   exportError,

@@ -17,13 +17,13 @@ import {
 import { type RmsEnvelope, msToSamples, rmsEnvelope } from "./envelope";
 import { type MvcReference, mvcThreshold, resolveMvc } from "./mvc";
 import type { ResolvedProcessingParameters } from "./parameters";
-import { canEnvelopePair, envelopePairOutputBytes, rmsEnvelopePairInArena } from "./envelope-pair";
+import { canEnvelopePair, envelopePairOutputBytes, rmsEnvelopePairInArena } from "./simd/envelope-pair";
 import { sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
-import { canFilterPair, placePairInArena, sosfiltfiltPlacedPair } from "./sosfilt-pair";
+import { canFilterPair, placePairInArena, sosfiltfiltPlacedPair } from "./simd/sosfilt-pair";
 import { type Psd, welch } from "./spectrum";
-import { type FiniteScan, canSumPair, scanPairInArena, signalSumsPairInArena } from "./sums-pair";
-import { ARENA, type PairArena, pairArena } from "./wasm-simd";
-import { canWelchPair, welchPairInArena } from "./welch-pair";
+import { type FiniteScan, canSumPair, scanPairInArena, signalSumsPairInArena } from "./simd/sums-pair";
+import { ARENA, type PairArena, pairArena } from "./simd/wasm-simd";
+import { canWelchPair, welchPairInArena } from "./simd/welch-pair";
 
 /** Recordings shorter than this are processed but flagged `short_recording`. */
 export const SHORT_RECORDING_S = 10;

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { PROCESSING_VERSION, type ProcessingParameters } from "~/lib/export/schema";
-import { ParameterError } from "./errors";
+import { ParameterError } from "~/lib/domain/errors";
 
 export const TIMING_SOURCES = ["auto", "activated", "envelope"] as const;
 export type TimingSourceOption = (typeof TIMING_SOURCES)[number];

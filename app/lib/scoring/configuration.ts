@@ -4,7 +4,7 @@
  * snapshot so its export always states the weights behind its numbers.
  */
 import { z } from "zod";
-import { ParameterError } from "~/lib/emg/errors";
+import { ParameterError } from "~/lib/domain/errors";
 import type { ScoringConfigurationExport } from "~/lib/export/schema";
 
 /** Weights must sum to 1 within this tolerance (scoring.md). */

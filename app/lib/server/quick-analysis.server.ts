@@ -5,7 +5,7 @@
 import { AnalysisError, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
 import { C3dError } from "~/lib/c3d/errors";
 import { buildSessionExport } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
+import { analyzeUploadForExport } from "~/lib/analysis/from-upload";
 import type { SessionExport } from "~/lib/export/schema";
 import type { Caller } from "~/lib/server/caller.server";
 import { getConfig } from "~/lib/server/config.server";

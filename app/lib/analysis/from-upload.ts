@@ -3,9 +3,11 @@
  * when asked — the one place both POST /api/export and bin/analyze.ts get an unsaved session from.
  * Server/CLI only (the analysis hashes with node:crypto): not re-exported by ./index.
  */
-import { analyzeC3d, analyzeC3dDetailed, findMuscleChannels, type AnalysisOptions } from "~/lib/analysis";
+import { analyzeC3d, analyzeC3dDetailed } from "./analyze";
+import { findMuscleChannels } from "./channels";
+import type { AnalysisOptions } from "./options";
 import { readC3d } from "~/lib/c3d";
-import type { ExportSource } from "./build";
+import type { ExportSource } from "~/lib/export/build";
 
 export interface UploadSignalRequest {
   /** Keep each muscle's raw samples for `signals.<id>.raw`. */

@@ -4,7 +4,7 @@
  * left to right from 0 and takes sqrt(sum / W) exactly as `rmsEnvelope`, so the values are bit for
  * bit the same (IEEE division and square root are correctly rounded in both). Decision 065.
  */
-import { type RmsEnvelope, envelopeGeometry, rmsEnvelope } from "./envelope";
+import { type RmsEnvelope, envelopeGeometry, rmsEnvelope } from "../envelope";
 import { type PairArena, ARENA, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
 
 /**

@@ -10,8 +10,8 @@
  * of two `sosfiltfilt` calls. Where WebAssembly is unavailable, or the cascade is not made of groups
  * of four sections, it falls back to exactly those two calls.
  */
-import type { Sos } from "./butter";
-import { sosfiltZi, sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
+import type { Sos } from "../butter";
+import { sosfiltZi, sosfiltfilt, sosfiltfiltPadlen } from "../sosfilt";
 import { ARENA, type PairArena, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
 
 // --- A four-section f64x2 cascade in WebAssembly. ------------------------------------------------

@@ -11,8 +11,8 @@
  * that of two `welch` calls, which is also what it falls back to (no WebAssembly SIMD, other
  * lengths). Decision 065.
  */
-import { fftJsBitReversal, fftJsTwiddles } from "./segment-fft";
-import { type Psd, hannPeriodic, welch, welchCompletion } from "./spectrum";
+import { fftJsBitReversal, fftJsTwiddles } from "../segment-fft";
+import { type Psd, hannPeriodic, welch, welchCompletion } from "../spectrum";
 import { ARENA, type PairArena, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
 
 const N = 256;
