@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readC3d } from "~/lib/c3d";
 import { type MuscleResult, designBandpass, processMuscles } from "~/lib/emg/muscle";
 import { resolveProcessingParameters, toExportProcessingParameters } from "~/lib/emg/parameters";
-import type { Contraction, SessionParameters } from "~/lib/export/schema";
+import type { Contraction, SessionParameters } from "~/lib/domain";
 import {
   DEFAULT_SCORING_CONFIGURATION,
   parseScoringConfiguration,

@@ -13,4 +13,4 @@ export class AnalysisError extends Error {
   }
 }
 
-export { ParameterError } from "~/lib/domain/errors";
+export { ParameterError } from "~/lib/domain";

@@ -1,4 +1,5 @@
 export { analyzeC3d, analyzeC3dDetailed, type MuscleAnalysis } from "./analyze";
+export { analyzeUploadForExport, type UploadAnalysis, type UploadSignalRequest } from "./from-upload";
 export { AnalysisError, ParameterError } from "./errors";
 export {
   ANALYSIS_OPTION_FIELDS,

@@ -3,7 +3,7 @@
  * (emg-pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
  * `processMuscles` runs a recording's two muscles together (SIMD lanes, decision 065).
  */
-import type { ChannelResult, ChannelWarning } from "~/lib/export/schema";
+import type { ChannelResult, ChannelWarning } from "~/lib/domain";
 import { type ChannelAnalytics, type SignalSums, channelAnalytics, signalSums } from "./analytics";
 import { type Sos, butter } from "./butter";
 import {

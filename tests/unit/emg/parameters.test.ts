@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ParameterError } from "~/lib/domain/errors";
+import { ParameterError } from "~/lib/domain";
 import { resolveProcessingParameters } from "~/lib/emg";
 
 function errorOf(fn: () => unknown): ParameterError {
