@@ -2,6 +2,7 @@
  * Quick analysis: an upload analysed and exported without storing anything. The export comes from
  * the same path as POST /api/export (`analyzeUploadForExport` + `buildSessionExport`).
  */
+import { plotEnvelopes } from "~/components/session/plot-envelopes";
 import { AnalysisError, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
 import { C3dError } from "~/lib/c3d/errors";
 import { buildSessionExport } from "~/lib/export";
@@ -10,7 +11,6 @@ import type { SessionExport } from "~/lib/export/schema";
 import type { Caller } from "~/lib/server/caller.server";
 import { getConfig } from "~/lib/server/config.server";
 import { requireCsrf } from "~/lib/server/csrf.server";
-import { plotEnvelopes } from "~/lib/server/session-review.server";
 import type { StoredEnvelope } from "~/lib/server/sessions.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/upload.server";
 

@@ -3,6 +3,7 @@
  * downloads) plus the envelopes for the plots, and the correction of therapist inputs, re-scored
  * from the stored contractions with the scoring lib's `scoreSession`.
  */
+import { plotEnvelopes } from "~/components/session/plot-envelopes";
 import { ParameterError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport } from "~/lib/export";
 import type { DataCompleteness, SessionExport, SessionParameters } from "~/lib/export/schema";
@@ -23,23 +24,6 @@ import type { FieldErrors } from "~/lib/server/upload.server";
 
 /** The fields the correction form edits; everything else about the session stays as stored. */
 export const CORRECTION_FIELDS = ["rpe_pre_session", "rpe_post_session", "bfr_pressure_aop", "game_points_max"] as const;
-
-/**
- * Envelopes for the plot only: 4 significant digits and millisecond times are below what a
- * 260-pixel-high chart can show, and halve the page's size. Tables and downloads keep full precision.
- */
-export function plotEnvelopes(
-  envelopes: Record<string, { times_s: ArrayLike<number>; values: ArrayLike<number> }>,
-): Record<string, StoredEnvelope> {
-  const out: Record<string, StoredEnvelope> = {};
-  for (const [id, env] of Object.entries(envelopes)) {
-    out[id] = {
-      times_s: Array.from(env.times_s, (t) => Math.round(t * 1000) / 1000),
-      values: Array.from(env.values, (v) => Number(v.toPrecision(4))),
-    };
-  }
-  return out;
-}
 
 export interface ReviewData {
   sessionId: string;

@@ -13,7 +13,7 @@ import { SessionReview } from "~/components/session/SessionReview";
 import { errorsFromDocument } from "~/components/upload/ProgressForm";
 import { buildSessionExport } from "~/lib/export";
 import type { SessionExport } from "~/lib/export/schema";
-import { plotEnvelopes } from "~/lib/server/session-review.server";
+import { plotEnvelopes } from "~/components/session/plot-envelopes";
 import { choosePatient } from "~/lib/server/session-upload.server";
 import { buildAnalysis, fakeC3dBytes } from "../../support/analysis";
 
