@@ -4,7 +4,7 @@
  * from the stored contractions with the scoring lib's `scoreSession`.
  */
 import { plotEnvelopes } from "~/components/session/plot-envelopes";
-import { ParameterError, parseAnalysisOptions } from "~/lib/analysis";
+import { fieldError, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport } from "~/lib/export";
 import type { DataCompleteness, SessionExport, SessionParameters } from "~/lib/export/schema";
 import { parseScoringConfiguration, type ScoringConfiguration } from "~/lib/scoring/configuration";
@@ -95,7 +95,8 @@ export async function correctSessionInputs(
     session = parseAnalysisOptions(values).session ?? {};
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
-    return { ok: false, status: 400, errors: { [error.field]: error.message.replace(`${error.field}: `, "") }, values };
+    const { field, message } = fieldError(error);
+    return { ok: false, status: 400, errors: { [field]: message }, values };
   }
   const stored = await getSession(caller, sessionId, repository);
   if (!stored) return { ok: false, status: 404, errors: { form: "This session does not exist or is not yours." }, values };
