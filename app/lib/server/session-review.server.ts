@@ -7,7 +7,7 @@ import { plotEnvelopes } from "~/components/session/plot-envelopes";
 import { fieldError, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport } from "~/lib/export";
 import type { DataCompleteness, SessionExport, SessionParameters } from "~/lib/export/schema";
-import { parseScoringConfiguration, type ScoringConfiguration } from "~/lib/scoring/configuration";
+import { DEFAULT_SCORING_CONFIGURATION, parseScoringConfiguration, type ScoringConfiguration } from "~/lib/scoring/configuration";
 import { scoreSession, type ScoredMuscle } from "~/lib/scoring/score";
 import { ValidationError, type Caller } from "~/lib/server/caller.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
@@ -54,9 +54,9 @@ async function rescoringConfiguration(caller: Caller, stored: StoredSession, rep
   }
   return parseScoringConfiguration({
     ...snapshot,
-    expected_contractions: sp.expected_contractions_ch1 ?? sp.expected_contractions_ch2 ?? 12,
-    target_duration_ms: sp.target_duration_ch1_ms ?? sp.target_duration_ch2_ms ?? 2000,
-    mvc_threshold_percentage: stored.processing_parameters?.mvc_threshold_percentage ?? 75,
+    expected_contractions: sp.expected_contractions_ch1 ?? sp.expected_contractions_ch2 ?? DEFAULT_SCORING_CONFIGURATION.expected_contractions,
+    target_duration_ms: sp.target_duration_ch1_ms ?? sp.target_duration_ch2_ms ?? DEFAULT_SCORING_CONFIGURATION.target_duration_ms,
+    mvc_threshold_percentage: stored.processing_parameters?.mvc_threshold_percentage ?? DEFAULT_SCORING_CONFIGURATION.mvc_threshold_percentage,
   });
 }
 
@@ -66,7 +66,7 @@ function scoredMuscle(stored: StoredSession, side: "left_muscle" | "right_muscle
   const fallback = side === "left_muscle" ? stored.session_parameters.expected_contractions_ch1 : stored.session_parameters.expected_contractions_ch2;
   return {
     channel: muscle.channel,
-    expected_contractions: muscle.expected_contractions ?? fallback ?? 12,
+    expected_contractions: muscle.expected_contractions ?? fallback ?? DEFAULT_SCORING_CONFIGURATION.expected_contractions,
     rejected: stored.channels[muscle.channel]?.error != null,
   };
 }
