@@ -1,3 +1,9 @@
+/**
+ * The EMG pipeline (docs/pipeline.md): band-pass design and zero-phase filtering, RMS envelope,
+ * contraction detection, spectrum and analytics, MVC, the processing parameters, and the whole
+ * pipeline per muscle (`processMuscle`, `processMuscles`). The SIMD kernels behind processMuscles
+ * have their own entry point, ./simd.
+ */
 export * from "./analytics";
 export * from "./butter";
 export * from "./contractions";
@@ -6,8 +12,4 @@ export * from "./muscle";
 export * from "./mvc";
 export * from "./parameters";
 export * from "./sosfilt";
-export * from "./simd/sosfilt-pair";
 export * from "./spectrum";
-export * from "./simd/welch-pair";
-export * from "./simd/envelope-pair";
-export * from "./simd/sums-pair";
