@@ -4,7 +4,7 @@ import { readParameters } from "./parameters";
 import { numberParameter, numberSeries, findParameter, stringSeries } from "./lookup";
 import { fitFramesToData, frameRange } from "./frames";
 import { frameLayout } from "./layout";
-import { decodeFrames, type AnalogCalibration } from "./data";
+import { decodeFrames, type AnalogCalibration, type FrameLayout } from "./data";
 import { trimC3dString } from "./bytes";
 import type { C3dFile, C3dGroup, C3dHeader, C3dWarning, DataType } from "./types";
 
@@ -23,19 +23,19 @@ export function readC3d(bytes: Uint8Array): C3dFile {
   }
 
   const dataStart = dataStartOffset(header, groups, warnings, bytes.length);
-  const layout = frameLayout(header, groups, warnings);
+  const declared = frameRange(header, groups, warnings);
   const wordSize = dataType === "float" ? 4 : 2;
+  const check = { declaredFrames: declared.count, unfinalized: declared.unfinalized, available: bytes.length - dataStart, wordSize };
+  const layout = frameLayout(header, groups, check, warnings);
   const frameBytes = (4 * layout.pointCount + layout.analogWords) * wordSize;
+  const pointRate = positive(numberParameter(groups, "POINT", "RATE")) ?? header.frameRate;
 
-  const frames = fitFramesToData(frameRange(header, groups, warnings), frameBytes, dataStart, bytes.length, warnings);
+  const { frames, completeness } = fitFramesToData(declared, frameBytes, dataStart, bytes.length, pointRate, groups, warnings);
 
-  const pointScale = pointScaleOf(header, groups, dataType, warnings);
+  const pointScale = pointScaleOf(header, groups, dataType, layout.pointCount, warnings);
   const calibration = analogCalibration(groups, layout.channelCount, warnings);
   const decoded = decodeFrames(bytes, dataStart, frames.count, layout, dataType, codec, pointScale, calibration);
-
-  const pointRate = positive(numberParameter(groups, "POINT", "RATE")) ?? header.frameRate;
-  const analogRate =
-    positive(numberParameter(groups, "ANALOG", "RATE")) ?? (layout.channelCount > 0 ? pointRate * layout.samplesPerFrame : 0);
+  const analogRate = analogRateOf(groups, layout, pointRate, warnings);
 
   return {
     header,
@@ -43,6 +43,7 @@ export function readC3d(bytes: Uint8Array): C3dFile {
     dataType,
     groups,
     frames,
+    completeness,
     pointRate,
     points: {
       labels: fill(stringSeries(groups, "POINT", "LABELS") ?? [], layout.pointCount, (i) => `POINT${i + 1}`),
@@ -93,13 +94,43 @@ function dataStartOffset(header: C3dHeader, groups: C3dGroup[], warnings: C3dWar
   return start;
 }
 
-function pointScaleOf(header: C3dHeader, groups: C3dGroup[], dataType: DataType, warnings: C3dWarning[]): number {
+/**
+ * ANALOG:RATE when positive. Without it, channels still have a rate — the point rate × samples per
+ * frame, as the C3D guide defines the layout (warned) — while a file without channels has 0 when an
+ * ANALOG group says so and null when it has no ANALOG group: nothing in it has an analog rate.
+ */
+function analogRateOf(groups: C3dGroup[], layout: FrameLayout, pointRate: number, warnings: C3dWarning[]): number | null {
+  const rate = positive(numberParameter(groups, "ANALOG", "RATE"));
+  if (rate !== undefined) return rate;
+  if (layout.channelCount > 0) {
+    const derived = pointRate * layout.samplesPerFrame;
+    warnings.push({
+      code: "analog-rate-derived",
+      message: `${layout.channelCount} analog channels but no positive ANALOG:RATE; ${derived} Hz assumed (point rate ${pointRate} × ${layout.samplesPerFrame} samples per frame)`,
+    });
+    return derived;
+  }
+  return groups.some((g) => g.name.toUpperCase() === "ANALOG") ? 0 : null;
+}
+
+/**
+ * POINT:SCALE scales integer coordinates and every residual; the header's sign says whether the data
+ * is float. A header scale that differs in magnitude is reported (for files with points, where the
+ * scale means something), but POINT:SCALE is used, as other readers do.
+ */
+function pointScaleOf(header: C3dHeader, groups: C3dGroup[], dataType: DataType, pointCount: number, warnings: C3dWarning[]): number {
   const parameter = numberParameter(groups, "POINT", "SCALE");
   if (parameter === undefined || !Number.isFinite(parameter)) return header.scale;
   if (parameter < 0 !== (dataType === "float") && parameter !== 0) {
     warnings.push({
       code: "scale-sign-disagreement",
       message: `POINT:SCALE ${parameter} and header scale ${header.scale} disagree on float storage; the header's sign decides (${dataType})`,
+    });
+  }
+  if (pointCount > 0 && Math.abs(parameter) !== Math.abs(header.scale)) {
+    warnings.push({
+      code: "scale-disagreement",
+      message: `header scale ${header.scale} and POINT:SCALE ${parameter} differ; |POINT:SCALE| used for ${dataType === "int" ? "coordinates and residuals" : "residuals"}`,
     });
   }
   return parameter;
