@@ -9,7 +9,7 @@ import { FormError, SessionInputFields, type FieldErrors } from "~/components/up
 import type { SessionExport } from "~/lib/export/schema";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
-import { quickAnalysis } from "~/routes/analyze/quick-analysis.server";
+import { quickAnalysis } from "./quick-analysis.server";
 import type { StoredEnvelope } from "~/lib/server/repositories/sessions/types.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotStyles }];
