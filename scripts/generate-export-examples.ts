@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseAnalysisOptions } from "~/lib/analysis";
+import { analyzeUploadForExport, parseAnalysisOptions } from "~/lib/analysis";
 import {
   buildSessionExport,
   contractionColumns,
@@ -25,7 +25,6 @@ import {
   schemaPaths,
   type Column,
 } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
 import type { SessionExport } from "~/lib/export/schema";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -3,7 +3,6 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { attemptSignIn, reopenSession } from "~/lib/server/auth/sign-in.server";
 import { countAuthSessions } from "~/lib/server/auth/auth-sessions.server";
-import { getDb } from "~/lib/server/db/connection.server";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "~/lib/policy";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { setPassword, UserInputError } from "~/lib/server/auth/users.server";
@@ -14,7 +13,7 @@ export const CHANGED_PARAM = "password";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { userId } = await requireUser(request);
   return {
-    sessions: await countAuthSessions(await getDb(), userId),
+    sessions: await countAuthSessions(userId),
     changed: new URL(request.url).searchParams.get(CHANGED_PARAM) === "changed",
   };
 }
@@ -30,16 +29,16 @@ const refuse = (status: number, field: string, message: string, headers?: Header
  * JavaScript — is already signed in with it (every other session has ended).
  */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { user } = await requireUser(request);
+  const caller = await requireUser(request);
+  const { user } = caller;
   const formData = await requireForm(request);
   await requireCsrf(request, formData);
-  const db = await getDb();
   const current = String(formData.get("currentPassword") ?? "");
   const next = String(formData.get("newPassword") ?? "");
   if (next !== String(formData.get("newPasswordConfirm") ?? "")) return refuse(422, "newPasswordConfirm", "The two new passwords differ.");
   const problem = passwordProblem(next);
   if (problem) return refuse(422, "newPassword", problem);
-  const check = await attemptSignIn(db, context, user.email, current);
+  const check = await attemptSignIn(context, user.email, current);
   if (!check.ok && check.reason === "rate-limited") {
     return refuse(429, "currentPassword", `Too many wrong passwords. Try again in ${check.retryAfterSeconds} seconds.`, {
       "Retry-After": String(check.retryAfterSeconds),
@@ -47,12 +46,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (!check.ok || check.user.id !== user.id) return refuse(422, "currentPassword", "The current password is incorrect.");
   try {
-    await setPassword(db, user.id, next);
+    await setPassword(caller, user.id, next);
   } catch (error) {
     if (error instanceof UserInputError) return refuse(422, "newPassword", error.message);
     throw error;
   }
-  return redirect(`/account?${CHANGED_PARAM}=changed`, { headers: { "Set-Cookie": await reopenSession(request, user, db) } });
+  return redirect(`/account?${CHANGED_PARAM}=changed`, { headers: { "Set-Cookie": await reopenSession(request, user) } });
 }
 
 export default function AccountPassword() {

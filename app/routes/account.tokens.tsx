@@ -1,7 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { getDb } from "~/lib/server/db/connection.server";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken, TokenNameError } from "~/lib/server/auth/api-tokens.server";
 import { requireForm } from "~/lib/server/http/form.server";
@@ -10,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: "API tokens — GHOSTLY+ EMG" 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const caller = await requireUser(request);
-  const tokens = await listApiTokens(await getDb(), caller.userId);
+  const tokens = await listApiTokens(caller);
   return {
     tokens: tokens.map((t) => ({
       id: t.id,
@@ -26,11 +25,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireUser(request);
   const formData = await requireForm(request);
   await requireCsrf(request, formData);
-  const db = await getDb();
   const intent = formData.get("intent");
   if (intent === "create") {
     try {
-      const { token, record } = await createApiToken(db, caller.userId, String(formData.get("name") ?? ""));
+      const { token, record } = await createApiToken(caller, String(formData.get("name") ?? ""));
       // Shown once; the response must not be cached anywhere.
       return data(
         { intent, token, name: record.name, error: null },
@@ -42,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
   }
   if (intent === "revoke") {
-    const revoked = await revokeApiToken(db, caller.userId, String(formData.get("tokenId") ?? ""));
+    const revoked = await revokeApiToken(caller, String(formData.get("tokenId") ?? ""));
     if (!revoked) return data({ intent, token: null, name: null, error: "No such active token." }, { status: 404 });
     return { intent, token: null, name: null, error: null };
   }

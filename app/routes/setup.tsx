@@ -2,7 +2,6 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { createUserSession, hasAnyUser } from "~/lib/server/auth/sign-in.server";
-import { getDb } from "~/lib/server/db/connection.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
 import { requireCsrf } from "~/lib/server/auth/permissions.server";
 import { createFirstAdmin, UserInputError } from "~/lib/server/auth/users.server";
@@ -14,13 +13,12 @@ const notFound = () => new Response("Not Found", { status: 404 });
 
 /** Exists only while there is no account at all: afterwards it is a 404 like any unknown page. */
 export async function loader(_: LoaderFunctionArgs) {
-  if (await hasAnyUser(await getDb())) throw notFound();
+  if (await hasAnyUser()) throw notFound();
   return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const db = await getDb();
-  if (await hasAnyUser(db)) throw notFound();
+  if (await hasAnyUser()) throw notFound();
   const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const password = String(formData.get("password") ?? "");
@@ -28,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ field: "passwordConfirm", error: "The two passwords differ." }, { status: 422 });
   }
   try {
-    const admin = await createFirstAdmin(db, {
+    const admin = await createFirstAdmin({
       email: String(formData.get("email") ?? ""),
       displayName: String(formData.get("displayName") ?? ""),
       password,

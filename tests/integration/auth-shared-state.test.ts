@@ -13,10 +13,11 @@ import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
 import { createDb } from "~/lib/server/db/connection.server";
 import type { Db } from "~/lib/server/db/types.server";
-import { resetConfig } from "~/lib/server/http/config.server";
+import { resetConfig } from "../support/config";
 import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
 import { createAppSessionStorage, resolveSessionSecrets } from "~/lib/server/auth/cookie-session.server";
 import { createUser } from "~/lib/server/auth/users.server";
+import { ACTING_ADMIN } from "../support/users";
 
 const PASSWORD = "a-long-password-1";
 
@@ -171,7 +172,7 @@ forEachDriver("sign-in through the login action, two servers on one database", (
 
   it("the 6th failure within a minute answers 429 with Retry-After though the failures hit both servers", async () => {
     const email = `spread-${t.driver}@example.org`;
-    await createUser(t.db, { email, displayName: "Spread", password: PASSWORD, role: "therapist" });
+    await createUser(ACTING_ADMIN, { email, displayName: "Spread", password: PASSWORD, role: "therapist" }, { db: t.db });
     const browser = new Browser();
     await visit(browser, root, loginRoute, "/login");
     for (let i = 0; i < 5; i++) {

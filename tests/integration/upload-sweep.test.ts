@@ -1,5 +1,5 @@
 /**
- * The orphan sweep (docs/decisions/039): original files no session points to and older than an hour
+ * The orphan sweep (docs/decisions/057-refused-uploads-store-nothing.md): original files no session points to and older than an hour
  * go; a referenced file, a young orphan (an upload between its write and its commit) and a re-used
  * file stay.
  */
@@ -7,17 +7,18 @@ import { utimesSync, existsSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
 import { createUser } from "~/lib/server/auth/users.server";
-import { storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import { ORPHAN_MIN_AGE_MS, sweepOrphanUploads } from "~/lib/server/repositories/upload-sweep.server";
 import { blobKey, createFileStorage } from "~/lib/server/storage.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
+import { ACTING_ADMIN } from "../support/users";
 
 forEachDriver("orphan upload sweep", (t) => {
   it("removes unreferenced files older than an hour, and nothing else", async () => {
     const root = path.join(t.tempDir, "sweep-uploads");
     const storage = createFileStorage(root);
-    const user = await createUser(t.db, { email: `sweeper-${t.driver}@example.org`, displayName: "S", password: "a-long-password-1", role: "therapist" });
+    const user = await createUser(ACTING_ADMIN, { email: `sweeper-${t.driver}@example.org`, displayName: "S", password: "a-long-password-1", role: "therapist" }, { db: t.db });
     const caller = { userId: user.id, role: "therapist" as const };
     const kept = fakeC3dBytes();
     const { sessionId } = await storeAnalysis(caller, { patientCode: "P4001", analysis: buildAnalysis(kept), bytes: kept }, { db: t.db, storage });

@@ -17,6 +17,7 @@ import * as analyzeRoute from "~/routes/analyze/route";
 import { uploadSession } from "~/routes/sessions.new/upload.server";
 import { createUser } from "~/lib/server/auth/users.server";
 import { forEachDriver } from "../support/databases";
+import { ACTING_ADMIN } from "../support/users";
 import { BASE, Browser, invoke, submit, useAsAppDb, visit, type Answer } from "./auth-harness";
 
 const PASSWORD = "a-long-password-1";
@@ -90,7 +91,7 @@ forEachDriver("therapist web pages", (t) => {
       [researcher, "researcher", "r"],
     ] as const) {
       const email = `${name}-${tag}@example.org`;
-      await createUser(t.db, { email, displayName: name, password: PASSWORD, role });
+      await createUser(ACTING_ADMIN, { email, displayName: name, password: PASSWORD, role }, { db: t.db });
       await signIn(browser, email);
     }
   });

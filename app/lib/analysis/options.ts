@@ -4,7 +4,7 @@
  * pass flat string fields through `parseAnalysisOptions`.
  */
 import { z } from "zod";
-import { ParameterError } from "~/lib/emg/errors";
+import { ParameterError } from "~/lib/domain";
 import { type ProcessingOptions, parameterErrorFrom, processingOptionsSchema } from "~/lib/emg/parameters";
 import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 

@@ -6,7 +6,7 @@ import { ExportLinks } from "~/components/session/ExportLinks";
 import { SessionReview } from "~/components/session/SessionReview";
 import { CorrectionFields, FormError, type FieldErrors } from "~/components/upload/fields";
 import { requireCsrf, requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
-import { correctSessionInputs, loadReview, type ReviewData } from "~/routes/sessions.$sessionId/review.server";
+import { correctSessionInputs, loadReview, type ReviewData } from "./review.server";
 import { requireForm } from "~/lib/server/http/form.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotStyles }];

@@ -13,7 +13,7 @@ import { SessionReview } from "~/components/session/SessionReview";
 import { errorsFromDocument } from "~/components/upload/ProgressForm";
 import { buildSessionExport } from "~/lib/export";
 import type { SessionExport } from "~/lib/export/schema";
-import { plotEnvelopes } from "~/routes/sessions.$sessionId/review.server";
+import { plotEnvelopes } from "~/components/session/plot-envelopes";
 import { choosePatient } from "~/routes/sessions.new/upload.server";
 import { buildAnalysis, fakeC3dBytes } from "../../support/analysis";
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Queryable } from "~/lib/server/db/types.server";
-import type { Role } from "~/lib/server/auth/caller.server";
-import { isUuid } from "~/lib/server/repositories/patients.server";
+import type { Caller, Role } from "~/lib/server/auth/caller.server";
+import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.server";
+import { isUuid } from "~/lib/server/db/ids.server";
 
 /**
  * Personal API tokens for scripts (pandas, R, the front end's `Authorization: Bearer …`).
@@ -54,38 +54,42 @@ function toToken(row: TokenRow): ApiToken {
 
 export class TokenNameError extends Error {}
 
-/** Creates a token; the plain value is returned this once and never stored. */
+/** Creates a token of the caller's own; the plain value is returned this once and never stored. */
 export async function createApiToken(
-  db: Queryable,
-  userId: string,
+  caller: Caller,
   name: string,
+  options: QueryOptions = {},
 ): Promise<{ token: string; record: ApiToken }> {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > 100) throw new TokenNameError("Give the token a name of 1 to 100 characters.");
   const token = generateApiToken();
+  const db = await dbOf(options);
   const { rows } = await db.query<TokenRow>(
     `INSERT INTO api_tokens (user_id, name, token_hash) VALUES ($1, $2, $3)
      RETURNING id, name, created_at, last_used_at, revoked_at`,
-    [userId, trimmed, hashApiToken(token)],
+    [caller.userId, trimmed, hashApiToken(token)],
   );
   return { token, record: toToken(rows[0]) };
 }
 
-export async function listApiTokens(db: Queryable, userId: string): Promise<ApiToken[]> {
+/** The caller's own tokens, newest first. */
+export async function listApiTokens(caller: Caller, options: QueryOptions = {}): Promise<ApiToken[]> {
+  const db = await dbOf(options);
   const { rows } = await db.query<TokenRow>(
     `SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens
      WHERE user_id = $1 ORDER BY created_at DESC`,
-    [userId],
+    [caller.userId],
   );
   return rows.map(toToken);
 }
 
 /** Revokes one of the user's own tokens; false when there is no such (unrevoked) token of theirs. */
-export async function revokeApiToken(db: Queryable, userId: string, tokenId: string): Promise<boolean> {
+export async function revokeApiToken(caller: Caller, tokenId: string, options: QueryOptions = {}): Promise<boolean> {
   if (!isUuid(tokenId)) return false;
+  const db = await dbOf(options);
   const { rowCount } = await db.query(
     "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-    [tokenId, userId],
+    [tokenId, caller.userId],
   );
   return rowCount === 1;
 }
@@ -107,8 +111,9 @@ export const TOKEN_LAST_USED_RESOLUTION_S = 60;
  * The caller a Bearer token stands for, or null when the token is unknown, revoked, or its user
  * is deactivated. Marks the token as used, at most once per TOKEN_LAST_USED_RESOLUTION_S.
  */
-export async function callerForApiToken(db: Queryable, token: string): Promise<TokenCaller | null> {
+export async function callerForApiToken(token: string, options: QueryOptions = {}): Promise<TokenCaller | null> {
   if (!looksLikeApiToken(token)) return null;
+  const db = await dbOf(options);
   const { rows } = await db.query<{ token_id: string; user_id: string; role: Role; stale: boolean }>(
     `SELECT t.id AS token_id, u.id AS user_id, u.role,
             (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => $2)) AS stale

@@ -1,5 +1,5 @@
 /**
- * Signed-in sessions kept on the server (table auth_sessions, docs/decisions/036-revocable-sessions.md).
+ * Signed-in sessions kept on the server (table auth_sessions, docs/decisions/037-revocable-sessions.md).
  * The cookie carries a random session id; the database keeps only its SHA-256, the user and an
  * absolute end 12 hours after sign-in. A request is signed in only while its row exists, has not
  * ended and its user is active — so signing out, "sign out everywhere", deactivation, a password
@@ -7,7 +7,7 @@
  * also for a copy of the cookie.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Queryable } from "~/lib/server/db/types.server";
+import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.server";
 import { toUser, userColumns, type User, type UserRow } from "~/lib/server/auth/users.server";
 
 /** Absolute lifetime of a session, whatever the cookie's own expiry says. */
@@ -21,7 +21,8 @@ function hashSessionId(sessionId: string): string {
 }
 
 /** Opens a session for the user and returns its id (for the cookie; never stored as such). */
-export async function openAuthSession(db: Queryable, userId: string): Promise<string> {
+export async function openAuthSession(userId: string, options: QueryOptions = {}): Promise<string> {
+  const db = await dbOf(options);
   const sessionId = randomBytes(32).toString("base64url");
   await db.query(
     `insert into auth_sessions (id_hash, user_id, created_at, expires_at)
@@ -37,8 +38,9 @@ export async function openAuthSession(db: Queryable, userId: string): Promise<st
 }
 
 /** The active user a live session belongs to, or null (unknown, ended, expired, or user deactivated). */
-export async function authSessionUser(db: Queryable, sessionId: unknown): Promise<User | null> {
+export async function authSessionUser(sessionId: unknown, options: QueryOptions = {}): Promise<User | null> {
   if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) return null;
+  const db = await dbOf(options);
   const { rows } = await db.query<UserRow>(
     `select ${userColumns("u")} from auth_sessions s join users u on u.id = s.user_id
       where s.id_hash = $1 and s.expires_at > statement_timestamp() and u.active`,
@@ -48,19 +50,22 @@ export async function authSessionUser(db: Queryable, sessionId: unknown): Promis
 }
 
 /** Ends one session (signing out). */
-export async function closeAuthSession(db: Queryable, sessionId: unknown): Promise<void> {
+export async function closeAuthSession(sessionId: unknown, options: QueryOptions = {}): Promise<void> {
   if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) return;
+  const db = await dbOf(options);
   await db.query("delete from auth_sessions where id_hash = $1", [hashSessionId(sessionId)]);
 }
 
 /** Ends every session of the user ("sign out everywhere"); returns how many there were. */
-export async function closeAllAuthSessions(db: Queryable, userId: string): Promise<number> {
+export async function closeAllAuthSessions(userId: string, options: QueryOptions = {}): Promise<number> {
+  const db = await dbOf(options);
   const { rowCount } = await db.query("delete from auth_sessions where user_id = $1", [userId]);
   return rowCount ?? 0;
 }
 
 /** How many live sessions the user has (shown on the account page). */
-export async function countAuthSessions(db: Queryable, userId: string): Promise<number> {
+export async function countAuthSessions(userId: string, options: QueryOptions = {}): Promise<number> {
+  const db = await dbOf(options);
   const { rows } = await db.query<{ n: number }>(
     "select count(*)::int as n from auth_sessions where user_id = $1 and expires_at > statement_timestamp()",
     [userId],

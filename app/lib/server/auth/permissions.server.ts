@@ -43,7 +43,7 @@ import { redirect } from "@remix-run/node";
 import { can, type Action } from "~/lib/policy";
 import type { Caller, Role } from "~/lib/server/auth/caller.server";
 import { getDb } from "~/lib/server/db/connection.server";
-import type { Queryable } from "~/lib/server/db/types.server";
+import type { QueryOptions } from "~/lib/server/repositories/options.server";
 import { hasAnyUser } from "~/lib/server/auth/sign-in.server";
 import { authSessionUser } from "~/lib/server/auth/auth-sessions.server";
 import { ensureCsrfToken } from "~/lib/server/auth/csrf.server";
@@ -78,10 +78,10 @@ export function loginUrl(request: Request): string {
 }
 
 /** The signed-in, active user of this request, or null. Never throws for anonymous requests. */
-export async function getSignedInUser(request: Request, db?: Queryable): Promise<User | null> {
+export async function getSignedInUser(request: Request, options: QueryOptions = {}): Promise<User | null> {
   const session = await getSession(request);
   if (session.get("sid") === undefined) return null;
-  return authSessionUser(db ?? (await getDb()), session.get("sid"));
+  return authSessionUser(session.get("sid"), options);
 }
 
 /**
@@ -90,10 +90,10 @@ export async function getSignedInUser(request: Request, db?: Queryable): Promise
  */
 export async function requireUser(request: Request): Promise<PageCaller> {
   const db = await getDb();
-  if (!(await hasAnyUser(db))) throw redirect("/setup");
+  if (!(await hasAnyUser({ db }))) throw redirect("/setup");
   const session = await getSession(request);
   if (session.get("sid") !== undefined) {
-    const user = await authSessionUser(db, session.get("sid"));
+    const user = await authSessionUser(session.get("sid"), { db });
     if (user) return { userId: user.id, role: user.role, user };
     // Signed out elsewhere, revoked, expired or deactivated: the cookie goes too.
     throw redirect(loginUrl(request), { headers: { "Set-Cookie": await destroySession(request, session) } });
@@ -139,7 +139,7 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
         "WWW-Authenticate": 'Bearer error="invalid_request"',
       });
     }
-    const caller = await callerForApiToken(db, match[1]);
+    const caller = await callerForApiToken(match[1], { db });
     if (!caller) {
       throw apiError(401, "The API token is invalid or has been revoked.", {
         "WWW-Authenticate": 'Bearer error="invalid_token"',
@@ -147,7 +147,7 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
     }
     return caller;
   }
-  const user = await getSignedInUser(request, db);
+  const user = await getSignedInUser(request, { db });
   if (!user) throw apiError(401, "Sign in or send 'Authorization: Bearer <token>'.", { "WWW-Authenticate": "Bearer" });
   return { userId: user.id, role: user.role };
 }
@@ -177,13 +177,13 @@ export async function layoutAuth(
 ): Promise<{ user: LayoutUser | null; csrf: string; headers: Headers }> {
   const db = await getDb();
   const path = returnPath(request).split("?")[0];
-  if (!(await hasAnyUser(db)) && path !== "/setup") throw redirect("/setup");
+  if (!(await hasAnyUser({ db })) && path !== "/setup") throw redirect("/setup");
   const session = await getSession(request);
   const { token, created } = ensureCsrfToken(session);
   let changed = created;
   let user: User | null = null;
   if (session.get("sid") !== undefined) {
-    user = await authSessionUser(db, session.get("sid"));
+    user = await authSessionUser(session.get("sid"), { db });
     if (!user) {
       session.unset("sid");
       changed = true;

@@ -4,7 +4,7 @@ import type { Db, Queryable } from "~/lib/server/db/types.server";
 /**
  * Fixed-budget sliding-window limiter for failed sign-ins, kept in the database so every app
  * server behind a load balancer counts the same failures (docs/decisions/034-sign-in-rate-limit-shared.md;
- * which keys block and which only slow down: docs/decisions/038-sign-in-limits-per-address.md):
+ * which keys block and which only slow down: docs/decisions/039-sign-in-limits-per-address.md):
  * at most `limit` failures per blocking key within its window; the next attempt is refused until
  * the oldest failure of the budget leaves the window.
  *
@@ -82,7 +82,7 @@ export class FailureLimiter {
    * Keys given as strings use the limiter's default limit and window. Times are the database's
    * clock, the one clock all servers share.
    */
-  async begin(db: Db, keys: readonly (string | LimitRule)[]): Promise<AttemptDecision> {
+  async begin(db: Queryable & Pick<Db, "transaction">, keys: readonly (string | LimitRule)[]): Promise<AttemptDecision> {
     const rules = new Map<string, { limit: number | null; windowMs: number }>();
     for (const k of keys) {
       const rule = typeof k === "string" ? { key: k } : k;

@@ -1,6 +1,5 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import type { Db, Queryable } from "~/lib/server/db/types.server";
-import { getDb } from "~/lib/server/db/connection.server";
+import { dbOf, type QueryOptions, type RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { newCsrfToken } from "~/lib/server/auth/csrf.server";
 import { FailureLimiter, type LimitRule } from "~/lib/server/auth/rate-limit.server";
 import { clientAddress } from "~/lib/server/http/client-address.server";
@@ -12,7 +11,7 @@ import { authenticate, countUsers, normalizeEmail, type User } from "~/lib/serve
 export const BAD_CREDENTIALS_MESSAGE = "Email or password is incorrect.";
 
 /**
- * Who may try how often (docs/decisions/038-sign-in-limits-per-address.md). One account from one
+ * Who may try how often (docs/decisions/039-sign-in-limits-per-address.md). One account from one
  * address, and one address whatever the accounts, are blocked past their budget (429). One
  * account across addresses is never blocked — strangers could then lock its owner out — but every
  * failure past `freeFailures` doubles the wait before the next password check, up to `maxDelayMs`.
@@ -58,11 +57,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * account page checks the current password through this too, so its wrong guesses count alike.
  */
 export async function attemptSignIn(
-  db: Db,
   context: AppLoadContext | undefined,
   email: string,
   password: string,
+  options: RepositoryOptions = {},
 ): Promise<SignInResult> {
+  const db = await dbOf(options);
   const rules = signInRules(email, clientAddress(context));
   const decision = await limiter.begin(db, rules);
   if (!decision.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: decision.retryAfterSeconds };
@@ -70,7 +70,7 @@ export async function attemptSignIn(
   try {
     const wait = accountDelayMs(decision.failures[rules[1].key] ?? 0);
     if (wait > 0) await sleep(wait);
-    user = await authenticate(db, email, password);
+    user = await authenticate(email, password, { db });
   } catch (error) {
     await limiter.abandoned(db, decision.attempt).catch(() => undefined);
     throw error;
@@ -98,11 +98,11 @@ export async function createUserSession(request: Request, user: Pick<User, "id">
   return redirect(redirectTo, { headers: { "Set-Cookie": setCookie } });
 }
 
-/** The Set-Cookie header and CSRF token of a fresh signed-in session (server code and tests). */
-export async function issueSessionCookie(request: Request, user: Pick<User, "id">, db?: Queryable): Promise<{ setCookie: string; csrf: string }> {
+/** The Set-Cookie header and CSRF token of a fresh signed-in session. */
+async function issueSessionCookie(request: Request, user: Pick<User, "id">): Promise<{ setCookie: string; csrf: string }> {
   const session = await newSession();
   const csrf = newCsrfToken();
-  session.set("sid", await openAuthSession(db ?? (await getDb()), user.id));
+  session.set("sid", await openAuthSession(user.id));
   session.set("csrf", csrf);
   return { setCookie: await commitSession(request, session), csrf };
 }
@@ -111,23 +111,23 @@ export async function issueSessionCookie(request: Request, user: Pick<User, "id"
  * After the user changed their own password (which ended every session of theirs): a new session
  * for this browser, keeping its CSRF token so its other open forms still submit.
  */
-export async function reopenSession(request: Request, user: Pick<User, "id">, db?: Queryable): Promise<string> {
+export async function reopenSession(request: Request, user: Pick<User, "id">, options: QueryOptions = {}): Promise<string> {
   const session = await getSession(request);
-  session.set("sid", await openAuthSession(db ?? (await getDb()), user.id));
+  session.set("sid", await openAuthSession(user.id, options));
   return commitSession(request, session);
 }
 
 /** Ends this browser's session, on the server too: a copy of the cookie no longer signs anyone in. */
 export async function signOut(request: Request, redirectTo = "/login"): Promise<Response> {
   const session = await getSession(request);
-  await closeAuthSession(await getDb(), session.get("sid"));
+  await closeAuthSession(session.get("sid"));
   return redirect(redirectTo, { headers: { "Set-Cookie": await destroySession(request, session) } });
 }
 
 /** Ends every session of the user, this one included. */
 export async function signOutEverywhere(request: Request, userId: string, redirectTo = "/login"): Promise<Response> {
   const session = await getSession(request);
-  await closeAllAuthSessions(await getDb(), userId);
+  await closeAllAuthSessions(userId);
   return redirect(redirectTo, { headers: { "Set-Cookie": await destroySession(request, session) } });
 }
 
@@ -135,9 +135,10 @@ export async function signOutEverywhere(request: Request, userId: string, redire
 // so the check costs one query per database per process.
 const databasesWithUsers = new WeakSet<object>();
 
-export async function hasAnyUser(db: Db | Queryable): Promise<boolean> {
+export async function hasAnyUser(options: QueryOptions = {}): Promise<boolean> {
+  const db = await dbOf(options);
   if (databasesWithUsers.has(db)) return true;
-  const any = (await countUsers(db)) > 0;
+  const any = (await countUsers({ db })) > 0;
   if (any) databasesWithUsers.add(db);
   return any;
 }

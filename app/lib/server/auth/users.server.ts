@@ -1,10 +1,13 @@
-import { pgErrorCode } from "~/lib/server/db/errors.server";
-import type { Db, Queryable } from "~/lib/server/db/types.server";
-import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "~/lib/server/auth/passwords.server";
-
+/**
+ * The accounts. What the sign-in and the first-run setup need takes no caller (nobody is signed
+ * in yet); what an admin does to accounts takes the admin first and refuses anybody else.
+ */
 import { isRole, ROLES, type Role } from "~/lib/policy";
-import { isUuid } from "~/lib/server/repositories/patients.server";
-
+import { assertCan, type Caller } from "~/lib/server/auth/caller.server";
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "~/lib/server/auth/passwords.server";
+import { pgErrorCode } from "~/lib/server/db/errors.server";
+import { isUuid } from "~/lib/server/db/ids.server";
+import { dbOf, type QueryOptions, type RepositoryOptions } from "~/lib/server/repositories/options.server";
 
 /** A user as the app sees it: never carries the password hash. */
 export interface User {
@@ -79,8 +82,11 @@ function validateNewUser(input: NewUser): NewUser {
 }
 
 
-export async function createUser(db: Queryable, input: NewUser): Promise<User> {
+/** An admin creates an account (any role). */
+export async function createUser(caller: Caller, input: NewUser, options: QueryOptions = {}): Promise<User> {
+  assertCan(caller, "admin", "create users");
   const valid = validateNewUser(input);
+  const db = await dbOf(options);
   const passwordHash = await hashPassword(valid.password);
   try {
     const { rows } = await db.query<UserRow>(
@@ -100,11 +106,12 @@ export async function createUser(db: Queryable, input: NewUser): Promise<User> {
  * concurrent /setup submissions so that exactly one of them wins.
  */
 export async function createFirstAdmin(
-  db: Pick<Db, "transaction">,
   input: Omit<NewUser, "role">,
+  options: RepositoryOptions = {},
 ): Promise<User | null> {
   const valid = validateNewUser({ ...input, role: "admin" });
   const passwordHash = await hashPassword(valid.password);
+  const db = await dbOf(options);
   return db.transaction(async (tx) => {
     await tx.query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE");
     const { rows: existing } = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
@@ -118,18 +125,22 @@ export async function createFirstAdmin(
   });
 }
 
-export async function countUsers(db: Queryable): Promise<number> {
+export async function countUsers(options: QueryOptions = {}): Promise<number> {
+  const db = await dbOf(options);
   const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
   return rows[0].n;
 }
 
-export async function getUserById(db: Queryable, id: string): Promise<User | null> {
+export async function getUserById(id: string, options: QueryOptions = {}): Promise<User | null> {
   if (!isUuid(id)) return null;
+  const db = await dbOf(options);
   const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
   return rows[0] ? toUser(rows[0]) : null;
 }
 
-export async function listUsers(db: Queryable): Promise<User[]> {
+export async function listUsers(caller: Caller, options: QueryOptions = {}): Promise<User[]> {
+  assertCan(caller, "admin", "list users");
+  const db = await dbOf(options);
   const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY lower(display_name), email`);
   return rows.map(toUser);
 }
@@ -138,7 +149,8 @@ export async function listUsers(db: Queryable): Promise<User[]> {
  * Email + password check. Unknown email, wrong password and deactivated account all give null
  * (and take the same time), so the caller can only show one generic message.
  */
-export async function authenticate(db: Queryable, email: string, password: string): Promise<User | null> {
+export async function authenticate(email: string, password: string, options: QueryOptions = {}): Promise<User | null> {
+  const db = await dbOf(options);
   const { rows } = await db.query<UserRow & { password_hash: string | null }>(
     `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = $1`,
     [normalizeEmail(email)],
@@ -151,17 +163,20 @@ export async function authenticate(db: Queryable, email: string, password: strin
 
 // Every change below that ends the user's sessions does so in the same statement (a CTE), so no
 // request can see the new password, role or state together with a session that should be gone
-// (docs/decisions/036-revocable-sessions.md).
+// (docs/decisions/037-revocable-sessions.md).
 
 /**
- * Sets a new password and ends every signed-in session of the user — all of them: the caller
- * changing their own password opens a new one for the browser it uses (`reopenSession`).
+ * Sets a new password — one's own, or anybody's for an admin — and ends every signed-in session of
+ * the user, all of them: the caller changing their own password opens a new one for the browser it
+ * uses (`reopenSession`).
  */
-export async function setPassword(db: Queryable, userId: string, password: string): Promise<void> {
+export async function setPassword(caller: Caller, userId: string, password: string, options: QueryOptions = {}): Promise<void> {
+  if (userId !== caller.userId) assertCan(caller, "admin", "change other users' passwords");
   const problem = passwordProblem(password);
   if (problem) throw new UserInputError("password", problem);
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   const passwordHash = await hashPassword(password);
+  const db = await dbOf(options);
   const { rows } = await db.query<{ id: string }>(
     `with changed as (UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 RETURNING id),
           ended as (DELETE FROM auth_sessions WHERE user_id IN (SELECT id FROM changed))
@@ -172,11 +187,14 @@ export async function setPassword(db: Queryable, userId: string, password: strin
 }
 
 /**
- * Deactivation ends every session and revokes every API token of the user, so reactivating
- * revives neither: the user signs in again and creates new tokens.
+ * An admin deactivates (or reactivates) an account. Deactivation ends every session and revokes
+ * every API token of the user, so reactivating revives neither: the user signs in again and
+ * creates new tokens.
  */
-export async function setActive(db: Queryable, userId: string, active: boolean): Promise<void> {
+export async function setActive(caller: Caller, userId: string, active: boolean, options: QueryOptions = {}): Promise<void> {
+  assertCan(caller, "admin", "deactivate users");
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
+  const db = await dbOf(options);
   const { rows } = await db.query<{ id: string }>(
     `with changed as (UPDATE users SET active = $2, updated_at = now() WHERE id = $1 RETURNING id),
           ended as (DELETE FROM auth_sessions WHERE NOT $2 AND user_id IN (SELECT id FROM changed)),
@@ -189,9 +207,11 @@ export async function setActive(db: Queryable, userId: string, active: boolean):
 }
 
 /** A new role ends the user's sessions: they sign in again and see what the new role may. */
-export async function setRole(db: Queryable, userId: string, role: Role): Promise<void> {
+export async function setRole(caller: Caller, userId: string, role: Role, options: QueryOptions = {}): Promise<void> {
+  assertCan(caller, "admin", "change roles");
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   if (!isRole(role)) throw new UserInputError("role", `Role must be one of ${ROLES.join(", ")}.`);
+  const db = await dbOf(options);
   const { rows } = await db.query<{ id: string }>(
     `with changed as (UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND role <> $2 RETURNING id),
           ended as (DELETE FROM auth_sessions WHERE user_id IN (SELECT id FROM changed))

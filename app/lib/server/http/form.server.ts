@@ -3,7 +3,7 @@
  * body streams in, before anything is buffered beyond them, and before the caller is even known
  * (sign-in and setup read bodies of anonymous clients): at most `maxBytes` are kept, at most
  * `maxFields` fields and `maxParts` multipart parts are parsed, text fields are cut at
- * `maxFieldBytes`, and only a declared `file` field may carry a file (docs/decisions/039).
+ * `maxFieldBytes`, and only a declared `file` field may carry a file (docs/decisions/056-one-form-reader-with-limits.md).
  *
  * Parsing is busboy's (RFC 7578 `Content-Disposition` parameters, quoted file names with `;` or
  * `=` included; urlencoded bodies too). Every way a body can be wrong is a RequestBodyError with

@@ -2,7 +2,7 @@
  * Reading a C3D upload from a multipart request through the one form reader (form.server.ts), with
  * MAX_UPLOAD_MB enforced while the body streams in: the file is never held beyond the limit, and an
  * oversized upload is answered 413 with a message for the form instead of a torn connection
- * (docs/decisions/039).
+ * (docs/decisions/056-one-form-reader-with-limits.md).
  */
 import { FORM_MAX_BYTES, MB, readForm, RequestBodyError, type BodyErrorStatus } from "~/lib/server/http/form.server";
 

@@ -3,7 +3,7 @@
  * file (the patient is checked first), but a process killed between writing the file and
  * committing its session leaves one, and so does a session whose transaction failed. Files younger
  * than an hour are spared — an upload may be between its write and its commit — and a re-used
- * file is touched by the store, so it counts as young (docs/decisions/039).
+ * file is touched by the store, so it counts as young (docs/decisions/057-refused-uploads-store-nothing.md).
  */
 import type { Queryable } from "~/lib/server/db/types.server";
 import type { BlobStorage } from "~/lib/server/storage.server";
