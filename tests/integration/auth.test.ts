@@ -11,7 +11,7 @@ import * as adminExports from "~/routes/admin.exports";
 import { accountDelayMs, BAD_CREDENTIALS_MESSAGE, SIGN_IN_LIMITS } from "~/lib/server/auth/sign-in.server";
 import { requireApiCaller, requireUser } from "~/lib/server/auth/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
-import { createFirstAdmin, createUser, getUserById, listUsers, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
+import { authenticate, createFirstAdmin, createUser, getUserById, listUsers, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
 import { ForbiddenError } from "~/lib/server/errors.server";
 import { listExportHistory, recordExport } from "~/lib/server/repositories/export-history.server";
 import { ACTING_ADMIN, callerOf } from "../support/users";
@@ -149,8 +149,9 @@ forEachDriver("accounts and sign-in", (t) => {
       for (const attempt of refused) await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
       expect((await getUserById(therapist.userId, { db: t.db }))?.role).toBe("therapist");
       expect((await getUserById(other.id, { db: t.db }))?.active).toBe(true);
-      // A new account starts at session version 0 (the column default); each password change adds one.
-      expect(await setPassword(therapist, therapist.userId, "my-own-new-password", { db: t.db })).toBe(1);
+      // One's own password: allowed (the account page's flow re-opens this browser's session).
+      await setPassword(therapist, therapist.userId, "my-own-new-password", { db: t.db });
+      expect(await authenticate(`own-${tag}@example.org`, "my-own-new-password", { db: t.db })).not.toBeNull();
     });
 
     it("the admin page creates users (admin only, CSRF checked)", async () => {

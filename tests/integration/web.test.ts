@@ -140,7 +140,7 @@ forEachDriver("therapist web pages", (t) => {
       expect(errorsOf(noPatient)).toEqual({ patient_code: "Choose the patient, or type a new patient code." });
 
       const badCode = await upload(therapist, { new_patient_code: "X12" });
-      expect(errorsOf(badCode)).toEqual({ new_patient_code: '"X12" is not a patient code: P followed by at least three digits, e.g. P001.' });
+      expect(errorsOf(badCode)).toEqual({ new_patient_code: '"X12" is not a patient code: P followed by three to nine digits, e.g. P001.' });
 
       const both = await upload(therapist, { patient_code: "P001", new_patient_code: "P002" });
       expect(Object.keys(errorsOf(both))).toEqual(["new_patient_code"]);
@@ -230,6 +230,11 @@ forEachDriver("therapist web pages", (t) => {
       expect(body.exp.performance_scores.overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
       expect(Object.keys(body.envelopes)).toEqual(["CH1", "CH2"]);
       expect(body.canEdit).toBe(true);
+      // UUIDs are case-insensitive: the upper-case spelling names the same session (it was a 404).
+      const upper = sessionId.toUpperCase();
+      const shouted = await invoke(reviewRoute.loader as Handler, therapist.get(`/sessions/${upper}`), { sessionId: upper });
+      expect(shouted.status).toBe(200);
+      expect((shouted.body as typeof body).exp.export_metadata.session_id).toBe(sessionId);
 
       for (const [browser, id] of [
         [other, sessionId],
@@ -269,9 +274,12 @@ forEachDriver("therapist web pages", (t) => {
     it("reports invalid filters on their field with 400", async () => {
       for (const [query, field, message] of [
         ["from=2024-13-01", "from", '"2024-13-01" is not a date (YYYY-MM-DD).'],
+        ["from=0000-01-01", "from", '"0000-01-01" is not a date (YYYY-MM-DD).'],
+        ["to=2024-02-30", "to", '"2024-02-30" is not a date (YYYY-MM-DD).'],
+        [`patient=P${"1".repeat(300)}`, "patient", `"P${"1".repeat(300)}" is not a patient code (P followed by three to nine digits, e.g. P001).`],
         ["from=2024-05-02&to=2024-05-01", "to", "The end date 2024-05-01 is before the start date 2024-05-02."],
         ["page=0", "page", 'Page "0" is not a page number (1, 2, …).'],
-        ["patient=bob", "patient", '"bob" is not a patient code (P followed by at least three digits, e.g. P001).'],
+        ["patient=bob", "patient", '"bob" is not a patient code (P followed by three to nine digits, e.g. P001).'],
       ] as const) {
         const answer = await invoke(listRoute.loader as Handler, therapist.get(`/sessions?${query}`));
         expect(answer.status, query).toBe(400);
