@@ -4,23 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { drainCapBytes, FORM_MAX_BYTES, MB, readForm, RequestBodyError, type FormLimits } from "~/lib/server/http/form.server";
+import { lazyBody } from "../../support/bodies";
 
 const URL_ = "http://app.test/form";
-
-/** A body produced on demand, `total` bytes of `fill`, counting how much the reader pulled. */
-export function lazyBody(total: number, fill = "a", chunkBytes = 64 * 1024) {
-  let pulled = 0;
-  const chunk = new TextEncoder().encode(fill.repeat(Math.ceil(chunkBytes / fill.length)).slice(0, chunkBytes));
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (pulled >= total) return controller.close();
-      const part = chunk.subarray(0, Math.min(chunk.byteLength, total - pulled));
-      pulled += part.byteLength;
-      controller.enqueue(part);
-    },
-  });
-  return { stream, pulled: () => pulled };
-}
 
 function post(body: BodyInit | null, contentType: string | null, headers: Record<string, string> = {}): Request {
   return new Request(URL_, {
