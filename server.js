@@ -8,7 +8,8 @@
  * - fingerprinted build assets served with immutable caching, `public/` (favicon) for an hour;
  * - compression of text answers only (HTML, JSON, CSV, JS, CSS, SVG), never of C3D or images;
  * - one JSON log line per request (no stack traces for answers below 500);
- * - a 403 instead of Remix's 500 for cross-origin form posts, a 400 for a URL it cannot parse;
+ * - a 403 instead of Remix's 500 for cross-origin form posts, a 400 for a URL it cannot parse or
+ *   a pre-single-fetch `?_data` request;
  * - a connection that still has an unread body is closed after the answer (413 on a huge body);
  * - graceful shutdown on SIGTERM/SIGINT: stop accepting, finish the requests in flight, close the
  *   database, exit.
@@ -83,11 +84,12 @@ app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable
 app.use(express.static("public", { maxAge: "1h", index: false }));
 
 /**
- * Remix refuses a form post whose Origin names another host than Host (or X-Forwarded-Host) by
- * throwing, which answers 500. The same refusal, as the 403 it is.
+ * Remix refuses an action request (any method but GET) whose Origin names another host than
+ * Host (or X-Forwarded-Host) by throwing, which answers 500. The same refusal, as the 403 it is.
  */
 app.use((req, res, next) => {
-  if (!["POST", "PUT", "PATCH", "DELETE"].includes(req.method)) return next();
+  // Single fetch sends every method but GET to the action, HEAD included, and checks it there.
+  if (req.method === "GET") return next();
   const origin = req.get("origin");
   if (origin === undefined) return next();
   let originHost = origin;
@@ -101,6 +103,15 @@ app.use((req, res, next) => {
   const host = req.get("x-forwarded-host")?.split(",")[0]?.trim() || req.get("host");
   if (host && originHost === host) return next();
   res.status(403).type("text/plain").send("Cross-site form posts are refused: the Origin header names another site.");
+});
+
+/**
+ * `?_data=` is the data protocol from before single fetch; this app's client never sends it, and
+ * Remix 2.17 crashes (500) answering it for a loader that returns null. Refused as the 400 it is.
+ */
+app.use((req, res, next) => {
+  if (!new URLSearchParams(req.originalUrl.split("?")[1] ?? "").has("_data")) return next();
+  res.status(400).type("text/plain").send("`_data` requests are not supported: this app loads data through single fetch (`.data` URLs).");
 });
 
 app.all(

@@ -42,10 +42,10 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   if (isRouteErrorResponse(error) && error.status < 500) return;
   const e = error instanceof Error ? error : new Error(String(error));
   const url = new URL(request.url);
-  process.stdout.write(
-    `${JSON.stringify({ time: new Date().toISOString(), level: "error", method: request.method, path: url.pathname, error: e.message, stack: e.stack })}
-`,
-  );
+  // Remix's own "Warning: …" notes (a client asking `?_data` of a single-fetch app) are no failure.
+  const warning = e.message.startsWith("Warning:");
+  const line = { time: new Date().toISOString(), level: warning ? "warn" : "error", method: request.method, path: url.pathname, error: e.message };
+  process.stdout.write(`${JSON.stringify(warning ? line : { ...line, stack: e.stack })}\n`);
 };
 
 const ABORT_DELAY = 5_000;

@@ -37,7 +37,8 @@ export function pipelineReference(file: string, setting: "a" | "b" = "a"): Pipel
 
 /** A patient code no other run of the suite uses (the e2e database lives for the whole run). */
 export function uniquePatientCode(): string {
-  return `P9${Date.now().toString().slice(-7)}${Math.floor(Math.random() * 90 + 10)}`;
+  // Nine digits at most (the patient-code rule): 9, six of the clock, two random.
+  return `P9${Date.now().toString().slice(-6)}${Math.floor(Math.random() * 90 + 10)}`;
 }
 
 /**
@@ -236,4 +237,10 @@ export async function csrfToken(page: Page, pathname: string): Promise<string> {
   const token = /<input[^>]*name="csrf"[^>]*value="([^"]+)"/.exec(html)?.[1];
   if (!token) throw new Error(`${pathname} renders no CSRF field`);
   return token;
+}
+
+/** Resident memory of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+  return kb / 1024;
 }
