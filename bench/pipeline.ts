@@ -59,7 +59,7 @@ function medianMs(fn: () => unknown): number {
  */
 function stageBreakdown(bytes: Uint8Array): Record<string, number> {
   const file = readC3d(bytes);
-  const params = resolveProcessingParameters({}, file.analog.rate);
+  const params = resolveProcessingParameters({}, file.analog.rate ?? 0);
   const sos = designBandpass(params);
   const fs = params.sampling_rate_hz;
   const inputs: MuscleInput[] = findMuscleChannels(file.analog).map((role) => ({
