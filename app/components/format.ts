@@ -2,7 +2,7 @@
  * Display formatting shared by the review, list and patient pages. Pure and browser-safe: it only
  * turns numbers of the canonical export into text, it never computes a score.
  */
-import type { Category } from "~/lib/export/schema";
+import type { Category } from "~/lib/domain";
 import { symmetryBand, type SymmetryBand } from "~/lib/scoring/score";
 
 export const EMPTY = "—";

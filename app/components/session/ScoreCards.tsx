@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { PerformanceScores, ScoringConfigurationExport } from "~/lib/export/schema";
+import type { PerformanceScores, ScoringConfigurationExport } from "~/lib/domain";
 import {
   categoryLabel,
   formatNumber,

@@ -4,7 +4,7 @@
  * pass flat string fields through `parseAnalysisOptions`.
  */
 import { z } from "zod";
-import { ParameterError } from "~/lib/emg/errors";
+import { ParameterError } from "~/lib/domain";
 import { type ProcessingOptions, parameterErrorFrom, processingOptionsSchema } from "~/lib/emg/parameters";
 import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
@@ -156,8 +156,8 @@ export function parseAnalysisOptions(record: Record<string, string | undefined>)
   if (left !== undefined) channels.left = left.trim();
   if (right !== undefined) channels.right = right.trim();
   const options: AnalysisOptions = {
-    processing: processing as ProcessingOptions,
-    session: session as SessionInputs,
+    processing,
+    session,
     channels,
   };
   validateAnalysisOptions(options);

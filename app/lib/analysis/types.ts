@@ -15,7 +15,7 @@ import type {
   ScoringConfigurationExport,
   SessionInfo,
   SessionParameters,
-} from "~/lib/export/schema";
+} from "~/lib/domain";
 
 export interface EnvelopeSeries {
   /** Centre time of each RMS window in seconds (emg-pipeline.md §2). */

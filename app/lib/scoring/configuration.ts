@@ -4,8 +4,7 @@
  * snapshot so its export always states the weights behind its numbers.
  */
 import { z } from "zod";
-import { ParameterError } from "~/lib/emg/errors";
-import type { ScoringConfigurationExport } from "~/lib/export/schema";
+import { DEFAULT_TARGETS, ParameterError, type ScoringConfigurationExport } from "~/lib/domain";
 
 /** Weights must sum to 1 within this tolerance (scoring.md). */
 export const WEIGHT_SUM_TOLERANCE = 0.001;
@@ -64,12 +63,12 @@ export const DEFAULT_SCORING_CONFIGURATION: ScoringConfiguration = Object.freeze
   weight_duration: 0.334,
   rpe_mapping: Object.freeze({
     "0": 20, "1": 20, "2": 60, "3": 80, "4": 100, "5": 100, "6": 100, "7": 80, "8": 60, "9": 20, "10": 20,
-  }) as Record<string, number>,
+  }),
   bfr_pressure_min_aop: 40,
   bfr_pressure_max_aop: 60,
-  expected_contractions: 12,
-  target_duration_ms: 2000,
-  mvc_threshold_percentage: 75,
+  expected_contractions: DEFAULT_TARGETS.expected_contractions,
+  target_duration_ms: DEFAULT_TARGETS.target_duration_ms,
+  mvc_threshold_percentage: DEFAULT_TARGETS.mvc_threshold_percentage,
 });
 
 /**

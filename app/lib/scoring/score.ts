@@ -9,7 +9,7 @@ import type {
   Contraction,
   MuscleCompliance,
   PerformanceScores,
-} from "~/lib/export/schema";
+} from "~/lib/domain";
 import type { ScoringConfiguration } from "./configuration";
 
 export interface MuscleRates {

@@ -2,21 +2,19 @@
  * Quick analysis: an upload analysed and exported without storing anything. The export comes from
  * the same path as POST /api/export (`analyzeUploadForExport` + `buildSessionExport`).
  */
-import { AnalysisError, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
-import { C3dError } from "~/lib/c3d/errors";
+import { plotEnvelopes } from "~/components/session/plot-envelopes";
+import { analyzeUploadForExport, fieldError, isInputError, parseAnalysisOptions, type FieldError } from "~/lib/analysis";
 import { buildSessionExport } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
 import type { SessionExport } from "~/lib/export/schema";
 import type { Caller } from "~/lib/server/caller.server";
 import { getConfig } from "~/lib/server/config.server";
 import { requireCsrf } from "~/lib/server/csrf.server";
-import { plotEnvelopes } from "~/lib/server/session-review.server";
 import type { StoredEnvelope } from "~/lib/server/sessions.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/upload.server";
 
 export type QuickAnalysisResult =
   | { ok: true; uploadName: string; exp: SessionExport; envelopes: Record<string, StoredEnvelope> }
-  | { ok: false; status: 400 | 413 | 422; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; status: FieldError["status"]; errors: FieldErrors; values: Record<string, string> };
 
 export async function quickAnalysis(_caller: Caller, request: Request, now = new Date()): Promise<QuickAnalysisResult> {
   const read = await readC3dUpload(request, getConfig().MAX_UPLOAD_MB);
@@ -29,15 +27,8 @@ export async function quickAnalysis(_caller: Caller, request: Request, now = new
     const exp = buildSessionExport(source, { now, enhanced: true });
     return { ok: true, uploadName: read.file.name, exp, envelopes: plotEnvelopes(source.envelopes ?? {}) };
   } catch (error) {
-    if (error instanceof ParameterError) {
-      return { ok: false, status: 400, errors: { [error.field]: error.message.replace(`${error.field}: `, "") }, values };
-    }
-    if (error instanceof C3dError) {
-      return { ok: false, status: 422, errors: { file: `"${read.file.name}" cannot be read as C3D: ${error.message.replace(/\.$/, "")}.` }, values };
-    }
-    if (error instanceof AnalysisError) {
-      return { ok: false, status: 422, errors: { file: `"${read.file.name}": ${error.message}` }, values };
-    }
-    throw error;
+    if (!isInputError(error)) throw error;
+    const { status, field, message } = fieldError(error, read.file.name);
+    return { ok: false, status, errors: { [field]: message }, values };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ParameterError } from "~/lib/emg/errors";
+import { ParameterError } from "~/lib/domain";
 import {
   DEFAULT_SCORING_CONFIGURATION,
   type ScoringConfiguration,
