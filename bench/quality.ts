@@ -29,17 +29,15 @@ import {
   quietestSample,
   railRuns,
   readFixture,
-  recordingFrames,
   spike,
+  unfinalized,
   zeroed,
 } from "../tests/support/quality";
 
 const short = (name: string) => name.replace("Ghostly_Emg_", "").replace(".c3d", "");
 const files = GHOSTLY_FIXTURES.map((name) => ({ name, file: readFixture(name) }));
 const clean = new Map(files.map(({ name, file }) => [name, analyseMuscles(file)]));
-const cleanCodes = new Map(
-  [...clean].map(([name, channels]) => [name, channels.map((c) => codesOf(channelQuality(c.input)))]),
-);
+const cleanCodes = new Map([...clean].map(([name, channels]) => [name, channels.map((c) => codesOf(channelQuality(c.input)))]));
 
 console.log("## Clean recordings: findings per channel (value / limit)\n");
 for (const [name, channels] of clean) {
@@ -78,12 +76,6 @@ for (const code of SIGNAL_CODES) {
     perChannel.flatMap((codes, i) => (codes.includes(code) ? [`${short(name)} CH${i + 1}`] : [])),
   );
   console.log(`${code.padEnd(18)} ${flagged.length}/10 ${flagged.join(", ")}`);
-}
-
-interface Trial {
-  /** Muscle index the defect goes into. */
-  index: number;
-  raw: (c: ReturnType<typeof analyseMuscles>[number]) => Float64Array;
 }
 
 interface Row {
@@ -137,7 +129,11 @@ const rows: Row[] = [
 ];
 const maxEnv = (c: ReturnType<typeof analyseMuscles>[number]) => c.input.mvc.value;
 for (const factor of [10, 6, 4]) {
-  rows.push(run(`6 ms spike ${factor} × MVC, quietest second`, "artifact", (c) => [spike(c.raw, c.input.fs, quietestSample(c.result), factor * maxEnv(c))]));
+  rows.push(
+    run(`6 ms spike ${factor} × MVC, quietest second`, "artifact", (c) => [
+      spike(c.raw, c.input.fs, quietestSample(c.result), factor * maxEnv(c)),
+    ]),
+  );
 }
 for (const factor of [15, 10, 6]) {
   rows.push(
@@ -157,20 +153,26 @@ console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) {
   const pct = (k: number) => `${k}/${r.trials} (${((100 * k) / r.trials).toFixed(0)} %)`;
   const extra = [...r.extra].map(([c, k]) => `${c} ${k}`).join(", ") || "-";
-  console.log(`| ${r.defect} | ${r.code} | ${r.trials} | ${pct(r.caught)} | ${pct(r.otherChanged)} | ${r.code === "artifact" || r.code === "mvc_from_outlier" ? pct(r.becameMvc!) : "-"} | ${extra} |`);
+  console.log(
+    `| ${r.defect} | ${r.code} | ${r.trials} | ${pct(r.caught)} | ${pct(r.otherChanged)} | ${r.code === "artifact" || r.code === "mvc_from_outlier" ? pct(r.becameMvc!) : "-"} | ${extra} |`,
+  );
 }
 
-console.log("\n## Cut files (recording_truncated, session level)\n");
+console.log("\n## Cut and unfinalized files (session level)\n");
 for (const fraction of [0.6, 0.9, 0.99]) {
   let caught = 0;
   for (const { name } of files) {
     const file = readC3d(cut(fixtureBytes(name), fraction));
-    if (checkRecordingFrames(recordingFrames(file))?.code === "recording_truncated") caught++;
+    if (checkRecordingFrames(file.completeness)?.code === "recording_truncated") caught++;
   }
   console.log(`cut at ${100 * fraction} %: ${caught}/${files.length} recording_truncated`);
 }
-const whole = files.filter(({ file }) => checkRecordingFrames(recordingFrames(file)) !== null).length;
+const whole = files.filter(({ file }) => checkRecordingFrames(file.completeness) !== null).length;
 console.log(`whole files: ${whole}/${files.length} recording_truncated`);
+const unfinished = files.filter(
+  ({ name }) => checkRecordingFrames(readC3d(unfinalized(fixtureBytes(name))).completeness)?.code === "recording_recovered",
+).length;
+console.log(`unfinalized copies: ${unfinished}/${files.length} recording_recovered`);
 
 console.log("\n## Time per check, Ghostly_Emg_20230321_17-50-17-0881 (173,370 samples per channel), median of 30\n");
 const big = clean.get("Ghostly_Emg_20230321_17-50-17-0881.c3d")![0];
@@ -186,6 +188,7 @@ const timed = (label: string, fn: () => unknown) => {
   console.log(`${label.padEnd(22)} ${times[15].toFixed(3)} ms`);
 };
 const { fs } = big.input;
+
 const spans = checkClipping(big.channel, big.raw, fs).spans;
 timed("flat_channel", () => checkFlatChannel(big.channel, big.raw, fs, big.input.bandpassedRms));
 timed("clipping", () => checkClipping(big.channel, big.raw, fs));

@@ -9,7 +9,8 @@ import { DEFAULT_SCORING_CONFIGURATION } from "~/lib/scoring/configuration";
 import { type MuscleResult, designBandpass, processMuscles } from "~/lib/emg/muscle";
 import { resolveProcessingParameters } from "~/lib/emg/parameters";
 import { welch } from "~/lib/emg/spectrum";
-import { type ChannelQualityInput, type RecordingFrames, channelQuality } from "~/lib/emg/quality";
+import { parameterDataOffset } from "../unit/c3d/builder";
+import { type ChannelQualityInput, channelQuality } from "~/lib/emg/quality";
 
 export const GHOSTLY_FIXTURES = [
   "Ghostly_Emg_20230321_17-23-09-0409.c3d",
@@ -34,6 +35,7 @@ export interface AnalysedChannel {
  */
 export function analyseMuscles(file: C3dFile, replace: (Float64Array | undefined)[] = []): AnalysedChannel[] {
   const fs = file.analog.rate;
+  if (fs == null) throw new Error("the file has no analog data");
   const params = resolveProcessingParameters({}, fs);
   const roles = findMuscleChannels(file.analog);
   const raws = roles.map((role, i) => replace[i] ?? file.analog.channels[role.rawIndex]);
@@ -82,15 +84,6 @@ export function channelFindings(file: C3dFile, replace: (Float64Array | undefine
 }
 
 export const codesOf = (findings: readonly { code: string }[]): string[] => [...new Set(findings.map((f) => f.code))].sort();
-
-/**
- * The reader's frame numbers for the session check. Declared: the header's frame range (the rule
- * GHOSTLY files use: `frames.source` "header"); read: the whole frames the reader kept.
- */
-export function recordingFrames(file: C3dFile): RecordingFrames {
-  const declared = file.header.lastFrame - file.header.firstFrame + 1;
-  return { declared, read: file.frames.count, rate: file.analog.rate / file.analog.samplesPerFrame, recovered: false };
-}
 
 // ---- defects ----
 
@@ -144,6 +137,18 @@ export function quietestSample(result: MuscleResult): number {
     }
   }
   return best * hop + Math.floor(window / 2);
+}
+
+/**
+ * An unfinalized copy, as a game that crashed before writing its counts leaves it: header frame range
+ * 0..0 and POINT:FRAMES 0 (Intel byte order, as GHOSTLY writes).
+ */
+export function unfinalized(bytes: Uint8Array): Uint8Array {
+  const x = bytes.slice();
+  x.fill(0, 6, 10); // header words 4–5: first and last frame
+  const at = parameterDataOffset(x, "POINT", "FRAMES");
+  x.fill(0, at, at + 2);
+  return x;
 }
 
 /** The first `fraction` of the file's bytes: an upload or a recording cut short. */

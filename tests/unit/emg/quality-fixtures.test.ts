@@ -20,8 +20,8 @@ import {
   quietestSample,
   railRuns,
   readFixture,
-  recordingFrames,
   spike,
+  unfinalized,
   zeroed,
 } from "../../support/quality";
 
@@ -80,7 +80,7 @@ describe("clean GHOSTLY recordings", () => {
   });
 
   it("no whole file is truncated", () => {
-    for (const { file } of files) expect(checkRecordingFrames(recordingFrames(file))).toBeNull();
+    for (const { file } of files) expect(checkRecordingFrames(file.completeness)).toBeNull();
   });
 });
 
@@ -128,11 +128,23 @@ describe("defects injected into copies of the fixtures", () => {
   for (const { name } of files) {
     it(`${name} cut at 60 %: recording_truncated for the session, about 60 % of the frames`, () => {
       const file = readC3d(cut(fixtureBytes(name), 0.6));
-      const frames = recordingFrames(file);
-      const found = checkRecordingFrames(frames)!;
-      expect(found).toMatchObject({ code: "recording_truncated", channel: null, limit: frames.declared });
+      const found = checkRecordingFrames(file.completeness)!;
+      expect(found).toMatchObject({
+        code: "recording_truncated",
+        channel: null,
+        value: file.frames.count,
+        limit: readFixture(name).frames.count,
+      });
       expect(found.value! / found.limit!).toBeGreaterThan(0.58);
       expect(found.value! / found.limit!).toBeLessThan(0.6);
+    });
+
+    it(`${name} unfinalized: recording_recovered with every frame`, () => {
+      const file = readC3d(unfinalized(fixtureBytes(name)));
+      const whole = readFixture(name).frames.count;
+      const found = checkRecordingFrames(file.completeness)!;
+      expect(found).toMatchObject({ code: "recording_recovered", severity: "warning", channel: null, value: whole });
+      expect(found.message).toContain(`${whole.toLocaleString("en-US")} frames (`);
     });
   }
 

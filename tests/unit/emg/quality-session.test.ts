@@ -40,19 +40,38 @@ describe("qualityStatus", () => {
 });
 
 describe("recording_truncated and recording_recovered", () => {
+  const at33 = (frames: number) => frames / 33;
   it("compares the frames read with those declared, in frames and seconds", () => {
     // 5,779 frames at 33 Hz cut after 3,467: 2,312 frames (70.06 s) missing, 60.0 % kept.
-    const cut = checkRecordingFrames({ declared: 5779, read: 3467, rate: 33, recovered: false });
+    const cut = checkRecordingFrames({
+      status: "truncated",
+      declaredFrames: 5779,
+      framesRead: 3467,
+      secondsDeclared: at33(5779),
+      secondsRead: at33(3467),
+    });
     expect(cut).toMatchObject({ code: "recording_truncated", severity: "warning", channel: null, value: 3467, limit: 5779 });
     expect(cut!.message).toContain("3,467 of the 5,779 frames");
     expect(cut!.message).toContain("(60 %)");
     expect(cut!.message).toContain("2,312 frames (70.1 s) are missing");
-    expect(checkRecordingFrames({ declared: 5779, read: 5779, rate: 33, recovered: false })).toBeNull();
-    expect(checkRecordingFrames({ declared: null, read: 10, rate: 33, recovered: false })).toBeNull();
+    const complete = {
+      status: "complete" as const,
+      declaredFrames: 5779,
+      framesRead: 5779,
+      secondsDeclared: at33(5779),
+      secondsRead: at33(5779),
+    };
+    expect(checkRecordingFrames(complete)).toBeNull();
   });
 
   it("says how much an unfinalized recording gave back", () => {
-    const recovered = checkRecordingFrames({ declared: 0, read: 4732, rate: 33, recovered: true });
+    const recovered = checkRecordingFrames({
+      status: "recovered",
+      declaredFrames: 0,
+      framesRead: 4732,
+      secondsDeclared: 0,
+      secondsRead: at33(4732),
+    });
     expect(recovered).toMatchObject({ code: "recording_recovered", severity: "warning", value: 4732, limit: null });
     expect(recovered!.message).toContain("4,732 frames (143.4 s) were recovered");
   });

@@ -47,8 +47,12 @@ export function scanClipping(raw: Float64Array, fs: number): ClippingScan {
   const sides: ClippedSide[] = [];
   const top = zoneRuns(raw, max - zone, Infinity);
   const bottom = zoneRuns(raw, -Infinity, min + zone);
-  for (const [side, extreme, scan] of [["top", max, top], ["bottom", min, bottom]] as const) {
-    if (scan.longest >= minRun && scan.samples >= CLIP_MIN_FRACTION * n) sides.push({ side, extreme, samples: scan.samples, runs: scan.runs });
+  for (const [side, extreme, scan] of [
+    ["top", max, top],
+    ["bottom", min, bottom],
+  ] as const) {
+    if (scan.longest >= minRun && scan.samples >= CLIP_MIN_FRACTION * n)
+      sides.push({ side, extreme, samples: scan.samples, runs: scan.runs });
   }
   return { sides, fraction: sides.reduce((sum, s) => sum + s.samples, 0) / n };
 }

@@ -47,8 +47,7 @@ export function checkMvcFromOutlier(
   const hi = k * H + 2 * W - 1;
   const touching = outliers.filter((o) => o.end >= lo && o.start <= hi);
   const kinds = new Set(touching.map((o) => o.kind));
-  const cause =
-    kinds.size === 2 ? "clipped samples and a brief spike" : kinds.has("clipping") ? "clipped samples" : "a brief spike";
+  const cause = kinds.size === 2 ? "clipped samples and a brief spike" : kinds.has("clipping") ? "clipped samples" : "a brief spike";
   const robust = robustMvc(envelope, outliers);
   const at = ((k * H + (W - 1) / 2) / fs).toFixed(1);
   return finding(

@@ -4,55 +4,56 @@
  * report that joins them with the channel findings.
  */
 import { SHORT_RECORDING_S } from "../muscle";
-import {
-  type QualityFinding,
-  type QualityStatus,
-  finding,
-  formatCount,
-  formatPercent,
-  formatSeconds,
-  qualityStatus,
-} from "./findings";
+import { type QualityFinding, type QualityStatus, finding, formatCount, formatPercent, formatSeconds, qualityStatus } from "./findings";
 
-/** The reader's frame numbers. */
-export interface RecordingFrames {
-  /** Frames the header and parameters declare; null when they declare none that can be trusted. */
-  declared: number | null;
-  /** Whole frames read. */
-  read: number;
-  /** Frames per second (the C3D frame rate: analog rate / samples per frame). */
-  rate: number;
-  /** The reader recovered the frames of an unfinalized file (it declared none). */
-  recovered: boolean;
+/**
+ * The reader's frame numbers: the C3D reader's `completeness` (docs/c3d.md), restated here because
+ * the EMG layer does not import the reader.
+ */
+export interface RecordingCompleteness {
+  /** "truncated": fewer whole frames than declared; "recovered": an unfinalized file declared none. */
+  status: "complete" | "truncated" | "recovered";
+  declaredFrames: number;
+  framesRead: number;
+  /** declaredFrames and framesRead in seconds; null without a frame rate. */
+  secondsDeclared: number | null;
+  secondsRead: number | null;
 }
 
 /**
- * `recording_recovered` (the file was unfinalized; value: frames read) or `recording_truncated`
- * (fewer whole frames than declared; value: frames read, limit: frames declared). Both warnings.
+ * `recording_recovered` (value: frames read) or `recording_truncated` (value: frames read, limit:
+ * frames declared), both warnings, from the reader's completeness.
  */
-export function checkRecordingFrames({ declared, read, rate, recovered }: RecordingFrames): QualityFinding | null {
-  const seconds = (frames: number) => (rate > 0 ? ` (${formatSeconds(frames / rate)})` : "");
-  if (recovered) {
+export function checkRecordingFrames({
+  status,
+  declaredFrames,
+  framesRead,
+  secondsDeclared,
+  secondsRead,
+}: RecordingCompleteness): QualityFinding | null {
+  if (status === "recovered") {
     return finding(
       "recording_recovered",
       "warning",
       null,
-      `The recording was not finalised (the game stopped before writing its length): ${formatCount(read)} frames${seconds(read)} ` +
-        "were recovered from the data. The session may have ended early; check that it is complete.",
-      read,
+      `The recording was not finalised (the game stopped before writing its length): ${formatCount(framesRead)} frames` +
+        `${secondsRead != null ? ` (${formatSeconds(secondsRead)})` : ""} were recovered from the data. ` +
+        "The session may have ended early; check that it is complete.",
+      framesRead,
       null,
     );
   }
-  if (declared == null || !(read < declared)) return null;
+  if (status !== "truncated" || !(framesRead < declaredFrames)) return null;
+  const missing = secondsDeclared != null && secondsRead != null ? ` (${formatSeconds(secondsDeclared - secondsRead)})` : "";
   return finding(
     "recording_truncated",
     "warning",
     null,
-    `The file holds ${formatCount(read)} of the ${formatCount(declared)} frames it declares (${formatPercent(read / declared)}): ` +
-      `the recording or the upload was cut, and the last ${formatCount(declared - read)} frames${seconds(declared - read)} are missing. ` +
+    `The file holds ${formatCount(framesRead)} of the ${formatCount(declaredFrames)} frames it declares (${formatPercent(framesRead / declaredFrames)}): ` +
+      `the recording or the upload was cut, and the last ${formatCount(declaredFrames - framesRead)} frames${missing} are missing. ` +
       "Scores cover only what was recorded; upload the complete file if there is one.",
-    read,
-    declared,
+    framesRead,
+    declaredFrames,
   );
 }
 
@@ -146,7 +147,9 @@ export function checkSides(evidence: SideEvidence, muscles: readonly MappedMuscl
  * `channel_rejected` warning per muscle channel the pipeline could not process, and
  * `no_usable_channel` (critical) when none could be (value: channels analysed, limit: 1).
  */
-export function checkUsableChannels(channels: readonly { channel: string; error: { code: string; message: string } | null }[]): QualityFinding[] {
+export function checkUsableChannels(
+  channels: readonly { channel: string; error: { code: string; message: string } | null }[],
+): QualityFinding[] {
   const rejected = channels.filter((c) => c.error != null);
   const findings = rejected.map((c) =>
     finding("channel_rejected", "warning", c.channel, `${c.channel} was not analysed: ${c.error!.message}.`, null, null),
