@@ -8,7 +8,7 @@ import { forEachDriver } from "../support/databases";
 import { ACTING_ADMIN } from "../support/users";
 import { Browser, submit, useAsAppDb, visit } from "./auth-harness";
 
-/** The form as the page renders it for the migration's default (scoring.md defaults). */
+/** The form as the page renders it for the migration's default (docs/scoring.md defaults). */
 const DEFAULT_FORM: Record<string, string> = {
   name: "GHOSTLY+ default",
   weight_compliance: "0.5",

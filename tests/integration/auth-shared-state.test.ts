@@ -1,5 +1,5 @@
 /**
- * Auth state shared by every app server through the database (docs/decisions/032): the sign-in
+ * Auth state shared by every app server through the database (docs/decisions/034): the sign-in
  * failure limiter and the generated session secret. "Two servers" are two independent limiter /
  * secret instances on two connections to one database: two node-postgres pools on PostgreSQL;
  * on PGlite (embedded, one process by nature) both use the one open database.

@@ -87,7 +87,7 @@ forEachDriver("export routes", (t) => {
   });
 
   describe("GET /api/export/session/:id", () => {
-    it("answers the stored session as JSON with every section and field of export.md", async () => {
+    it("answers the stored session as JSON with every section and field of docs/export.md", async () => {
       const before = await count("export_history");
       const answer = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=json`, tokens.therapist), { sessionId: sessionA });
       expect(answer.status).toBe(200);

@@ -240,7 +240,7 @@ forEachDriver("session repository", (t) => {
       const { sessionId } = await store(therapistA, "P030");
       const before = (await getSession(therapistA, sessionId, options))!;
       const inputs = { ...before.session_parameters, rpe_post_session: 9 };
-      // RPE 9 maps to 20 (scoring.md): effort 20 instead of 100.
+      // RPE 9 maps to 20 (docs/scoring.md): effort 20 instead of 100.
       const effort = 20;
       const scores = before.performance_scores;
       const overall = 0.5 * scores.compliance_score! + 0.25 * scores.symmetry_score! + 0.25 * effort;

@@ -203,7 +203,7 @@ forEachDriver("therapist web pages", (t) => {
       expect(rows[0].overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
     });
 
-    it("re-scores a correction: an unsafe BFR pressure voids the overall score (scoring.md BFR gate)", async () => {
+    it("re-scores a correction: an unsafe BFR pressure voids the overall score (docs/scoring.md BFR gate)", async () => {
       const ok = await submit(therapist, reviewRoute, `/sessions/${sessionId}`, { rpe_post_session: "5", bfr_pressure_aop: "70" }, {}, { sessionId });
       expect(ok.status).toBe(302);
       const { rows } = await t.db.query<{ overall_score: number; bfr_compliant: boolean; effort_score: number }>(

@@ -83,7 +83,7 @@ function NumberField({
 }
 
 /**
- * The optional therapist inputs and target overrides of an upload (scoring.md "Inputs per
+ * The optional therapist inputs and target overrides of an upload (docs/scoring.md "Inputs per
  * session"). Field names are those `parseAnalysisOptions` reads, so its messages land beside them.
  * Shared by the upload and the quick-analysis forms.
  */

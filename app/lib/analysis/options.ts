@@ -45,7 +45,7 @@ export interface AnalysisOptions {
   session?: SessionInputs;
   /** The patient's stored MVC per side (volts): ch1 = left, ch2 = right. */
   patientMvc?: { ch1?: number | null; ch2?: number | null };
-  /** Raw channels picked by the user (labels); default emg-pipeline.md §0. */
+  /** Raw channels picked by the user (labels); default docs/pipeline.md §0. */
   channels?: { left?: string; right?: string };
   scoring?: ScoringConfiguration;
   sourceFilename?: string;

@@ -1,6 +1,6 @@
 /**
  * The whole pipeline per muscle: validation, band-pass, envelope, MVC, contractions, analytics
- * (emg-pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
+ * (docs/pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
  * `processMuscles` runs a recording's two muscles together (SIMD lanes, decision 065).
  */
 import type { ChannelResult, ChannelWarning } from "~/lib/domain";

@@ -1,5 +1,5 @@
 /**
- * Processing parameters of the EMG pipeline (emg-pipeline.md §1–4): names as exported in
+ * Processing parameters of the EMG pipeline (docs/pipeline.md §1–4): names as exported in
  * `processing_parameters`, defaults, and validation. The values actually used are stamped into every
  * stored session and export.
  */

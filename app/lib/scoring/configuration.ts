@@ -1,12 +1,12 @@
 /**
- * Scoring configuration (scoring.md "Configuration"): weights, sub-weights, RPE mapping, BFR range
+ * Scoring configuration (docs/scoring.md "Configuration"): weights, sub-weights, RPE mapping, BFR range
  * and targets. One global default exists; patients may have their own; a scored session keeps a
  * snapshot so its export always states the weights behind its numbers.
  */
 import { z } from "zod";
 import { DEFAULT_TARGETS, ParameterError, type ScoringConfigurationExport } from "~/lib/domain";
 
-/** Weights must sum to 1 within this tolerance (scoring.md). */
+/** Weights must sum to 1 within this tolerance (docs/scoring.md). */
 export const WEIGHT_SUM_TOLERANCE = 0.001;
 
 const RPE_VALUES = Array.from({ length: 11 }, (_, i) => i);
@@ -50,7 +50,7 @@ export const scoringConfigurationSchema = z
 
 export type ScoringConfiguration = z.infer<typeof scoringConfigurationSchema>;
 
-/** The defaults of scoring.md. */
+/** The defaults of docs/scoring.md. */
 export const DEFAULT_SCORING_CONFIGURATION: ScoringConfiguration = Object.freeze({
   id: null,
   name: "GHOSTLY+ default",

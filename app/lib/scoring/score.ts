@@ -1,5 +1,5 @@
 /**
- * Session scoring (scoring.md): per-muscle rates and compliance, session components, BFR gate,
+ * Session scoring (docs/scoring.md): per-muscle rates and compliance, session components, BFR gate,
  * overall score and category. The one implementation behind analyzeC3d, therapist re-scoring, the
  * review page and every export.
  */

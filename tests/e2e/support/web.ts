@@ -72,7 +72,7 @@ export function expectExportMatchesReference(exp: Record<string, any>, ref: Pipe
   });
 }
 
-/** The one-row CSV against the reference: `performance_<field>`, `<side>_<field>` columns (export.md). */
+/** The one-row CSV against the reference: `performance_<field>`, `<side>_<field>` columns (docs/export.md). */
 export function expectCsvMatchesReference(csv: string, ref: PipelineReference): Record<string, string> {
   const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
   expect(parsed.errors, "CSV parses").toEqual([]);

@@ -11,7 +11,7 @@ describe("buildSessionExport from an upload (SessionAnalysis)", () => {
   const analysis = referenceAnalysis("b");
   const exp = buildSessionExport(analysis, { now });
 
-  it("validates against the contract and has every section and field of export.md", () => {
+  it("validates against the contract and has every section and field of docs/export.md", () => {
     expect(sessionExportSchema.parse(exp)).toEqual(exp);
     checkEveryField(exp);
     expect(exp.errors).toBeUndefined();

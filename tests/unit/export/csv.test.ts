@@ -37,7 +37,7 @@ describe("one-row session CSV", () => {
   const csv = renderSessionCsv(exp);
   const header = csv.split("\n")[0].split(",");
 
-  it("orders columns as export.md: metadata, session_*, performance_*, left/right_muscle_*, config_*, processing_*, session_param_*, data_*, emg_ch<N>_*", () => {
+  it("orders columns as docs/export.md: metadata, session_*, performance_*, left/right_muscle_*, config_*, processing_*, session_param_*, data_*, emg_ch<N>_*", () => {
     expect(header.slice(0, 3)).toEqual(["export_timestamp", "export_version", "session_id"]);
     const groups = [/^session_(?!param_)/, /^performance_/, /^left_muscle_/, /^right_muscle_/, /^config_/, /^processing_/, /^session_param_/, /^data_/, /^emg_ch1_/, /^emg_ch2_/, /^export_(generator|errors)$/];
     const groupOf = (name: string) => groups.findIndex((g) => g.test(name));

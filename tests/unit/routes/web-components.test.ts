@@ -98,7 +98,7 @@ describe("SessionReview", () => {
   const exp = buildSessionExport({ ...buildAnalysis(fakeC3dBytes()), session_id: "s1" }, { now: new Date("2026-01-01T00:00:00Z") });
   const render = (e: SessionExport) => renderToStaticMarkup(createElement(SessionReview, { exp: e, envelopes: {}, downloads: null }));
 
-  it("renders the worked example of scoring.md: P 93.27 target achieved, symmetry 98.84 normal", () => {
+  it("renders the worked example of docs/scoring.md: P 93.27 target achieved, symmetry 98.84 normal", () => {
     const html = render(exp);
     expect(html).toMatch(/data-testid="overall-score" data-value="93\.2\d+">93\.3</);
     expect(html).toContain(">Target achieved<");

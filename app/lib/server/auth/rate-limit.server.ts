@@ -3,7 +3,7 @@ import type { Db, Queryable } from "~/lib/server/db/types.server";
 
 /**
  * Fixed-budget sliding-window limiter for failed sign-ins, kept in the database so every app
- * server behind a load balancer counts the same failures (docs/decisions/032-sign-in-rate-limit-shared.md):
+ * server behind a load balancer counts the same failures (docs/decisions/034-sign-in-rate-limit-shared.md):
  * at most `limit` failures per key within `windowMs`; the next attempt is refused until the
  * oldest failure of the budget leaves the window.
  *
