@@ -30,10 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
     try {
       const { token, record } = await createApiToken(caller, formText(formData, "name"));
       // Shown once; the response must not be cached anywhere.
-      return data(
-        { intent, token, name: record.name, error: null },
-        { headers: { "Cache-Control": "no-store" } },
-      );
+      return data({ intent, token, name: record.name, error: null }, { headers: { "Cache-Control": "no-store" } });
     } catch (error) {
       if (error instanceof TokenNameError) return data({ intent, token: null, name: null, error: error.message }, { status: 422 });
       throw error;
@@ -56,8 +53,8 @@ export default function AccountTokens() {
     <div>
       <h2>API tokens</h2>
       <p>
-        Scripts send a token as <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/export/…</code>{" "}
-        routes and get what your account may see.
+        Scripts send a token as <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/export/…</code> routes and get what your
+        account may see.
       </p>
       {result?.token ? (
         <div role="status" className="card">
@@ -76,8 +73,7 @@ export default function AccountTokens() {
         <CsrfInput />
         <input type="hidden" name="intent" value="create" />
         <label htmlFor="token-name">Name (what the token is for)</label>
-        <input id="token-name" name="name" required maxLength={100} />{" "}
-        <button type="submit">Create token</button>
+        <input id="token-name" name="name" required maxLength={100} /> <button type="submit">Create token</button>
       </Form>
       <table>
         <thead>
