@@ -126,10 +126,21 @@ app.all(
 /** @type {import("express").ErrorRequestHandler} */
 const onError = (error, req, res, _next) => {
   // express.static's "malformed URI" (400), and the URL Remix's adapter cannot build from Host.
-  const status = Number(error?.status ?? error?.statusCode) || (error instanceof TypeError && /invalid url/i.test(error.message) ? 400 : 500);
-  if (status >= 500) log({ level: "error", method: req.method, path: req.originalUrl.split("?")[0], error: String(error?.message ?? error), stack: error?.stack });
+  const status =
+    Number(error?.status ?? error?.statusCode) || (error instanceof TypeError && /invalid url/i.test(error.message) ? 400 : 500);
+  if (status >= 500)
+    log({
+      level: "error",
+      method: req.method,
+      path: req.originalUrl.split("?")[0],
+      error: String(error?.message ?? error),
+      stack: error?.stack,
+    });
   if (res.headersSent) return void res.destroy();
-  res.status(status).type("text/plain").send(status >= 500 ? "Internal server error." : "Bad request: the URL or its Host header cannot be read.");
+  res
+    .status(status)
+    .type("text/plain")
+    .send(status >= 500 ? "Internal server error." : "Bad request: the URL or its Host header cannot be read.");
 };
 app.use(onError);
 

@@ -44,7 +44,13 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   const url = new URL(request.url);
   // Remix's own "Warning: …" notes (a client asking `?_data` of a single-fetch app) are no failure.
   const warning = e.message.startsWith("Warning:");
-  const line = { time: new Date().toISOString(), level: warning ? "warn" : "error", method: request.method, path: url.pathname, error: e.message };
+  const line = {
+    time: new Date().toISOString(),
+    level: warning ? "warn" : "error",
+    method: request.method,
+    path: url.pathname,
+    error: e.message,
+  };
   process.stdout.write(`${JSON.stringify(warning ? line : { ...line, stack: e.stack })}\n`);
 };
 
@@ -55,12 +61,7 @@ const ABORT_DELAY = 5_000;
  * plus the security headers on every document: a per-response CSP nonce handed to the React tree
  * so <Scripts/> and <ScrollRestoration/> can run under `script-src 'nonce-…'`.
  */
-export default function handleRequest(
-  request: Request,
-  responseStatusCode: number,
-  responseHeaders: Headers,
-  remixContext: EntryContext,
-) {
+export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
   const nonce = createNonce();
   applySecurityHeaders(responseHeaders, request, nonce);
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;

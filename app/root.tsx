@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
-  const root = useRouteLoaderData("root") as { user: LayoutUser | null } | undefined;
+  const root = useRouteLoaderData<{ user: LayoutUser | null }>("root");
   const user = root?.user ?? null;
   return (
     <html lang="en">
@@ -50,7 +50,9 @@ export function Layout({ children }: { children: ReactNode }) {
             GHOSTLY+ EMG
           </Link>
           <nav aria-label="Main">
-            <NavLink to="/sessions" end>Sessions</NavLink>
+            <NavLink to="/sessions" end>
+              Sessions
+            </NavLink>
             {/* Before sign-in the header shows what a therapist would see. */}
             {can(user?.role ?? "therapist", "upload") ? <NavLink to="/sessions/new">Upload</NavLink> : null}
             <NavLink to="/analyze">Quick analysis</NavLink>

@@ -25,7 +25,6 @@ import {
   schemaPaths,
   type Column,
 } from "~/lib/export";
-import type { SessionExport } from "~/lib/export/schema";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const EXAMPLE_FILE = "Ghostly_Emg_20230321_17-23-09-0409.c3d";
@@ -42,8 +41,14 @@ function columnFor(fieldPath: string): string {
   const match = (columns: Column[], prefix: string) =>
     columns.filter((c) => `${prefix}${c.path.join(".")}` === fieldPath).map((c) => c.name.replace(/^emg_ch1_/, "emg_ch<N>_"));
   const names = [
-    ...match(exportColumns(1).filter((c) => c.channelSlot === undefined), ""),
-    ...match(exportColumns(1).filter((c) => c.channelSlot === 1), "channels.<id>."),
+    ...match(
+      exportColumns(1).filter((c) => c.channelSlot === undefined),
+      "",
+    ),
+    ...match(
+      exportColumns(1).filter((c) => c.channelSlot === 1),
+      "channels.<id>.",
+    ),
     ...match(contractionColumns.slice(1), "contractions[]."),
   ];
   if (fieldPath === "scoring_configuration.rpe_mapping.<rpe>") return "`config_rpe_mapping_0` … `config_rpe_mapping_10`";
@@ -73,11 +78,20 @@ export function fieldDictionaryMarkdown(): string {
       if (section) lines.push("");
       section = top;
       const doc = FIELD_DICTIONARY[top];
-      lines.push(`## \`${top}\``, "", `${doc.meaning}. Source: ${doc.source}.`, "", "| field | CSV column | unit | meaning | source |", "|---|---|---|---|---|");
+      lines.push(
+        `## \`${top}\``,
+        "",
+        `${doc.meaning}. Source: ${doc.source}.`,
+        "",
+        "| field | CSV column | unit | meaning | source |",
+        "|---|---|---|---|---|",
+      );
       if (fieldPath === top) continue;
     }
     const doc = FIELD_DICTIONARY[fieldPath];
-    lines.push(`| \`${fieldPath}\` | ${columnFor(fieldPath)} | ${escapeCell(doc.unit)} | ${escapeCell(doc.meaning)} | ${escapeCell(doc.source)} |`);
+    lines.push(
+      `| \`${fieldPath}\` | ${columnFor(fieldPath)} | ${escapeCell(doc.unit)} | ${escapeCell(doc.meaning)} | ${escapeCell(doc.source)} |`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -85,7 +99,7 @@ export function fieldDictionaryMarkdown(): string {
 /** Relative path → content of every generated file. */
 export function generatedFiles(): Record<string, string> {
   const source = exampleSource();
-  const full = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP }) as SessionExport;
+  const full = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP });
   const minimal = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP, enhanced: false });
   const base = EXAMPLE_FILE.replace(/\.c3d$/, "");
   return {

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { attemptSignIn, reopenSession } from "~/lib/server/auth/sign-in.server";
 import { countAuthSessions } from "~/lib/server/auth/auth-sessions.server";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "~/lib/policy";
@@ -33,9 +34,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = caller;
   const formData = await requireForm(request);
   await requireCsrf(request, formData);
-  const current = String(formData.get("currentPassword") ?? "");
-  const next = String(formData.get("newPassword") ?? "");
-  if (next !== String(formData.get("newPasswordConfirm") ?? "")) return refuse(422, "newPasswordConfirm", "The two new passwords differ.");
+  const current = formText(formData, "currentPassword");
+  const next = formText(formData, "newPassword");
+  if (next !== formText(formData, "newPasswordConfirm")) return refuse(422, "newPasswordConfirm", "The two new passwords differ.");
   const problem = passwordProblem(next);
   if (problem) return refuse(422, "newPassword", problem);
   const check = await attemptSignIn(context, user.email, current);
@@ -56,7 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function AccountPassword() {
   const { sessions, changed } = useLoaderData<typeof loader>();
-  const result = useActionData() as Result | undefined;
+  const result = useActionData<Result>();
   const errorFor = (field: string) =>
     result && result.field === field ? (
       <p className="field-error" role="alert">
@@ -77,7 +78,9 @@ export default function AccountPassword() {
         <label htmlFor="newPasswordConfirm">Repeat the new password</label>
         <input id="newPasswordConfirm" name="newPasswordConfirm" type="password" required autoComplete="new-password" />
         {errorFor("newPasswordConfirm")}
-        {changed && !result ? <p role="status">Password changed. You were signed out everywhere else; this browser stays signed in.</p> : null}
+        {changed && !result ? (
+          <p role="status">Password changed. You were signed out everywhere else; this browser stays signed in.</p>
+        ) : null}
         <p>
           <button type="submit">Change password</button>
         </p>

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken, TokenNameError } from "~/lib/server/auth/api-tokens.server";
 import { requireForm } from "~/lib/server/http/form.server";
@@ -28,19 +29,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent === "create") {
     try {
-      const { token, record } = await createApiToken(caller, String(formData.get("name") ?? ""));
+      const { token, record } = await createApiToken(caller, formText(formData, "name"));
       // Shown once; the response must not be cached anywhere.
-      return data(
-        { intent, token, name: record.name, error: null },
-        { headers: { "Cache-Control": "no-store" } },
-      );
+      return data({ intent, token, name: record.name, error: null }, { headers: { "Cache-Control": "no-store" } });
     } catch (error) {
       if (error instanceof TokenNameError) return data({ intent, token: null, name: null, error: error.message }, { status: 422 });
       throw error;
     }
   }
   if (intent === "revoke") {
-    const revoked = await revokeApiToken(caller, String(formData.get("tokenId") ?? ""));
+    const revoked = await revokeApiToken(caller, formText(formData, "tokenId"));
     if (!revoked) return data({ intent, token: null, name: null, error: "No such active token." }, { status: 404 });
     return { intent, token: null, name: null, error: null };
   }
@@ -51,15 +49,13 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "�
 
 export default function AccountTokens() {
   const { tokens } = useLoaderData<typeof loader>();
-  const result = useActionData() as
-    | { intent: string | null; token: string | null; name: string | null; error: string | null }
-    | undefined;
+  const result = useActionData<{ intent: string | null; token: string | null; name: string | null; error: string | null }>();
   return (
     <div>
       <h2>API tokens</h2>
       <p>
-        Scripts send a token as <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/export/…</code>{" "}
-        routes and get what your account may see.
+        Scripts send a token as <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/export/…</code> routes and get what your
+        account may see.
       </p>
       {result?.token ? (
         <div role="status" className="card">
@@ -78,8 +74,7 @@ export default function AccountTokens() {
         <CsrfInput />
         <input type="hidden" name="intent" value="create" />
         <label htmlFor="token-name">Name (what the token is for)</label>
-        <input id="token-name" name="name" required maxLength={100} />{" "}
-        <button type="submit">Create token</button>
+        <input id="token-name" name="name" required maxLength={100} /> <button type="submit">Create token</button>
       </Form>
       <table>
         <thead>

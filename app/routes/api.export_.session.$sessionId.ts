@@ -1,18 +1,11 @@
 /**
  * GET /api/export/session/:sessionId?format=json|csv[&table=contractions][&include_signals=true]
- * [&include_debug=true] — the canonical export of one stored session (export.md).
+ * [&include_debug=true] — the canonical export of one stored session (docs/export.md).
  * 400 bad parameter, 401 not signed in / bad token, 404 missing or not visible.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ExportTableUnavailableError, renderExport, sessionExportFilename } from "~/lib/export";
-import {
-  exportError,
-  exportResponse,
-  exportStoredSession,
-  parseBooleanField,
-  parseFormat,
-  parseTable,
-} from "~/lib/server/export.server";
+import { exportError, exportResponse, exportStoredSession, parseBooleanField, parseFormat, parseTable } from "~/lib/server/export.server";
 import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
 import { secureResource } from "~/lib/server/http/security-headers.server";

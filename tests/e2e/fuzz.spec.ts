@@ -45,7 +45,23 @@ function send(base: URL, req: Sent): Promise<{ status: number; text: string } | 
 
 const oddText = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom("0000-01-01", "2024-02-30", "9999-12-31", "2024-01-01T25:61", "P" + "1".repeat(300), "P001", "-1", "1e309", "NaN", "%", "%zz", "\u0000", "../../etc/passwd", "<script>", "'; drop table users; --"),
+  fc.constantFrom(
+    "0000-01-01",
+    "2024-02-30",
+    "9999-12-31",
+    "2024-01-01T25:61",
+    "P" + "1".repeat(300),
+    "P001",
+    "-1",
+    "1e309",
+    "NaN",
+    "%",
+    "%zz",
+    "\u0000",
+    "../../etc/passwd",
+    "<script>",
+    "'; drop table users; --",
+  ),
   fc.stringMatching(/^[0-9]{1,12}$/),
 );
 
@@ -56,7 +72,10 @@ function pathArb(sessionId: string) {
     fc.uuid().map(String),
     oddText.map((s) => encodeURIComponent(s)),
   );
-  const code = fc.oneof(fc.constantFrom("P001", "P999", "p001", "P" + "9".repeat(40)), oddText.map((s) => encodeURIComponent(s)));
+  const code = fc.oneof(
+    fc.constantFrom("P001", "P999", "p001", "P" + "9".repeat(40)),
+    oddText.map((s) => encodeURIComponent(s)),
+  );
   return fc.oneof(
     fc.constantFrom(
       "/",
@@ -93,7 +112,26 @@ function pathArb(sessionId: string) {
 }
 
 const queryArb = fc
-  .dictionary(fc.constantFrom("from", "to", "patient", "page", "format", "table", "include_signals", "include_debug", "redirectTo", "_data", "index", "p", "version", "x"), oddText, { maxKeys: 4 })
+  .dictionary(
+    fc.constantFrom(
+      "from",
+      "to",
+      "patient",
+      "page",
+      "format",
+      "table",
+      "include_signals",
+      "include_debug",
+      "redirectTo",
+      "_data",
+      "index",
+      "p",
+      "version",
+      "x",
+    ),
+    oddText,
+    { maxKeys: 4 },
+  )
   .map((q) => {
     const s = new URLSearchParams(q).toString();
     return s ? `?${s}` : "";
@@ -101,13 +139,38 @@ const queryArb = fc
 
 const BOUNDARY = "----fuzz-boundary";
 const partArb = fc.record({
-  name: fc.oneof(fc.constantFrom("csrf", "email", "password", "file", "intent", "patient_code", "new_patient_code", "rpe_post_session", "name", "export_format"), fc.string({ maxLength: 12 })),
-  filename: fc.option(fc.oneof(fc.constantFrom("a;b=c.c3d", 'q"uote.c3d', "naïve.c3d", "x.C3D", ""), fc.string({ maxLength: 20 })), { nil: undefined }),
+  name: fc.oneof(
+    fc.constantFrom(
+      "csrf",
+      "email",
+      "password",
+      "file",
+      "intent",
+      "patient_code",
+      "new_patient_code",
+      "rpe_post_session",
+      "name",
+      "export_format",
+    ),
+    fc.string({ maxLength: 12 }),
+  ),
+  filename: fc.option(fc.oneof(fc.constantFrom("a;b=c.c3d", 'q"uote.c3d', "naïve.c3d", "x.C3D", ""), fc.string({ maxLength: 20 })), {
+    nil: undefined,
+  }),
   header: fc.oneof(
     fc.constant(""),
-    fc.constantFrom("Content-Type: application/octet-stream\r\n", "Content-Type: text/plain; charset=utf-16\r\n", "X-Odd: \x01\r\n", "Content-Disposition: form-data\r\n", "Content-Transfer-Encoding: base64\r\n"),
+    fc.constantFrom(
+      "Content-Type: application/octet-stream\r\n",
+      "Content-Type: text/plain; charset=utf-16\r\n",
+      "X-Odd: \x01\r\n",
+      "Content-Disposition: form-data\r\n",
+      "Content-Transfer-Encoding: base64\r\n",
+    ),
   ),
-  value: fc.oneof(oddText, fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString("latin1"))),
+  value: fc.oneof(
+    oddText,
+    fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString("latin1")),
+  ),
 });
 
 type Part = typeof partArb extends fc.Arbitrary<infer T> ? T : never;
@@ -137,7 +200,13 @@ test("fuzzing every route never gets a 5xx, a stack trace or unbounded memory", 
       if (setup.status === 200) {
         const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0];
         const csrf = /name="csrf"[^>]*value="([^"]+)"/.exec(await setup.text())![1];
-        const form = new URLSearchParams({ csrf, displayName: "Fuzz", email: E2E_ADMIN.email, password: E2E_ADMIN.password, passwordConfirm: E2E_ADMIN.password });
+        const form = new URLSearchParams({
+          csrf,
+          displayName: "Fuzz",
+          email: E2E_ADMIN.email,
+          password: E2E_ADMIN.password,
+          passwordConfirm: E2E_ADMIN.password,
+        });
         await fetch(`${server.url}/setup`, { method: "POST", body: form, headers: { Cookie: cookie }, redirect: "manual" });
       }
       const login = await fetch(`${server.url}/login`);
@@ -159,7 +228,8 @@ test("fuzzing every route never gets a 5xx, a stack trace or unbounded memory", 
     expect(sessionId).toMatch(SESSION_ID);
 
     // Warm-up (first page renders, PGlite caches), then the baseline.
-    for (const p of ["/sessions", "/sessions/new", "/admin/users", "/analyze", "/account"]) await fetch(`${server.url}${p}`, { headers: { Cookie: session.cookie } });
+    for (const p of ["/sessions", "/sessions/new", "/admin/users", "/analyze", "/account"])
+      await fetch(`${server.url}${p}`, { headers: { Cookie: session.cookie } });
     const baseline = rssMb(server.process.pid!);
 
     const caseArb = fc.record({
@@ -170,7 +240,26 @@ test("fuzzing every route never gets a 5xx, a stack trace or unbounded memory", 
       bearer: fc.constantFrom(null, null, null, "Bearer ghostly_pat_" + "A".repeat(43), "Bearer x", "Basic abc"),
       csrf: fc.constantFrom("valid", "valid", "wrong", "none"),
       contentType: fc.constantFrom("urlencoded", "multipart", "multipart", "multipart-no-boundary", "json", "text", "none", "weird"),
-      fields: fc.dictionary(fc.constantFrom("email", "password", "intent", "name", "scope", "currentPassword", "newPassword", "newPasswordConfirm", "userId", "role", "tokenId", "rpe_post_session", "weight_compliance", "redirectTo"), oddText, { maxKeys: 5 }),
+      fields: fc.dictionary(
+        fc.constantFrom(
+          "email",
+          "password",
+          "intent",
+          "name",
+          "scope",
+          "currentPassword",
+          "newPassword",
+          "newPasswordConfirm",
+          "userId",
+          "role",
+          "tokenId",
+          "rpe_post_session",
+          "weight_compliance",
+          "redirectTo",
+        ),
+        oddText,
+        { maxKeys: 5 },
+      ),
       parts: fc.array(partArb, { maxLength: 5 }),
       truncate: fc.boolean(),
       oversized: fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0), fc.integer({ min: 65 * 1024, max: 3 * 1024 * 1024 })),
@@ -228,8 +317,13 @@ test("fuzzing every route never gets a 5xx, a stack trace or unbounded memory", 
           expect((await fetch(`${server.url}/healthz`)).status, "the server still answers").toBe(200);
           return;
         }
-        expect(answer.status, `${c.method} ${c.path}${c.query} (${c.contentType}) → ${answer.status}: ${answer.text.slice(0, 300)}`).toBeLessThan(500);
-        expect(answer.text, `${c.method} ${c.path}: stack trace in body`).not.toMatch(/\n\s+at [^\n]+:\d+:\d+\)?|node_modules\/|file:\/\/\//);
+        expect(
+          answer.status,
+          `${c.method} ${c.path}${c.query} (${c.contentType}) → ${answer.status}: ${answer.text.slice(0, 300)}`,
+        ).toBeLessThan(500);
+        expect(answer.text, `${c.method} ${c.path}: stack trace in body`).not.toMatch(
+          /\n\s+at [^\n]+:\d+:\d+\)?|node_modules\/|file:\/\/\//,
+        );
         // Signing out (or out everywhere) ends the session the "valid" cases use: take a new one.
         if (c.path.startsWith("/logout") || (c.path.startsWith("/account") && c.method !== "GET")) {
           const check = await fetch(`${server.url}/account`, { headers: { Cookie: session.cookie }, redirect: "manual" });
@@ -241,7 +335,10 @@ test("fuzzing every route never gets a 5xx, a stack trace or unbounded memory", 
     const seconds = (Date.now() - started) / 1000;
     const rss = rssMb(server.process.pid!);
     console.log(`fuzz: ${count} cases in ${seconds.toFixed(1)} s; server RSS ${baseline.toFixed(0)} → ${rss.toFixed(0)} MB`);
-    const errors = server.log().split("\n").filter((l) => l.includes('"level":"error"'));
+    const errors = server
+      .log()
+      .split("\n")
+      .filter((l) => l.includes('"level":"error"'));
     test.info().annotations.push({
       type: "fuzz",
       description: `${count} cases in ${seconds.toFixed(1)} s; RSS ${baseline.toFixed(0)} → ${rss.toFixed(0)} MB`,
@@ -258,9 +355,26 @@ test("fuzzing every route never gets a 5xx, a stack trace or unbounded memory", 
 test("the fuzz paths cover every route file", () => {
   // A new route must be added to pathArb above.
   const known = new Set([
-    "_index.tsx", "account._index.tsx", "account.tokens.tsx", "account.tsx", "admin.exports.tsx", "admin.scoring", "admin.users.tsx", "analyze",
-    "api.export.ts", "api.export_.schema[.]json.ts", "api.export_.session.$sessionId.ts", "api.export_.sessions.ts", "healthz.ts", "login.tsx",
-    "logout.tsx", "patients.$code", "sessions.$sessionId", "sessions._index", "sessions.new", "setup.tsx",
+    "_index.tsx",
+    "account._index.tsx",
+    "account.tokens.tsx",
+    "account.tsx",
+    "admin.exports.tsx",
+    "admin.scoring",
+    "admin.users.tsx",
+    "analyze",
+    "api.export.ts",
+    "api.export_.schema[.]json.ts",
+    "api.export_.session.$sessionId.ts",
+    "api.export_.sessions.ts",
+    "healthz.ts",
+    "login.tsx",
+    "logout.tsx",
+    "patients.$code",
+    "sessions.$sessionId",
+    "sessions._index",
+    "sessions.new",
+    "setup.tsx",
   ]);
   const routes = readdirSync(path.join(ROOT, "app/routes"));
   expect(routes.filter((r) => !known.has(r))).toEqual([]);

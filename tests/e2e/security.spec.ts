@@ -27,7 +27,11 @@ async function uploadAs(request: APIRequestContext, fields: Record<string, strin
   });
 }
 
-test("a cookie copied before sign-out no longer works after it; sign out everywhere ends every session", async ({ page, signIn, baseURL }) => {
+test("a cookie copied before sign-out no longer works after it; sign out everywhere ends every session", async ({
+  page,
+  signIn,
+  baseURL,
+}) => {
   const account = await signIn("therapist", "revoke");
   const cookies = await page.context().cookies();
   const copy = await playwrightRequest.newContext({ baseURL, storageState: { cookies, origins: [] } });
@@ -93,7 +97,8 @@ test("an upload for another therapist's patient is refused like a missing patien
   const missing = await uploadAs(b, { patient_code: "P100000001" }, { name: "x.c3d", buffer: distinctC3d(GHOSTLY.small, 402) });
   expect(foreign.status()).toBe(404);
   expect(missing.status()).toBe(404);
-  const message = (html: string, code: string) => /role="alert"[^>]*>([^<]*is not one of your patients[^<]*)</.exec(html)?.[1]?.replace(code, "<code>");
+  const message = (html: string, code: string) =>
+    /role="alert"[^>]*>([^<]*is not one of your patients[^<]*)</.exec(html)?.[1]?.replace(code, "<code>");
   expect(message(await foreign.text(), patient)).toBeTruthy();
   expect(message(await foreign.text(), patient)).toBe(message(await missing.text(), "P100000001"));
   expect(storedFiles()).toEqual(before);

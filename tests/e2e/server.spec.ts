@@ -21,12 +21,16 @@ function post(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
+    const req = httpRequest(
+      url,
+      { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -44,7 +48,13 @@ async function setupAdmin(base: string): Promise<void> {
   const res = await fetch(`${base}/setup`);
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
   const csrf = /name="csrf"[^>]*value="([^"]+)"/.exec(await res.text())?.[1] ?? "";
-  const form = new URLSearchParams({ csrf, displayName: "Admin", email: E2E_ADMIN.email, password: E2E_ADMIN.password, passwordConfirm: E2E_ADMIN.password });
+  const form = new URLSearchParams({
+    csrf,
+    displayName: "Admin",
+    email: E2E_ADMIN.email,
+    password: E2E_ADMIN.password,
+    passwordConfirm: E2E_ADMIN.password,
+  });
   const done = await fetch(`${base}/setup`, { method: "POST", body: form, headers: { Cookie: cookie }, redirect: "manual" });
   expect(done.status).toBe(302);
 }
@@ -96,11 +106,19 @@ test.describe("server.js without a proxy (TRUST_PROXY=0)", () => {
     const before = rssMb(server.process.pid!);
     const started = Date.now();
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${server.url}/login`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on("error", (error) => ((error as NodeJS.ErrnoException).code === "ECONNRESET" || (error as NodeJS.ErrnoException).code === "EPIPE" ? undefined : reject(error)));
+      const req = httpRequest(
+        `${server.url}/login`,
+        { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", (error) =>
+        (error as NodeJS.ErrnoException).code === "ECONNRESET" || (error as NodeJS.ErrnoException).code === "EPIPE"
+          ? undefined
+          : reject(error),
+      );
       const chunk = Buffer.alloc(1024 * 1024, "a");
       let sent = 0;
       const pump = () => {
@@ -113,7 +131,10 @@ test.describe("server.js without a proxy (TRUST_PROXY=0)", () => {
       pump();
     });
     const after = rssMb(server.process.pid!);
-    test.info().annotations.push({ type: "rss", description: `1 GB body: ${status} in ${Date.now() - started} ms, RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB` });
+    test.info().annotations.push({
+      type: "rss",
+      description: `1 GB body: ${status} in ${Date.now() - started} ms, RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`,
+    });
     expect(status).toBe(413);
     expect(after - before).toBeLessThan(64);
   });
@@ -142,7 +163,10 @@ test.describe("server.js without a proxy (TRUST_PROXY=0)", () => {
     const opaque = await post(`${server.url}/login`, "csrf=x", { Origin: "null" });
     expect(opaque.status).toBe(403);
     await expect.poll(() => server.log().includes(marker)).toBe(true);
-    const lines = server.log().split("\n").filter((l) => l.includes(marker));
+    const lines = server
+      .log()
+      .split("\n")
+      .filter((l) => l.includes(marker));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toMatchObject({ level: "info", method: "GET", path: marker, status: 404 });
     expect(server.log()).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);

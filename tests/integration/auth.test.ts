@@ -11,7 +11,17 @@ import * as adminExports from "~/routes/admin.exports";
 import { accountDelayMs, BAD_CREDENTIALS_MESSAGE, SIGN_IN_LIMITS } from "~/lib/server/auth/sign-in.server";
 import { requireApiCaller, requireUser } from "~/lib/server/auth/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
-import { authenticate, createFirstAdmin, createUser, getUserById, listUsers, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
+import {
+  authenticate,
+  createFirstAdmin,
+  createUser,
+  getUserById,
+  listUsers,
+  setActive,
+  setPassword,
+  setRole,
+  UserInputError,
+} from "~/lib/server/auth/users.server";
 import { ForbiddenError } from "~/lib/server/errors.server";
 import { listExportHistory, recordExport } from "~/lib/server/repositories/export-history.server";
 import { ACTING_ADMIN, callerOf } from "../support/users";
@@ -117,28 +127,42 @@ forEachDriver("accounts and sign-in", (t) => {
 
   describe("users", () => {
     it("creates users with a role; email is unique case-insensitively; no password in the row", async () => {
-      const therapist = await createUser(ACTING_ADMIN, {
-        email: ` Thera-${tag}@Example.org `,
-        displayName: "Thera",
-        password: PASSWORD,
-        role: "therapist",
-      }, { db: t.db });
+      const therapist = await createUser(
+        ACTING_ADMIN,
+        {
+          email: ` Thera-${tag}@Example.org `,
+          displayName: "Thera",
+          password: PASSWORD,
+          role: "therapist",
+        },
+        { db: t.db },
+      );
       expect(therapist.email).toBe(`thera-${tag}@example.org`);
       await expect(
-        createUser(ACTING_ADMIN, { email: `THERA-${tag}@example.org`, displayName: "Twin", password: PASSWORD, role: "researcher" }, { db: t.db }),
+        createUser(
+          ACTING_ADMIN,
+          { email: `THERA-${tag}@example.org`, displayName: "Twin", password: PASSWORD, role: "researcher" },
+          { db: t.db },
+        ),
       ).rejects.toThrow(UserInputError);
-      const { rows } = await t.db.query<{ password_hash: string }>("select password_hash from users where id = $1", [
-        therapist.id,
-      ]);
+      const { rows } = await t.db.query<{ password_hash: string }>("select password_hash from users where id = $1", [therapist.id]);
       expect(rows[0].password_hash.startsWith("scrypt$")).toBe(true);
       expect(rows[0].password_hash).not.toContain(PASSWORD);
     });
 
     it("only an admin manages accounts; anybody may change their own password, nobody else's", async () => {
       const therapist = callerOf(
-        await createUser(ACTING_ADMIN, { email: `own-${tag}@example.org`, displayName: "Own", password: PASSWORD, role: "therapist" }, { db: t.db }),
+        await createUser(
+          ACTING_ADMIN,
+          { email: `own-${tag}@example.org`, displayName: "Own", password: PASSWORD, role: "therapist" },
+          { db: t.db },
+        ),
       );
-      const other = await createUser(ACTING_ADMIN, { email: `other-${tag}@example.org`, displayName: "Other", password: PASSWORD, role: "therapist" }, { db: t.db });
+      const other = await createUser(
+        ACTING_ADMIN,
+        { email: `other-${tag}@example.org`, displayName: "Other", password: PASSWORD, role: "therapist" },
+        { db: t.db },
+      );
       const refused = [
         createUser(therapist, { email: `sneak-${tag}@example.org`, displayName: "Sneak", password: PASSWORD, role: "admin" }, { db: t.db }),
         listUsers(therapist, { db: t.db }),
@@ -186,13 +210,17 @@ forEachDriver("accounts and sign-in", (t) => {
       await visit(admin, root, adminUsers, "/admin/users");
       expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "wizard" })).status).toBe(422);
       expect((await requireUser(browser.get("/sessions"))).role).toBe("therapist");
-      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "researcher" })).status).toBe(200);
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "researcher" })).status).toBe(
+        200,
+      );
       // The old session does not carry on with a role it was not signed in for.
       expect((await thrownStatus(requireUser(browser.get("/sessions")))).location).toBe("/login?redirectTo=%2Fsessions");
       const again = new Browser();
       await signIn(again, email);
       expect((await requireUser(again.get("/sessions"))).role).toBe("researcher");
-      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: "not-a-uuid", role: "admin" })).status).toBe(404);
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: "not-a-uuid", role: "admin" })).status).toBe(
+        404,
+      );
     });
   });
 
@@ -307,14 +335,21 @@ forEachDriver("accounts and sign-in", (t) => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(accountDelayMs(7));
       expect((await requireUser(owner.get("/sessions"))).user.email).toBe(email);
       // The owner's success resets the slow-down: the next sign-in does not wait.
-      expect(accountDelayMs((await t.db.query<{ n: number }>("select count(*)::int as n from sign_in_failures where key = $1", [`account:${email}`])).rows[0].n)).toBe(0);
+      expect(
+        accountDelayMs(
+          (await t.db.query<{ n: number }>("select count(*)::int as n from sign_in_failures where key = $1", [`account:${email}`])).rows[0]
+            .n,
+        ),
+      ).toBe(0);
     });
 
     it(`more than ${SIGN_IN_LIMITS.address.limit} failures from one address block that address across accounts`, async () => {
       const browser = new Browser({}, `203.0.113.9`);
       await visit(browser, root, loginRoute, "/login");
       for (let i = 0; i < SIGN_IN_LIMITS.address.limit; i++) {
-        expect((await submit(browser, loginRoute, "/login", { email: `spray${i}-${tag}@example.org`, password: "whatever-123" })).status).toBe(401);
+        expect(
+          (await submit(browser, loginRoute, "/login", { email: `spray${i}-${tag}@example.org`, password: "whatever-123" })).status,
+        ).toBe(401);
       }
       const blocked = await submit(browser, loginRoute, "/login", { email: `thera-${tag}@example.org`, password: PASSWORD });
       expect(blocked.status).toBe(429);
@@ -381,7 +416,9 @@ forEachDriver("accounts and sign-in", (t) => {
       await requireUser(browser.get("/sessions"));
       // Eleven hours, fifty-nine minutes and fifty-nine seconds later it still works; at twelve it does not.
       const { rows: mine } = await t.db.query<{ id_hash: string }>("select id_hash from auth_sessions order by created_at desc limit 1");
-      await t.db.query("update auth_sessions set expires_at = statement_timestamp() + interval '1 second' where id_hash = $1", [mine[0].id_hash]);
+      await t.db.query("update auth_sessions set expires_at = statement_timestamp() + interval '1 second' where id_hash = $1", [
+        mine[0].id_hash,
+      ]);
       await requireUser(browser.get("/sessions"));
       await t.db.query("update auth_sessions set expires_at = statement_timestamp() where id_hash = $1", [mine[0].id_hash]);
       expect((await thrownStatus(requireUser(browser.get("/sessions")))).status).toBe(302);
@@ -496,7 +533,11 @@ forEachDriver("accounts and sign-in", (t) => {
 
   describe("export history", () => {
     it("records exports (with the token when there is one) and lists them for admins only", async () => {
-      const user = await createUser(ACTING_ADMIN, { email: `exp-${tag}@example.org`, displayName: "Exp", password: PASSWORD, role: "researcher" }, { db: t.db });
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `exp-${tag}@example.org`, displayName: "Exp", password: PASSWORD, role: "researcher" },
+        { db: t.db },
+      );
       const { record } = await createApiToken(callerOf(user), "R script", { db: t.db });
       const sessionIds = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
       await recordExport({ userId: user.id, tokenId: record.id }, { kind: "batch", format: "csv", sessionIds });
@@ -507,7 +548,13 @@ forEachDriver("accounts and sign-in", (t) => {
       const history = (await listExportHistory(adminCaller, { db: t.db })).filter((e) => e.userId === user.id);
       expect(history).toHaveLength(2);
       const batch = history.find((e) => e.kind === "batch")!;
-      expect(batch).toMatchObject({ format: "csv", sessionIds, tokenId: record.id, tokenName: "R script", userEmail: `exp-${tag}@example.org` });
+      expect(batch).toMatchObject({
+        format: "csv",
+        sessionIds,
+        tokenId: record.id,
+        tokenName: "R script",
+        userEmail: `exp-${tag}@example.org`,
+      });
       expect(history.find((e) => e.kind === "session")!.tokenId).toBeNull();
       await expect(listExportHistory({ userId: user.id, role: user.role }, { db: t.db })).rejects.toBeInstanceOf(ForbiddenError);
 
@@ -522,8 +569,16 @@ forEachDriver("accounts and sign-in", (t) => {
 
   describe("password changes end other sessions", () => {
     it("an admin reset signs the user out everywhere; the new password works", async () => {
-      const admin = await createUser(ACTING_ADMIN, { email: `pw-admin-${tag}@example.org`, displayName: "Adm", password: PASSWORD, role: "admin" }, { db: t.db });
-      const user = await createUser(ACTING_ADMIN, { email: `pw-user-${tag}@example.org`, displayName: "Usr", password: PASSWORD, role: "therapist" }, { db: t.db });
+      const admin = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-admin-${tag}@example.org`, displayName: "Adm", password: PASSWORD, role: "admin" },
+        { db: t.db },
+      );
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-user-${tag}@example.org`, displayName: "Usr", password: PASSWORD, role: "therapist" },
+        { db: t.db },
+      );
       const laptop = new Browser();
       const phone = new Browser();
       await signIn(laptop, user.email);
@@ -533,7 +588,11 @@ forEachDriver("accounts and sign-in", (t) => {
       const adminBrowser = new Browser();
       await signIn(adminBrowser, admin.email);
       await visit(adminBrowser, root, adminUsers, "/admin/users");
-      const reset = await submit(adminBrowser, adminUsers, "/admin/users", { intent: "reset-password", userId: user.id, password: "a-brand-new-password" });
+      const reset = await submit(adminBrowser, adminUsers, "/admin/users", {
+        intent: "reset-password",
+        userId: user.id,
+        password: "a-brand-new-password",
+      });
       expect(reset.status).toBe(200);
 
       for (const browser of [laptop, phone]) {
@@ -547,7 +606,11 @@ forEachDriver("accounts and sign-in", (t) => {
     });
 
     it("changing one's own password keeps this session and ends the others", async () => {
-      const user = await createUser(ACTING_ADMIN, { email: `pw-self-${tag}@example.org`, displayName: "Self", password: PASSWORD, role: "researcher" }, { db: t.db });
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-self-${tag}@example.org`, displayName: "Self", password: PASSWORD, role: "researcher" },
+        { db: t.db },
+      );
       const here = new Browser();
       const elsewhere = new Browser();
       await signIn(here, user.email);
@@ -581,7 +644,11 @@ forEachDriver("accounts and sign-in", (t) => {
     });
 
     it("wrong current passwords on the account page count like sign-in failures: the 6th answers 429", async () => {
-      const user = await createUser(ACTING_ADMIN, { email: `pw-guess-${tag}@example.org`, displayName: "Guess", password: PASSWORD, role: "therapist" }, { db: t.db });
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-guess-${tag}@example.org`, displayName: "Guess", password: PASSWORD, role: "therapist" },
+        { db: t.db },
+      );
       const borrowed = new Browser({}, "198.51.100.99");
       await signIn(borrowed, user.email);
       const accountPassword = await import("~/routes/account._index");
@@ -598,7 +665,11 @@ forEachDriver("accounts and sign-in", (t) => {
       }
       expect(statuses).toEqual([422, 422, 422, 422, 422, 429]);
       // Even the right current password now waits for the window to pass.
-      const right = await submit(borrowed, accountPassword, "/account", { currentPassword: PASSWORD, newPassword: "taken-over-password", newPasswordConfirm: "taken-over-password" });
+      const right = await submit(borrowed, accountPassword, "/account", {
+        currentPassword: PASSWORD,
+        newPassword: "taken-over-password",
+        newPasswordConfirm: "taken-over-password",
+      });
       expect(right.status).toBe(429);
     });
   });

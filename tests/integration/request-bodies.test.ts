@@ -27,7 +27,13 @@ const ACTIONS = [
   { name: "API tokens", load: () => import("~/routes/account.tokens"), url: "/account/tokens", upload: false },
   { name: "user admin", load: () => import("~/routes/admin.users"), url: "/admin/users", upload: false },
   { name: "scoring configuration", load: () => import("~/routes/admin.scoring/route"), url: "/admin/scoring", upload: false },
-  { name: "session correction", load: () => import("~/routes/sessions.$sessionId/route"), url: `/sessions/${SESSION}`, params: { sessionId: SESSION }, upload: false },
+  {
+    name: "session correction",
+    load: () => import("~/routes/sessions.$sessionId/route"),
+    url: `/sessions/${SESSION}`,
+    params: { sessionId: SESSION },
+    upload: false,
+  },
   { name: "upload", load: () => import("~/routes/sessions.new/route"), url: "/sessions/new", upload: true },
   { name: "quick analysis", load: () => import("~/routes/analyze/route"), url: "/analyze", upload: true },
   { name: "export API upload", load: () => import("~/routes/api.export"), url: "/api/export", upload: true },
@@ -50,7 +56,7 @@ forEachDriver("request bodies", (t) => {
       body,
       headers: { ...(type ? { "Content-Type": type } : {}), Cookie: admin.cookie! },
       duplex: "half",
-    } as RequestInit);
+    });
   const bytes = (text: string) => new TextEncoder().encode(text);
 
   describe.each(ACTIONS.map((a) => [a.name, a] as const))("%s", (_, route) => {
@@ -62,7 +68,7 @@ forEachDriver("request bodies", (t) => {
       ["truncated multipart", bytes('--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nx'), "multipart/form-data; boundary=b", 400],
     ] as const)("%s → %i", async (_what, body, type, status) => {
       const module = await route.load();
-      const answer = await invoke(module.action as Handler, post(route.url, body, type), route.params ?? {}, admin.context);
+      const answer = await invoke(module.action, post(route.url, body, type), route.params ?? {}, admin.context);
       expect(answer.status).toBe(status);
       const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
       expect(text).toMatch(/form|body|multipart|upload/i);
@@ -72,7 +78,12 @@ forEachDriver("request bodies", (t) => {
       it("a 64 MB body → 413 after reading no more than the drain cap", async () => {
         const module = await route.load();
         const body = lazyBody(64 * MB, "a=1&");
-        const answer = await invoke(module.action as Handler, post(route.url, body.stream, "application/x-www-form-urlencoded"), route.params ?? {}, admin.context);
+        const answer = await invoke(
+          module.action,
+          post(route.url, body.stream, "application/x-www-form-urlencoded"),
+          route.params ?? {},
+          admin.context,
+        );
         expect(answer.status).toBe(413);
         expect(body.pulled()).toBeLessThanOrEqual(drainCapBytes(FORM_MAX_BYTES) + 2 * 64 * 1024);
       });
@@ -81,7 +92,12 @@ forEachDriver("request bodies", (t) => {
 
   it("sign-in refuses a huge body before anybody is known (anonymous)", async () => {
     const body = lazyBody(64 * MB, "email=x&");
-    const request = new Request(BASE + "/login", { method: "POST", body: body.stream, headers: { "Content-Type": "application/x-www-form-urlencoded" }, duplex: "half" } as RequestInit);
+    const request = new Request(BASE + "/login", {
+      method: "POST",
+      body: body.stream,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      duplex: "half",
+    });
     expect((await invoke(loginRoute.action as Handler, request)).status).toBe(413);
     expect(body.pulled()).toBeLessThan(2 * MB);
   });
@@ -90,7 +106,9 @@ forEachDriver("request bodies", (t) => {
 describe("no action reads a body by itself", () => {
   it("nothing in app/ calls request.formData/json/text/arrayBuffer or Remix's multipart parser outside the form reader", () => {
     const appDir = path.resolve(import.meta.dirname, "../../app");
-    const files = readdirSync(appDir, { recursive: true }).map(String).filter((f) => /\.(ts|tsx)$/.test(f));
+    const files = readdirSync(appDir, { recursive: true })
+      .map(String)
+      .filter((f) => /\.(ts|tsx)$/.test(f));
     const offenders = files.filter((f) => {
       if (f === path.join("lib", "server", "http", "form.server.ts")) return false;
       const source = readFileSync(path.join(appDir, f), "utf8");

@@ -18,12 +18,21 @@ forEachDriver("orphan upload sweep", (t) => {
   it("removes unreferenced files older than an hour, and nothing else", async () => {
     const root = path.join(t.tempDir, "sweep-uploads");
     const storage = createFileStorage(root);
-    const user = await createUser(ACTING_ADMIN, { email: `sweeper-${t.driver}@example.org`, displayName: "S", password: "a-long-password-1", role: "therapist" }, { db: t.db });
+    const user = await createUser(
+      ACTING_ADMIN,
+      { email: `sweeper-${t.driver}@example.org`, displayName: "S", password: "a-long-password-1", role: "therapist" },
+      { db: t.db },
+    );
     const caller = { userId: user.id, role: "therapist" as const };
     const kept = fakeC3dBytes();
-    const { sessionId } = await storeAnalysis(caller, { patientCode: "P4001", analysis: buildAnalysis(kept), bytes: kept }, { db: t.db, storage });
+    const { sessionId } = await storeAnalysis(
+      caller,
+      { patientCode: "P4001", analysis: buildAnalysis(kept), bytes: kept },
+      { db: t.db, storage },
+    );
     expect(sessionId).toBeTruthy();
-    const keptSha = (await t.db.query<{ file_sha256: string }>("select file_sha256 from therapy_sessions where id = $1", [sessionId])).rows[0].file_sha256;
+    const keptSha = (await t.db.query<{ file_sha256: string }>("select file_sha256 from therapy_sessions where id = $1", [sessionId]))
+      .rows[0].file_sha256;
     const oldOrphan = (await storage.put(new Uint8Array([1, 2, 3, 4]))).sha256;
     const youngOrphan = (await storage.put(new Uint8Array([5, 6, 7, 8]))).sha256;
     const reused = (await storage.put(new Uint8Array([9, 9]))).sha256;

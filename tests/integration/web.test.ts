@@ -82,7 +82,7 @@ forEachDriver("therapist web pages", (t) => {
   const sessionCount = async () => Number((await t.db.query<{ n: number }>("select count(*)::int as n from therapy_sessions")).rows[0].n);
   const patientCount = async () => Number((await t.db.query<{ n: number }>("select count(*)::int as n from patients")).rows[0].n);
   const upload = (browser: Browser, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array } | null) =>
-    invoke(uploadRoute.action as Handler, multipart(browser, "/sessions/new", fields, file));
+    invoke(uploadRoute.action, multipart(browser, "/sessions/new", fields, file));
 
   it("signs the three users in", async () => {
     for (const [browser, role, name] of [
@@ -116,7 +116,9 @@ forEachDriver("therapist web pages", (t) => {
       corrupt[1] = 0; // byte 1 of a C3D header must be 0x50
       const bad = await upload(therapist, { new_patient_code: patient }, { name: "bad.c3d", bytes: corrupt });
       expect(bad.status).toBe(422);
-      expect(errorsOf(bad).file).toMatch(/^"bad\.c3d" cannot be read as C3D: C3D not-c3d at byte 1: byte 1 must be the C3D key 0x50, found 0x00\.$/);
+      expect(errorsOf(bad).file).toMatch(
+        /^"bad\.c3d" cannot be read as C3D: C3D not-c3d at byte 1: byte 1 must be the C3D key 0x50, found 0x00\.$/,
+      );
 
       expect(await sessionCount()).toBe(before.sessions);
       expect(await patientCount()).toBe(before.patients);
@@ -140,7 +142,9 @@ forEachDriver("therapist web pages", (t) => {
       expect(errorsOf(noPatient)).toEqual({ patient_code: "Choose the patient, or type a new patient code." });
 
       const badCode = await upload(therapist, { new_patient_code: "X12" });
-      expect(errorsOf(badCode)).toEqual({ new_patient_code: '"X12" is not a patient code: P followed by three to nine digits, e.g. P001.' });
+      expect(errorsOf(badCode)).toEqual({
+        new_patient_code: '"X12" is not a patient code: P followed by three to nine digits, e.g. P001.',
+      });
 
       const both = await upload(therapist, { patient_code: "P001", new_patient_code: "P002" });
       expect(Object.keys(errorsOf(both))).toEqual(["new_patient_code"]);
@@ -158,7 +162,7 @@ forEachDriver("therapist web pages", (t) => {
       const missing = await upload(other, { patient_code: missingCode }, file);
       expect(foreign.status).toBe(404);
       expect(missing.status).toBe(404);
-      expect(errorsOf(foreign).patient_code!.replace(owned, "<code>")).toBe(errorsOf(missing).patient_code!.replace(missingCode, "<code>"));
+      expect(errorsOf(foreign).patient_code.replace(owned, "<code>")).toBe(errorsOf(missing).patient_code.replace(missingCode, "<code>"));
       // Typed as a new code, a taken one is refused as taken (codes are global) — nothing more.
       const taken = await upload(other, { new_patient_code: owned }, file);
       expect(taken.status).toBe(409);
@@ -191,7 +195,7 @@ forEachDriver("therapist web pages", (t) => {
       const form = await noToken.formData();
       form.set("csrf", "forged");
       const forged = await invoke(
-        uploadRoute.action as Handler,
+        uploadRoute.action,
         new Request(BASE + "/sessions/new", { method: "POST", body: form, headers: { Cookie: therapist.cookie! } }),
       );
       expect(forged.status).toBe(403);
@@ -223,16 +227,20 @@ forEachDriver("therapist web pages", (t) => {
     it("shows the canonical export of the session to its therapist, 404 to anyone else", async () => {
       const stored = await upload(therapist, { new_patient_code: patient });
       sessionId = stored.location!.split("/").pop()!;
-      const review = await invoke(reviewRoute.loader as Handler, therapist.get(`/sessions/${sessionId}`), { sessionId });
+      const review = await invoke(reviewRoute.loader, therapist.get(`/sessions/${sessionId}`), { sessionId });
       expect(review.status).toBe(200);
-      const body = review.body as { exp: { export_metadata: { session_id: string }; performance_scores: { overall_score: number } }; envelopes: Record<string, { times_s: number[] }>; canEdit: boolean };
+      const body = review.body as {
+        exp: { export_metadata: { session_id: string }; performance_scores: { overall_score: number } };
+        envelopes: Record<string, { times_s: number[] }>;
+        canEdit: boolean;
+      };
       expect(body.exp.export_metadata.session_id).toBe(sessionId);
       expect(body.exp.performance_scores.overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
       expect(Object.keys(body.envelopes)).toEqual(["CH1", "CH2"]);
       expect(body.canEdit).toBe(true);
       // UUIDs are case-insensitive: the upper-case spelling names the same session (it was a 404).
       const upper = sessionId.toUpperCase();
-      const shouted = await invoke(reviewRoute.loader as Handler, therapist.get(`/sessions/${upper}`), { sessionId: upper });
+      const shouted = await invoke(reviewRoute.loader, therapist.get(`/sessions/${upper}`), { sessionId: upper });
       expect(shouted.status).toBe(200);
       expect((shouted.body as typeof body).exp.export_metadata.session_id).toBe(sessionId);
 
@@ -241,7 +249,7 @@ forEachDriver("therapist web pages", (t) => {
         [therapist, "00000000-0000-0000-0000-000000000000"],
         [therapist, "not-a-uuid"],
       ] as const) {
-        const answer = await invoke(reviewRoute.loader as Handler, browser.get(`/sessions/${id}`), { sessionId: id });
+        const answer = await invoke(reviewRoute.loader, browser.get(`/sessions/${id}`), { sessionId: id });
         expect(answer.status).toBe(404);
       }
     });
@@ -252,12 +260,21 @@ forEachDriver("therapist web pages", (t) => {
       expect(errorsOf(answer)).toEqual({ rpe_post_session: "must be an integer (Borg CR-10)" });
       const bfr = await submit(therapist, reviewRoute, `/sessions/${sessionId}`, { bfr_pressure_aop: "120" }, {}, { sessionId });
       expect(errorsOf(bfr)).toEqual({ bfr_pressure_aop: "must be between 0 and 100 (% AOP)" });
-      const { rows } = await t.db.query<{ overall_score: number }>("select overall_score from performance_scores where session_id = $1", [sessionId]);
+      const { rows } = await t.db.query<{ overall_score: number }>("select overall_score from performance_scores where session_id = $1", [
+        sessionId,
+      ]);
       expect(rows[0].overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
     });
 
-    it("re-scores a correction: an unsafe BFR pressure voids the overall score (scoring.md BFR gate)", async () => {
-      const ok = await submit(therapist, reviewRoute, `/sessions/${sessionId}`, { rpe_post_session: "5", bfr_pressure_aop: "70" }, {}, { sessionId });
+    it("re-scores a correction: an unsafe BFR pressure voids the overall score (docs/scoring.md BFR gate)", async () => {
+      const ok = await submit(
+        therapist,
+        reviewRoute,
+        `/sessions/${sessionId}`,
+        { rpe_post_session: "5", bfr_pressure_aop: "70" },
+        {},
+        { sessionId },
+      );
       expect(ok.status).toBe(302);
       const { rows } = await t.db.query<{ overall_score: number; bfr_compliant: boolean; effort_score: number }>(
         "select overall_score, bfr_compliant, effort_score from performance_scores where session_id = $1",
@@ -276,19 +293,23 @@ forEachDriver("therapist web pages", (t) => {
         ["from=2024-13-01", "from", '"2024-13-01" is not a date (YYYY-MM-DD).'],
         ["from=0000-01-01", "from", '"0000-01-01" is not a date (YYYY-MM-DD).'],
         ["to=2024-02-30", "to", '"2024-02-30" is not a date (YYYY-MM-DD).'],
-        [`patient=P${"1".repeat(300)}`, "patient", `"P${"1".repeat(300)}" is not a patient code (P followed by three to nine digits, e.g. P001).`],
+        [
+          `patient=P${"1".repeat(300)}`,
+          "patient",
+          `"P${"1".repeat(300)}" is not a patient code (P followed by three to nine digits, e.g. P001).`,
+        ],
         ["from=2024-05-02&to=2024-05-01", "to", "The end date 2024-05-01 is before the start date 2024-05-02."],
         ["page=0", "page", 'Page "0" is not a page number (1, 2, …).'],
         ["patient=bob", "patient", '"bob" is not a patient code (P followed by three to nine digits, e.g. P001).'],
       ] as const) {
-        const answer = await invoke(listRoute.loader as Handler, therapist.get(`/sessions?${query}`));
+        const answer = await invoke(listRoute.loader, therapist.get(`/sessions?${query}`));
         expect(answer.status, query).toBe(400);
         expect(errorsOf(answer), query).toEqual({ [field]: message });
       }
     });
 
     it("lists only the caller's sessions, newest first, filtered by patient and date", async () => {
-      const all = await invoke(listRoute.loader as Handler, therapist.get("/sessions"));
+      const all = await invoke(listRoute.loader, therapist.get("/sessions"));
       const body = all.body as { sessions: { patient_code: string; recorded_at: string }[]; total: number };
       expect(all.status).toBe(200);
       expect(body.total).toBeGreaterThanOrEqual(2);
@@ -296,21 +317,21 @@ forEachDriver("therapist web pages", (t) => {
       expect([...times].sort().reverse()).toEqual(times);
       expect((await invoke(listRoute.loader as Handler, other.get("/sessions"))).body).toMatchObject({ total: 0 });
       // The fixture was recorded on 2023-03-21.
-      const day = await invoke(listRoute.loader as Handler, therapist.get("/sessions?from=2023-03-21&to=2023-03-21"));
+      const day = await invoke(listRoute.loader, therapist.get("/sessions?from=2023-03-21&to=2023-03-21"));
       expect((day.body as { total: number }).total).toBe(body.total);
-      const before = await invoke(listRoute.loader as Handler, therapist.get("/sessions?to=2023-03-20"));
+      const before = await invoke(listRoute.loader, therapist.get("/sessions?to=2023-03-20"));
       expect((before.body as { total: number }).total).toBe(0);
     });
 
     it("the patient page is 404 for an unknown or foreign patient and lists the patient's sessions", async () => {
-      const missing = await invoke(patientRoute.loader as Handler, therapist.get("/patients/P999999"), { code: "P999999" });
+      const missing = await invoke(patientRoute.loader, therapist.get("/patients/P999999"), { code: "P999999" });
       expect(missing.status).toBe(404);
       const { rows } = await t.db.query<{ code: string }>(
         "select p.code from patients p join therapy_sessions s on s.patient_id = p.id limit 1",
       );
       const code = rows[0].code;
       expect((await invoke(patientRoute.loader as Handler, other.get(`/patients/${code}`), { code })).status).toBe(404);
-      const page = await invoke(patientRoute.loader as Handler, therapist.get(`/patients/${code}`), { code });
+      const page = await invoke(patientRoute.loader, therapist.get(`/patients/${code}`), { code });
       expect(page.status).toBe(200);
       expect((page.body as { sessions: unknown[] }).sessions.length).toBeGreaterThanOrEqual(1);
     });
@@ -319,12 +340,14 @@ forEachDriver("therapist web pages", (t) => {
   describe("quick analysis", () => {
     it("answers the export of an upload without storing it; a bad file is 422 on the file field", async () => {
       const before = await sessionCount();
-      const ok = await invoke(analyzeRoute.action as Handler, multipart(therapist, "/analyze", {}));
+      const ok = await invoke(analyzeRoute.action, multipart(therapist, "/analyze", {}));
       expect(ok.status).toBe(200);
-      const result = (ok.body as { result: { exp: { export_metadata: { session_id: null }; performance_scores: { overall_score: number } } } }).result;
+      const result = (
+        ok.body as { result: { exp: { export_metadata: { session_id: null }; performance_scores: { overall_score: number } } } }
+      ).result;
       expect(result.exp.export_metadata.session_id).toBeNull();
       expect(result.exp.performance_scores.overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
-      const bad = await invoke(analyzeRoute.action as Handler, multipart(therapist, "/analyze", {}, { name: "x.c3d", bytes: new Uint8Array(512) }));
+      const bad = await invoke(analyzeRoute.action, multipart(therapist, "/analyze", {}, { name: "x.c3d", bytes: new Uint8Array(512) }));
       expect(bad.status).toBe(422);
       expect(errorsOf(bad).file).toMatch(/^"x\.c3d" cannot be read as C3D/);
       expect(await sessionCount()).toBe(before);

@@ -14,4 +14,3 @@ export function lazyBody(total: number, fill = "a", chunkBytes = 64 * 1024) {
   });
   return { stream, pulled: () => pulled };
 }
-

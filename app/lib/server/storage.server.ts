@@ -81,7 +81,14 @@ export async function sweepTempFiles(rootDir: string): Promise<string[]> {
       const pid = Number(match[2]);
       const ours = match[1] === HOST && (pid === process.pid || !processAlive(pid));
       const old = !ours && Date.now() - ((await stat(file).catch(() => null))?.mtimeMs ?? Date.now()) > STALE_AFTER_MS;
-      if ((ours || old) && (await unlink(file).then(() => true, () => false))) removed.push(file);
+      if (
+        (ours || old) &&
+        (await unlink(file).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed.push(file);
     }
   }
   return removed;
@@ -158,11 +165,7 @@ export function createFileStorage(rootDir: string): BlobStorage {
  * Supabase Storage bucket (production, stateless app servers). Not exercised by the test suite:
  * no Supabase stack can run on the CI machine.
  */
-export async function createSupabaseStorage(options: {
-  url: string;
-  serviceRoleKey: string;
-  bucket: string;
-}): Promise<BlobStorage> {
+export async function createSupabaseStorage(options: { url: string; serviceRoleKey: string; bucket: string }): Promise<BlobStorage> {
   const [{ createClient }, { default: WebSocket }] = await Promise.all([import("@supabase/supabase-js"), import("ws")]);
   // supabase-js ≥ 2.105.2 throws on Node 20 unless given a WebSocket transport (unused here).
   const client = createClient(options.url, options.serviceRoleKey, {

@@ -2,6 +2,7 @@
  * The admin scoring page's form: its field names, and reading it into a configuration checked
  * with the scoring lib's schema, every problem reported against its field.
  */
+import { formText } from "~/lib/form";
 import { scoringConfigurationSchema, type ScoringConfiguration } from "~/lib/scoring";
 
 export const WEIGHT_FIELDS = [
@@ -31,13 +32,13 @@ export type FieldErrors = Record<string, string>;
 export function scoringConfigurationFromForm(form: FormData): { config: ScoringConfiguration | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const number = (field: string): number => {
-    const raw = String(form.get(field) ?? "").trim();
+    const raw = formText(form, field).trim();
     const value = raw === "" ? Number.NaN : Number(raw);
     if (!Number.isFinite(value)) errors[field] = `${field} must be a number, got "${raw}"`;
     return value;
   };
   const candidate = {
-    name: String(form.get("name") ?? ""),
+    name: formText(form, "name"),
     ...Object.fromEntries([...WEIGHT_FIELDS, ...TARGET_FIELDS].map((f) => [f, number(f)])),
     rpe_mapping: Object.fromEntries(RPE_KEYS.map((k) => [k, number(`rpe_${k}`)])),
   };

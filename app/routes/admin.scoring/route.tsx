@@ -2,10 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
-import {
-  getDefaultScoringConfiguration,
-  saveDefaultScoringConfiguration,
-} from "~/lib/server/repositories/scoring-configurations.server";
+import { getDefaultScoringConfiguration, saveDefaultScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
 import { requireForm } from "~/lib/server/http/form.server";
 import { RPE_KEYS, scoringConfigurationFromForm, TARGET_FIELDS, WEIGHT_FIELDS, type FieldErrors } from "./form.server";
 
@@ -23,7 +20,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await requireForm(request);
   await requireCsrf(request, form);
   const { config, errors } = scoringConfigurationFromForm(form);
-  const values = Object.fromEntries([...form.entries()].filter(([k]) => k !== "csrf").map(([k, v]) => [k, String(v)]));
+  const values = Object.fromEntries([...form.entries()].flatMap(([k, v]) => (k !== "csrf" && typeof v === "string" ? [[k, v]] : [])));
   if (!config) return data({ ok: false, errors, values }, { status: 422 });
   await saveDefaultScoringConfiguration(caller, config);
   return { ok: true, errors: {} as FieldErrors, values };
@@ -46,7 +43,7 @@ const LABELS: Record<string, string> = {
 
 export default function AdminScoring() {
   const { config, weightFields, targetFields, rpeKeys } = useLoaderData<typeof loader>();
-  const result = useActionData() as { ok: boolean; errors: FieldErrors; values: Record<string, string> } | undefined;
+  const result = useActionData<{ ok: boolean; errors: FieldErrors; values: Record<string, string> }>();
   const stored: Record<string, string> = {
     name: config.name,
     ...Object.fromEntries([...weightFields, ...targetFields].map((f) => [f, String(config[f])])),
@@ -83,8 +80,8 @@ export default function AdminScoring() {
         <Link to="/admin/users">Users</Link> · <Link to="/admin/exports">Export history</Link>
       </p>
       <p>
-        New sessions are scored with these values. Stored sessions keep the configuration they were scored with (their
-        export states it); re-scoring a session after correcting its inputs uses the values in force then.
+        New sessions are scored with these values. Stored sessions keep the configuration they were scored with (their export states it);
+        re-scoring a session after correcting its inputs uses the values in force then.
       </p>
       {result?.ok ? <p role="status">Saved.</p> : null}
       {result && !result.ok ? (

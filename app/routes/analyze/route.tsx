@@ -38,7 +38,7 @@ interface ActionData {
 
 export default function QuickAnalysis() {
   const { maxUploadMb } = useLoaderData() as { maxUploadMb: number };
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const errors = actionData?.errors ?? {};
@@ -59,7 +59,9 @@ export default function QuickAnalysis() {
           <button type="submit" disabled={busy}>
             {busy ? "Analysing…" : "Analyse"}
           </button>
-          <div role="status" aria-live="polite">{busy ? "Uploading and analysing…" : null}</div>
+          <div role="status" aria-live="polite">
+            {busy ? "Uploading and analysing…" : null}
+          </div>
         </div>
       </Form>
       {result ? (

@@ -47,7 +47,7 @@ interface ActionData {
 
 export default function SessionPage() {
   const { sessionId, exp, envelopes, canEdit } = useLoaderData() as ReviewData;
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const [search] = useSearchParams();
   const sp = exp.session_parameters;
@@ -86,8 +86,7 @@ export default function SessionPage() {
           <section aria-labelledby="correct-heading" className="correct">
             <h2 id="correct-heading">Correct therapist inputs</h2>
             <p className="hint">
-              Saving re-scores the session from its stored contractions; an empty field clears the value (its weight is
-              then redistributed).
+              Saving re-scores the session from its stored contractions; an empty field clears the value (its weight is then redistributed).
             </p>
             <Form method="post" noValidate key={JSON.stringify(current)}>
               <CsrfInput />

@@ -50,7 +50,7 @@ export function expectClose(actual: unknown, expected: Scalar, label: string): v
   if (typeof expected === "number") {
     expect(typeof actual, `${label} is a number`).toBe("number");
     const tolerance = 1e-9 * Math.max(1, Math.abs(expected));
-    expect(Math.abs((actual as number) - expected), `${label}: ${actual} vs reference ${expected}`).toBeLessThanOrEqual(tolerance);
+    expect(Math.abs((actual as number) - expected), `${label}: ${String(actual)} vs reference ${expected}`).toBeLessThanOrEqual(tolerance);
   } else {
     expect(actual, label).toEqual(expected);
   }
@@ -58,22 +58,34 @@ export function expectClose(actual: unknown, expected: Scalar, label: string): v
 
 /** Every field the reference gives for the scores, both legs and each contraction. */
 export function expectExportMatchesReference(exp: Record<string, any>, ref: PipelineReference): void {
-  for (const [key, value] of Object.entries(ref.performance_scores)) expectClose(exp.performance_scores[key], value, `performance_scores.${key}`);
+  for (const [key, value] of Object.entries(ref.performance_scores))
+    expectClose(exp.performance_scores[key], value, `performance_scores.${key}`);
   for (const side of ["left_muscle", "right_muscle"] as const) {
     for (const [key, value] of Object.entries(ref.compliance_breakdown[side])) {
       expectClose(exp.compliance_breakdown[side][key], value, `${side}.${key}`);
     }
   }
-  for (const [key, value] of Object.entries(ref.data_completeness)) expectClose(exp.data_completeness[key], value, `data_completeness.${key}`);
+  for (const [key, value] of Object.entries(ref.data_completeness))
+    expectClose(exp.data_completeness[key], value, `data_completeness.${key}`);
   expect(exp.contractions.length, "contraction count").toBe(ref.contractions.length);
   ref.contractions.forEach((c, i) => {
-    for (const key of ["channel", "index", "start_ms", "end_ms", "duration_ms", "peak_rms", "meets_intensity", "meets_duration", "is_good"]) {
+    for (const key of [
+      "channel",
+      "index",
+      "start_ms",
+      "end_ms",
+      "duration_ms",
+      "peak_rms",
+      "meets_intensity",
+      "meets_duration",
+      "is_good",
+    ]) {
       expectClose(exp.contractions[i][key], c[key], `contractions[${i}].${key}`);
     }
   });
 }
 
-/** The one-row CSV against the reference: `performance_<field>`, `<side>_<field>` columns (export.md). */
+/** The one-row CSV against the reference: `performance_<field>`, `<side>_<field>` columns (docs/export.md). */
 export function expectCsvMatchesReference(csv: string, ref: PipelineReference): Record<string, string> {
   const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
   expect(parsed.errors, "CSV parses").toEqual([]);

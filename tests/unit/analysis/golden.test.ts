@@ -12,7 +12,9 @@ import { resolveProcessingParameters } from "~/lib/emg/parameters";
 
 const fixtures = new URL("../../fixtures/", import.meta.url);
 const referenceDir = new URL("reference/pipeline/", fixtures);
-const references = readdirSync(referenceDir).filter((f) => f.endsWith(".json")).sort();
+const references = readdirSync(referenceDir)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 
 /** |actual − expected| ≤ rel·|expected| (an exact 0 must be matched exactly). */
 function expectRel(actual: number | null | undefined, expected: number, rel: number, what: string) {
@@ -44,7 +46,9 @@ describe.each(references)("%s", (referenceName) => {
   const channelIds = Object.keys(ref.channels);
 
   it("designs the reference SOS", () => {
-    const sos = designBandpass(resolveProcessingParameters(optionsFor(setting).processing, analysis.processing_parameters.sampling_rate_hz));
+    const sos = designBandpass(
+      resolveProcessingParameters(optionsFor(setting).processing, analysis.processing_parameters.sampling_rate_hz),
+    );
     for (const id of channelIds) {
       const expected: number[][] = ref.checks[id].bandpass.sos;
       expect(sos).toHaveLength(expected.length);
@@ -71,7 +75,12 @@ describe.each(references)("%s", (referenceName) => {
       expectRel(y[Number(index)], value as number, 1e-9, `band-pass[${index}]`);
     }
     expect([env.window, env.hop, env.count]).toEqual([check.envelope.W, check.envelope.H, check.envelope.K]);
-    expectRel(env.values.reduce((a, b) => a + b, 0), check.envelope.sum, 1e-9, "envelope sum");
+    expectRel(
+      env.values.reduce((a, b) => a + b, 0),
+      check.envelope.sum,
+      1e-9,
+      "envelope sum",
+    );
     check.envelope.first5.forEach((v: number, k: number) => expectRel(env.values[k], v, 1e-9, `env[${k}]`));
     check.envelope.last5.forEach((v: number, k: number) => {
       const index = env.count - 5 + k;
@@ -113,7 +122,7 @@ describe.each(references)("%s", (referenceName) => {
     expect(analysis.contractions).toHaveLength(ref.contractions.length);
     ref.contractions.forEach((expected: Record<string, unknown>, i: number) => {
       const actual = analysis.contractions[i];
-      const where = `${expected.channel} #${expected.index}`;
+      const where = `${String(expected.channel)} #${String(expected.index)}`;
       expect([actual.channel, actual.index], where).toEqual([expected.channel, expected.index]);
       for (const key of ["start_ms", "end_ms", "duration_ms"] as const) {
         expect(Math.abs(actual[key] - (expected[key] as number)), `${where} ${key}`).toBeLessThanOrEqual(1e-6);
@@ -140,7 +149,7 @@ describe.each(references)("%s", (referenceName) => {
       const a = analysis.compliance_breakdown[side];
       for (const key of Object.keys(e) as (keyof typeof a)[]) {
         if (key.endsWith("_rate")) expectRel(a[key] as number, e[key], 1e-9, `${side}.${key}`);
-        else if (key === "overall_compliance") expectRel(a[key] as number, e[key], 1e-6, `${side}.${key}`);
+        else if (key === "overall_compliance") expectRel(a[key], e[key], 1e-6, `${side}.${key}`);
         else expect(a[key], `${side}.${key}`).toEqual(e[key]);
       }
     }

@@ -100,9 +100,7 @@ describe("CSRF", () => {
     expect(new Headers(https.headers).get("Set-Cookie")).toMatch(/; Secure/);
     // The request URL decides: server.js makes it https from a trusted proxy's X-Forwarded-Proto
     // (TRUST_PROXY); a client's own header never reaches that far.
-    const claimed = await support.csrfTokenFor(
-      new Request("http://internal:3000/login", { headers: { "X-Forwarded-Proto": "https" } }),
-    );
+    const claimed = await support.csrfTokenFor(new Request("http://internal:3000/login", { headers: { "X-Forwarded-Proto": "https" } }));
     expect(new Headers(claimed.headers).get("Set-Cookie")).not.toMatch(/Secure/);
     expect(cookies.isHttpsRequest(new Request("https://x/", { headers: { "X-Forwarded-Proto": "http" } }))).toBe(true);
   });

@@ -14,7 +14,7 @@ function post(body: BodyInit | null, contentType: string | null, headers: Record
     body,
     headers: { ...(contentType ? { "Content-Type": contentType } : {}), ...headers },
     duplex: "half",
-  } as RequestInit);
+  });
 }
 
 async function refusal(request: Request, limits?: FormLimits): Promise<RequestBodyError> {
@@ -65,7 +65,10 @@ describe("readForm limits (held while streaming)", () => {
   });
 
   it("an oversized file → 413 with its size, the text fields kept for the form", async () => {
-    const body = part('form-data; name="csrf"', "token") + part('form-data; name="file"; filename="big.c3d"', "z".repeat(1.2 * MB), "application/octet-stream") + end;
+    const body =
+      part('form-data; name="csrf"', "token") +
+      part('form-data; name="file"; filename="big.c3d"', "z".repeat(1.2 * MB), "application/octet-stream") +
+      end;
     const error = await refusal(post(body, MULTIPART), { file: { field: "file", maxBytes: MB } });
     expect(error).toMatchObject({ status: 413, field: "file", message: "The file is 1.2 MB; the limit is 1 MB." });
     expect(error.form?.get("csrf")).toBe("token");
@@ -74,7 +77,12 @@ describe("readForm limits (held while streaming)", () => {
 
 describe("readForm on odd bodies", () => {
   it.each([
-    ["application/json", '{"email":"a@b.c"}', 415, 'This form takes application/x-www-form-urlencoded or multipart/form-data, not "application/json".'],
+    [
+      "application/json",
+      '{"email":"a@b.c"}',
+      415,
+      'This form takes application/x-www-form-urlencoded or multipart/form-data, not "application/json".',
+    ],
     ["text/plain", "email=a@b.c", 415, 'This form takes application/x-www-form-urlencoded or multipart/form-data, not "text/plain".'],
     [null, "email=a", 415, "This form takes application/x-www-form-urlencoded or multipart/form-data, not a body without Content-Type."],
     ["application/x-www-form-urlencoded", "", 400, "The request has no body: send the form's fields."],
@@ -85,7 +93,8 @@ describe("readForm on odd bodies", () => {
   });
 
   it("a truncated multipart body → 400", async () => {
-    const body = part('form-data; name="csrf"', "token") + `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.c3d"\r\n\r\nPAR`;
+    const body =
+      part('form-data; name="csrf"', "token") + `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.c3d"\r\n\r\nPAR`;
     expect(await refusal(post(body, MULTIPART), { file: { field: "file", maxBytes: MB } })).toMatchObject({
       status: 400,
       message: "The form body is truncated: it ends before its closing boundary.",

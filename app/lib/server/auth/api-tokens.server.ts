@@ -87,10 +87,10 @@ export async function listApiTokens(caller: Caller, options: QueryOptions = {}):
 export async function revokeApiToken(caller: Caller, tokenId: string, options: QueryOptions = {}): Promise<boolean> {
   if (!isUuid(tokenId)) return false;
   const db = await dbOf(options);
-  const { rowCount } = await db.query(
-    "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-    [tokenId, caller.userId],
-  );
+  const { rowCount } = await db.query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL", [
+    tokenId,
+    caller.userId,
+  ]);
   return rowCount === 1;
 }
 

@@ -40,20 +40,19 @@ export interface SessionSecretSource {
  * verifies with the same one and sessions survive restarts. The first server to start writes it:
  * an existing DATA_DIR/session-secret file's value (so embedded installs keep their signed-in
  * users), else 32 random bytes; `on conflict do nothing` then a read back makes every racing
- * server end up with the row that won (docs/decisions/032-sign-in-rate-limit-shared.md).
+ * server end up with the row that won (docs/decisions/034-sign-in-rate-limit-shared.md).
  */
 export async function resolveSessionSecrets(source: SessionSecretSource = {}): Promise<string[]> {
   const config = getConfig();
-  const configured = config.SESSION_SECRET?.split(",").map((s) => s.trim()).filter(Boolean);
+  const configured = config.SESSION_SECRET?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (configured && configured.length > 0) return configured;
   const db = source.db ?? (await getDb());
   const stored = await readStoredSecret(db);
   if (stored) return [stored];
   const candidate = (await readLegacySecret(source.dataDir ?? config.DATA_DIR)) ?? randomBytes(32).toString("base64url");
-  await db.query("insert into app_secrets (name, value) values ($1, $2) on conflict (name) do nothing", [
-    SESSION_SECRET_NAME,
-    candidate,
-  ]);
+  await db.query("insert into app_secrets (name, value) values ($1, $2) on conflict (name) do nothing", [SESSION_SECRET_NAME, candidate]);
   const winner = await readStoredSecret(db);
   if (!winner) throw new Error("app_secrets: the session secret row vanished right after it was written");
   return [winner];

@@ -60,7 +60,10 @@ const LOCK_NAMESPACE = "ghostly.sign-in-failures:";
 
 /** A 64-bit advisory-lock id per key (a collision only serialises two unrelated keys). */
 function lockId(key: string): bigint {
-  return createHash("sha256").update(LOCK_NAMESPACE + key).digest().readBigInt64BE(0);
+  return createHash("sha256")
+    .update(LOCK_NAMESPACE + key)
+    .digest()
+    .readBigInt64BE(0);
 }
 
 export class FailureLimiter {

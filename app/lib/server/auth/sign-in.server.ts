@@ -44,9 +44,7 @@ export function signInRules(email: string, address: string | null): LimitRule[] 
 }
 
 export type SignInResult =
-  | { ok: true; user: User }
-  | { ok: false; reason: "credentials" }
-  | { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
+  { ok: true; user: User } | { ok: false; reason: "credentials" } | { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -85,7 +83,7 @@ export async function attemptSignIn(
 /** Only same-site absolute paths: never `//evil.example` or `/\evil.example`. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/sessions"): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  if (/[\u0000-\u001f]/.test(to)) return fallback;
+  if ([...to].some((ch) => ch < " ")) return fallback; // a control character (U+0000–U+001F)
   return to;
 }
 

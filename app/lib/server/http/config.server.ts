@@ -44,10 +44,7 @@ const configSchema = z
         .max(10, { error: "must be between 0 and 10" })
         .default(0),
     ),
-    SESSION_SECRET: z.preprocess(
-      emptyToUndefined,
-      z.string().min(32, { error: "must be at least 32 characters" }).optional(),
-    ),
+    SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { error: "must be at least 32 characters" }).optional()),
     MAX_UPLOAD_MB: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -93,9 +90,7 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(env);
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? "environment"), message: issue.message })),
-  );
+  throw new ConfigError(result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? "environment"), message: issue.message })));
 }
 
 // Kept on globalThis like the database and the storage: one validated configuration per process.

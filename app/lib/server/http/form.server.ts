@@ -90,7 +90,8 @@ export async function readForm(request: Request, limits: FormLimits = {}): Promi
     );
   }
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  if (encoding !== "identity") throw new RequestBodyError(415, `Content-Encoding "${encoding}" is not accepted: send the form uncompressed.`);
+  if (encoding !== "identity")
+    throw new RequestBodyError(415, `Content-Encoding "${encoding}" is not accepted: send the form uncompressed.`);
   const cap = drainCapBytes(maxBytes);
   if (Number.isFinite(declared) && declared > cap) throw tooLarge(declared, file ? null : maxBytes, file);
 
@@ -106,9 +107,10 @@ export async function readForm(request: Request, limits: FormLimits = {}): Promi
   }
 
   const form = new FormData();
-  let problem: RequestBodyError | null = null;
+  // Set from the parser's callbacks; an object so the checks below see it change.
+  const state: { problem: RequestBodyError | null } = { problem: null };
   const fail = (error: RequestBodyError) => {
-    problem ??= error;
+    state.problem ??= error;
   };
   let fileSize = 0;
   let fileChunks: Buffer[] = [];
@@ -123,7 +125,13 @@ export async function readForm(request: Request, limits: FormLimits = {}): Promi
   parser.on("file", (name, stream, info) => {
     if (!file || name !== file.field) {
       stream.resume();
-      fail(new RequestBodyError(400, file ? `Only the field "${file.field}" may carry a file, not "${name}".` : "This form takes no files.", name));
+      fail(
+        new RequestBodyError(
+          400,
+          file ? `Only the field "${file.field}" may carry a file, not "${name}".` : "This form takes no files.",
+          name,
+        ),
+      );
       return;
     }
     // A truncated body errors the file stream too; the parser's own error says so.
@@ -143,7 +151,9 @@ export async function readForm(request: Request, limits: FormLimits = {}): Promi
   const countLimit = (what: string, n: number) => () => fail(new RequestBodyError(413, `The form has more than ${n} ${what}.`));
   parser.on("fieldsLimit", countLimit("fields", maxFields));
   parser.on("partsLimit", countLimit("parts", maxParts));
-  parser.on("filesLimit", () => fail(new RequestBodyError(400, file ? "The form carries more than one file." : "This form takes no files.")));
+  parser.on("filesLimit", () =>
+    fail(new RequestBodyError(400, file ? "The form carries more than one file." : "This form takes no files.")),
+  );
 
   const finished = new Promise<void>((resolve) => {
     parser.on("close", resolve);
@@ -174,7 +184,7 @@ export async function readForm(request: Request, limits: FormLimits = {}): Promi
         fail(tooLarge(null, maxBytes, undefined));
         continue;
       }
-      if (!problem) parser.write(value);
+      if (!state.problem) parser.write(value);
     }
   } catch {
     throw new RequestBodyError(400, "The request body could not be read to its end (the connection was interrupted).");
@@ -183,13 +193,13 @@ export async function readForm(request: Request, limits: FormLimits = {}): Promi
   }
   if (!ended) throw tooLarge(received, file ? null : maxBytes, file);
   if (received === 0) throw new RequestBodyError(400, "The request has no body: send the form's fields.");
-  if (!problem) {
+  if (!state.problem) {
     parser.end();
     await finished;
   } else {
     parser.destroy();
   }
-  if (problem) throw problem;
+  if (state.problem) throw state.problem;
   if (file && fileSize > file.maxBytes) {
     throw new RequestBodyError(413, `The file is ${formatBytes(fileSize)}; the limit is ${formatBytes(file.maxBytes)}.`, file.field, form);
   }

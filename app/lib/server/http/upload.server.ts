@@ -34,7 +34,12 @@ export async function readC3dUpload(request: Request, maxUploadMb: number): Prom
     form = await readForm(request, { maxBytes: FORM_MAX_BYTES, file: { field: FILE_FIELD, maxBytes } });
   } catch (error) {
     if (!(error instanceof RequestBodyError)) throw error;
-    return { ok: false, status: error.status, form: error.form, errors: { [error.field === FILE_FIELD ? FILE_FIELD : "form"]: error.message } };
+    return {
+      ok: false,
+      status: error.status,
+      form: error.form,
+      errors: { [error.field === FILE_FIELD ? FILE_FIELD : "form"]: error.message },
+    };
   }
   const file = form.get(FILE_FIELD);
   if (!(file instanceof File) || (file.size === 0 && file.name === "")) {

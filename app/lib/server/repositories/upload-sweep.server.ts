@@ -12,11 +12,7 @@ export const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
 const BATCH = 500;
 
 /** Deletes the unreferenced blobs older than `minAgeMs`; returns their hashes. */
-export async function sweepOrphanUploads(
-  db: Queryable,
-  storage: BlobStorage,
-  minAgeMs: number = ORPHAN_MIN_AGE_MS,
-): Promise<string[]> {
+export async function sweepOrphanUploads(db: Queryable, storage: BlobStorage, minAgeMs: number = ORPHAN_MIN_AGE_MS): Promise<string[]> {
   if (!storage.listOlderThan || !storage.removeIfOlderThan) return [];
   const removed: string[] = [];
   let batch: string[] = [];
@@ -43,19 +39,20 @@ export async function sweepOrphanUploads(
  * Runs the sweep now and then every `everyMs` (server start-up; entry.server.tsx). Returns a
  * stop function. A failed sweep is logged and tried again next time.
  */
-export function startOrphanSweeper(
-  open: () => Promise<{ db: Queryable; storage: BlobStorage }>,
-  everyMs = 15 * 60 * 1000,
-): () => void {
+export function startOrphanSweeper(open: () => Promise<{ db: Queryable; storage: BlobStorage }>, everyMs = 15 * 60 * 1000): () => void {
   const run = async () => {
     try {
       const { db, storage } = await open();
       const removed = await sweepOrphanUploads(db, storage);
       if (removed.length > 0) {
-        process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "info", msg: "orphan uploads removed", count: removed.length })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ time: new Date().toISOString(), level: "info", msg: "orphan uploads removed", count: removed.length })}\n`,
+        );
       }
     } catch (error) {
-      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "orphan sweep failed", error: (error as Error).message })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "orphan sweep failed", error: (error as Error).message })}\n`,
+      );
     }
   };
   void run();
