@@ -131,10 +131,9 @@ test.describe("server.js without a proxy (TRUST_PROXY=0)", () => {
       pump();
     });
     const after = rssMb(server.process.pid!);
-    test.info().annotations.push({
-      type: "rss",
-      description: `1 GB body: ${status} in ${Date.now() - started} ms, RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`,
-    });
+    const figures = `1 GB body: ${status} in ${Date.now() - started} ms, server RSS ${before.toFixed(0)} → ${after.toFixed(0)} MB`;
+    test.info().annotations.push({ type: "rss", description: figures });
+    console.log(figures);
     expect(status).toBe(413);
     expect(after - before).toBeLessThan(64);
   });
