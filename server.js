@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The production server: Express with Remix's request handler (docs/decisions/038-trusted-proxies.md
+ * The production server: Express with Remix's request handler (docs/decisions/039-trusted-proxies-and-sign-in-limits.md
  * for the address rules). What it adds around the app:
  * - the client address for the app (`context.clientAddress`): the socket's peer, or, with
  *   TRUST_PROXY=N, the address N hops back in X-Forwarded-For (Express's `trust proxy`, which also

@@ -1,4 +1,4 @@
--- Revocable sign-in sessions (docs/decisions/037-revocable-sessions.md). The session cookie names
+-- Revocable sign-in sessions (docs/decisions/038-revocable-sessions.md). The session cookie names
 -- one row here by a random id (only its SHA-256 is stored). Signing out deletes the row;
 -- "sign out everywhere", deactivation, a password change and a role change delete every row of
 -- that user. A row ends 12 hours after sign-in whatever the cookie says.

@@ -1,5 +1,5 @@
 /**
- * Signed-in sessions kept on the server (table auth_sessions, docs/decisions/037-revocable-sessions.md).
+ * Signed-in sessions kept on the server (table auth_sessions, docs/decisions/038-revocable-sessions.md).
  * The cookie carries a random session id; the database keeps only its SHA-256, the user and an
  * absolute end 12 hours after sign-in. A request is signed in only while its row exists, has not
  * ended and its user is active — so signing out, "sign out everywhere", deactivation, a password

@@ -105,7 +105,7 @@ function sessionStorage(): Promise<SessionStorage<SessionData, SessionData>> {
 
 /**
  * True when the browser talks https to us. The server entry builds the request URL from the
- * socket, and from X-Forwarded-Proto only with TRUST_PROXY (docs/decisions/038-trusted-proxies.md):
+ * socket, and from X-Forwarded-Proto only with TRUST_PROXY (docs/decisions/039-trusted-proxies-and-sign-in-limits.md):
  * a client's own header never decides.
  */
 export function isHttpsRequest(request: Request): boolean {

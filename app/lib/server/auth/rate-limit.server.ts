@@ -4,7 +4,7 @@ import type { Db, Queryable } from "~/lib/server/db/types.server";
 /**
  * Fixed-budget sliding-window limiter for failed sign-ins, kept in the database so every app
  * server behind a load balancer counts the same failures (docs/decisions/034-sign-in-rate-limit-shared.md;
- * which keys block and which only slow down: docs/decisions/039-sign-in-limits-per-address.md):
+ * which keys block and which only slow down: docs/decisions/039-trusted-proxies-and-sign-in-limits.md):
  * at most `limit` failures per blocking key within its window; the next attempt is refused until
  * the oldest failure of the budget leaves the window.
  *

@@ -11,7 +11,7 @@ import { authenticate, countUsers, normalizeEmail, type User } from "~/lib/serve
 export const BAD_CREDENTIALS_MESSAGE = "Email or password is incorrect.";
 
 /**
- * Who may try how often (docs/decisions/039-sign-in-limits-per-address.md). One account from one
+ * Who may try how often (docs/decisions/039-trusted-proxies-and-sign-in-limits.md). One account from one
  * address, and one address whatever the accounts, are blocked past their budget (429). One
  * account across addresses is never blocked — strangers could then lock its owner out — but every
  * failure past `freeFailures` doubles the wait before the next password check, up to `maxDelayMs`.

@@ -158,7 +158,7 @@ export async function authenticate(email: string, password: string, options: Que
 
 // Every change below that ends the user's sessions does so in the same statement (a CTE), so no
 // request can see the new password, role or state together with a session that should be gone
-// (docs/decisions/037-revocable-sessions.md).
+// (docs/decisions/038-revocable-sessions.md).
 
 /**
  * Sets a new password — one's own, or anybody's for an admin — and ends every signed-in session of

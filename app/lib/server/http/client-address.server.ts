@@ -1,7 +1,7 @@
 /**
  * The client's network address, as the server entry (server.js) found it: the socket's peer, or —
  * only with TRUST_PROXY=N — the address N hops back in X-Forwarded-For, which the N trusted
- * proxies in front of us appended (docs/decisions/038-trusted-proxies.md). Loaders and actions read
+ * proxies in front of us appended (docs/decisions/039-trusted-proxies-and-sign-in-limits.md). Loaders and actions read
  * it from the Remix load context; a client's own forwarding headers are never read here.
  */
 import type { AppLoadContext } from "@remix-run/node";
