@@ -27,7 +27,7 @@ import { buildSessionExport, renderJson, renderSessionCsv } from "~/lib/export";
 import { createDb } from "~/lib/server/db/connection.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
 import { getSession, storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import { startPostgres, type PostgresServer } from "../tests/support/postgres";
 

@@ -15,7 +15,7 @@ import * as loginRoute from "~/routes/login";
 import { createUser, setActive } from "~/lib/server/auth/users.server";
 import { createApiToken, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";

@@ -9,7 +9,7 @@ import { analyzeC3d } from "~/lib/analysis/analyze";
 import type { SessionAnalysis } from "~/lib/analysis/types";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { getSession, type RepositoryOptions, storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { forEachDriver } from "../support/databases";
 import { expectSameSections } from "../support/stored";
 import { insertUser } from "../support/users";

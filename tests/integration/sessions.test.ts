@@ -17,7 +17,7 @@ import {
   streamSessions,
   updateSessionInputs,
 } from "~/lib/server/repositories/sessions/read.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
 import { expectSameSections } from "../support/stored";

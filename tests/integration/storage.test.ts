@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { blobKey, createFileStorage, sweepTempFiles } from "~/lib/server/storage.server";
+import { blobKey, createFileStorage, sweepTempFiles } from "~/lib/server/storage/blobs.server";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "ghostly-storage-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
-import { getConfig, usesSupabaseStorage } from "./http/config.server";
+import { getConfig, usesSupabaseStorage } from "../http/config.server";
 
 export interface StoredBlob {
   sha256: string;
