@@ -9,7 +9,7 @@ import { NonceContext } from "~/components/nonce";
 import { applySecurityHeaders, createNonce } from "~/lib/server/http/security-headers.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { closeDb, getDb } from "~/lib/server/db/connection.server";
-import { getStorage } from "~/lib/server/storage/blobs.server";
+import { getStorage } from "~/lib/server/storage/connection.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the
 // database is opened and migrated (and the upload store swept of a crash's temp files) before the

@@ -29,7 +29,8 @@ import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
 import { NotFoundError, ValidationError } from "~/lib/server/errors.server";
 import { assertCan, ensurePatient, isUuid, patientScope } from "~/lib/server/repositories/patients.server";
-import { type BlobStorage, getStorage } from "~/lib/server/storage/blobs.server";
+import type { BlobStorage } from "~/lib/server/storage/blobs.server";
+import { getStorage } from "~/lib/server/storage/connection.server";
 
 export { getDefaultScoringConfiguration, getPatientScoringConfiguration } from "../patients.server";
 export type { StoredScoringConfiguration } from "../patients.server";
