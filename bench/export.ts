@@ -26,7 +26,8 @@ import { analyzeC3d, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport, renderJson, renderSessionCsv } from "~/lib/export";
 import { createDb } from "~/lib/server/db/connection.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
-import { getSession, storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
+import { getSession } from "~/lib/server/repositories/sessions/read.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import { startPostgres, type PostgresServer } from "../tests/support/postgres";
@@ -197,7 +198,7 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
       "insert into users (email, display_name, role) values ('bench@example.org', 'Bench', 'admin') returning id",
     );
     const caller = { userId: rows[0].id, role: "admin" as const };
-    const { token } = await createApiToken(db, caller.userId, "bench");
+    const { token } = await createApiToken(caller, "bench", { db });
     const bytes = new Uint8Array(readFileSync(path.join(ROOT, "tests/fixtures/c3d", FIXTURE)));
     const analysis = analyzeC3d(bytes, { ...parseAnalysisOptions({ rpe_post_session: "5" }), sourceFilename: FIXTURE });
     const options = { db, storage: createFileStorage(path.join(dataDir, "uploads")) };

@@ -19,13 +19,11 @@ import { readC3d } from "../app/lib/c3d/index";
 import { channelAnalytics } from "../app/lib/emg/analytics";
 import { activatedRuns } from "../app/lib/emg/contractions";
 import { rmsEnvelope } from "../app/lib/emg/envelope";
-import { rmsEnvelopePair } from "../app/lib/emg/envelope-pair";
 import { type MuscleInput, designBandpass, processMuscles } from "../app/lib/emg/muscle";
 import { resolveProcessingParameters } from "../app/lib/emg/parameters";
 import { sosfiltfilt } from "../app/lib/emg/sosfilt";
-import { sosfiltfiltPair } from "../app/lib/emg/sosfilt-pair";
 import { welch } from "../app/lib/emg/spectrum";
-import { welchPair } from "../app/lib/emg/welch-pair";
+import { rmsEnvelopePair, sosfiltfiltPair, welchPair } from "../app/lib/emg/simd/index";
 
 const DEFAULT_FILE = "tests/fixtures/c3d/Ghostly_Emg_20230321_17-50-17-0881.c3d";
 const WARMUP = 10;
@@ -59,7 +57,7 @@ function medianMs(fn: () => unknown): number {
  */
 function stageBreakdown(bytes: Uint8Array): Record<string, number> {
   const file = readC3d(bytes);
-  const params = resolveProcessingParameters({}, file.analog.rate);
+  const params = resolveProcessingParameters({}, file.analog.rate ?? 0);
   const sos = designBandpass(params);
   const fs = params.sampling_rate_hz;
   const inputs: MuscleInput[] = findMuscleChannels(file.analog).map((role) => ({
@@ -91,7 +89,7 @@ function stageBreakdown(bytes: Uint8Array): Record<string, number> {
   return stages;
 }
 
-export default async function bench(args: string[]): Promise<void> {
+export default function bench(args: string[]): void {
   const file = flag(args, "--file") ?? DEFAULT_FILE;
   const runs = Math.max(30, Number(flag(args, "--runs") ?? 50));
   const json = args.includes("--json");

@@ -9,8 +9,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ANALYSIS_OPTION_FIELDS, AnalysisError, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
-import { C3dError } from "~/lib/c3d";
+import { ANALYSIS_OPTION_FIELDS, analyzeUploadForExport, isInputError, parseAnalysisOptions } from "~/lib/analysis";
 import {
   buildSessionExport,
   renderBatchCsv,
@@ -19,7 +18,6 @@ import {
   renderExport,
   type AnyExport,
 } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
 import { parseConfig } from "~/lib/server/http/config.server";
 
 const USAGE = `usage: npm run -s analyze -- <file.c3d | folder>… [options]
@@ -105,7 +103,7 @@ export function parseArgs(argv: string[]): CliArgs {
   return {
     paths,
     format,
-    table: table as "contractions" | undefined,
+    table,
     fields,
     includeSignals: flags.has("include-signals"),
     includeRawSignals: flags.has("include-raw-signals"),
@@ -177,8 +175,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       });
     } catch (error) {
       failed++;
-      const known = error instanceof C3dError || error instanceof ParameterError || error instanceof AnalysisError;
-      io.stderr(`${path}: ${known ? (error as Error).message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      io.stderr(`${path}: ${isInputError(error) ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
       return null;
     }
   }

@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseAnalysisOptions } from "~/lib/analysis";
+import { analyzeUploadForExport, parseAnalysisOptions } from "~/lib/analysis";
 import {
   buildSessionExport,
   contractionColumns,
@@ -25,8 +25,6 @@ import {
   schemaPaths,
   type Column,
 } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
-import type { SessionExport } from "~/lib/export/schema";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const EXAMPLE_FILE = "Ghostly_Emg_20230321_17-23-09-0409.c3d";
@@ -86,7 +84,7 @@ export function fieldDictionaryMarkdown(): string {
 /** Relative path → content of every generated file. */
 export function generatedFiles(): Record<string, string> {
   const source = exampleSource();
-  const full = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP }) as SessionExport;
+  const full = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP });
   const minimal = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP, enhanced: false });
   const base = EXAMPLE_FILE.replace(/\.c3d$/, "");
   return {

@@ -2,7 +2,7 @@
  * Display formatting shared by the review, list and patient pages. Pure and browser-safe: it only
  * turns numbers of the canonical export into text, it never computes a score.
  */
-import type { Category } from "~/lib/export/schema";
+import type { Category } from "~/lib/domain";
 import { symmetryBand, type SymmetryBand } from "~/lib/scoring/score";
 
 export const EMPTY = "—";
@@ -50,7 +50,7 @@ export function categoryLabel(category: Category | null | undefined): string {
   return category ? CATEGORY_LABELS[category] : "Not scored";
 }
 
-/** The symmetry band of scoring.md, from the scoring lib; null when there is no symmetry score. */
+/** The symmetry band of docs/scoring.md, from the scoring lib; null when there is no symmetry score. */
 export function symmetryBandOf(score: number | null | undefined): SymmetryBand | null {
   return score == null || !Number.isFinite(score) ? null : symmetryBand(score);
 }

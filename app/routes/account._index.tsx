@@ -1,8 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { renewSessionVersion } from "~/lib/server/auth/sign-in.server";
-import { getDb } from "~/lib/server/db/connection.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { authenticate, setPassword, UserInputError } from "~/lib/server/auth/users.server";
@@ -14,21 +14,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** Changing one's own password needs the current one: a borrowed, signed-in browser is not enough. */
 export async function action({ request }: ActionFunctionArgs) {
-  const { user } = await requireUser(request);
+  const caller = await requireUser(request);
+  const { user } = caller;
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const db = await getDb();
-  const current = String(formData.get("currentPassword") ?? "");
-  const next = String(formData.get("newPassword") ?? "");
-  if (!(await authenticate(db, user.email, current))) {
+  const current = formText(formData, "currentPassword");
+  const next = formText(formData, "newPassword");
+  if (!(await authenticate(user.email, current))) {
     return data({ ok: false, field: "currentPassword", message: "The current password is incorrect." }, { status: 422 });
   }
-  if (next !== String(formData.get("newPasswordConfirm") ?? "")) {
+  if (next !== formText(formData, "newPasswordConfirm")) {
     return data({ ok: false, field: "newPasswordConfirm", message: "The two new passwords differ." }, { status: 422 });
   }
   let sessionVersion: number;
   try {
-    sessionVersion = await setPassword(db, user.id, next);
+    sessionVersion = await setPassword(caller, user.id, next);
   } catch (error) {
     if (error instanceof UserInputError) return data({ ok: false, field: "newPassword", message: error.message }, { status: 422 });
     throw error;
@@ -41,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AccountPassword() {
-  const result = useActionData() as { ok: boolean; field: string | null; message: string } | undefined;
+  const result = useActionData<{ ok: boolean; field: string | null; message: string }>();
   const errorFor = (field: string) =>
     result && !result.ok && result.field === field ? (
       <p className="field-error" role="alert">

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { getDb } from "~/lib/server/db/connection.server";
+import { formText } from "~/lib/form";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, scopesForRole, TOKEN_SCOPE_DESCRIPTIONS, type TokenScope } from "~/lib/policy";
 import { createApiToken, listApiTokens, revokeApiToken, TokenInputError } from "~/lib/server/auth/api-tokens.server";
@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "API tokens — GHOSTLY+ EMG" 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const caller = await requireUser(request);
-  const tokens = await listApiTokens(await getDb(), caller.userId);
+  const tokens = await listApiTokens(caller);
   return {
     scopes: scopesForRole(caller),
     tokens: tokens.map((t) => ({
@@ -30,13 +30,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireUser(request);
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const db = await getDb();
   const intent = formData.get("intent");
   if (intent === "create") {
-    const daysField = String(formData.get("days") ?? "").trim();
+    const daysField = formText(formData, "days").trim();
     try {
-      const { token, record } = await createApiToken(db, caller.userId, String(formData.get("name") ?? ""), {
-        scopes: formData.getAll("scopes").map(String),
+      const { token, record } = await createApiToken(caller, formText(formData, "name"), {
+        scopes: formData.getAll("scopes").filter((v): v is string => typeof v === "string"),
         days: daysField === "" ? undefined : Number(daysField),
       });
       // Shown once; the response must not be cached anywhere.
@@ -50,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
   }
   if (intent === "revoke") {
-    const revoked = await revokeApiToken(db, caller.userId, String(formData.get("tokenId") ?? ""));
+    const revoked = await revokeApiToken(caller, formText(formData, "tokenId"));
     if (!revoked) return data({ intent, token: null, name: null, error: "No such active token." }, { status: 404 });
     return { intent, token: null, name: null, error: null };
   }
@@ -66,9 +65,7 @@ function status(t: { revokedAt: string | null; expired: boolean }): string {
 
 export default function AccountTokens() {
   const { tokens, scopes } = useLoaderData<typeof loader>();
-  const result = useActionData() as
-    | { intent: string | null; token: string | null; name: string | null; error: string | null }
-    | undefined;
+  const result = useActionData<{ intent: string | null; token: string | null; name: string | null; error: string | null }>();
   return (
     <div>
       <h2>API tokens</h2>

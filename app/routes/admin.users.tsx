@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { getDb } from "~/lib/server/db/connection.server";
+import { formText } from "~/lib/form";
 import { isRole, MIN_PASSWORD_LENGTH, ROLES } from "~/lib/policy";
 import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
 import { createUser, listUsers, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "Users — GHOSTLY+ EMG" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const caller = await requireAdmin(request);
-  const users = await listUsers(await getDb());
+  const users = await listUsers(caller);
   return {
     selfId: caller.userId,
     users: users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
@@ -23,37 +23,36 @@ export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireAdmin(request);
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const db = await getDb();
-  const intent = String(formData.get("intent") ?? "");
-  const userId = String(formData.get("userId") ?? "");
+  const intent = formText(formData, "intent");
+  const userId = formText(formData, "userId");
   const fail = (status: number, result: Result) => data<Result>(result, { status });
   try {
     switch (intent) {
       case "create": {
-        const role = String(formData.get("role") ?? "");
+        const role = formText(formData, "role");
         if (!isRole(role)) return fail(422, { intent, field: "role", error: `Role must be one of ${ROLES.join(", ")}.` });
-        const user = await createUser(db, {
-          email: String(formData.get("email") ?? ""),
-          displayName: String(formData.get("displayName") ?? ""),
-          password: String(formData.get("password") ?? ""),
+        const user = await createUser(caller, {
+          email: formText(formData, "email"),
+          displayName: formText(formData, "displayName"),
+          password: formText(formData, "password"),
           role,
         });
         return data<Result>({ intent, userId: user.id, message: `Created ${user.email} (${user.role}).` });
       }
       case "reset-password":
-        await setPassword(db, userId, String(formData.get("password") ?? ""));
+        await setPassword(caller, userId, formText(formData, "password"));
         return data<Result>({ intent, userId, message: "Password reset." });
       case "deactivate":
       case "reactivate":
         // An admin cannot lock themselves (and possibly everyone) out.
         if (userId === caller.userId) return fail(422, { intent, userId, error: "You cannot deactivate your own account." });
-        await setActive(db, userId, intent === "reactivate");
+        await setActive(caller, userId, intent === "reactivate");
         return data<Result>({ intent, userId, message: intent === "reactivate" ? "Reactivated." : "Deactivated." });
       case "set-role": {
-        const role = String(formData.get("role") ?? "");
+        const role = formText(formData, "role");
         if (userId === caller.userId) return fail(422, { intent, userId, error: "You cannot change your own role." });
         if (!isRole(role)) return fail(422, { intent, userId, field: "role", error: `Role must be one of ${ROLES.join(", ")}.` });
-        await setRole(db, userId, role);
+        await setRole(caller, userId, role);
         return data<Result>({ intent, userId, message: `Role set to ${role}.` });
       }
       default:
@@ -70,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AdminUsers() {
   const { users, selfId } = useLoaderData<typeof loader>();
-  const result = useActionData() as Result | undefined;
+  const result = useActionData<Result>();
   const createError = result?.intent === "create" ? result.error : undefined;
   return (
     <section>

@@ -8,10 +8,8 @@
  * 422 unanalysable C3D (the reader's or the pipeline's message).
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { parseAnalysisOptions, AnalysisError, ParameterError } from "~/lib/analysis";
-import { C3dError } from "~/lib/c3d";
+import { analyzeUploadForExport, fieldError, isInputError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport, ExportTableUnavailableError, renderExport, uploadExportFilename } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
 import { getConfig } from "~/lib/server/http/config.server";
 import {
   exportError,
@@ -72,10 +70,9 @@ async function actionUnsecured({ request }: ActionFunctionArgs) {
       enhanced: getConfig().USE_ENHANCED_EXPORT,
     });
   } catch (error) {
-    if (error instanceof ParameterError) return exportError(400, error.message, error.field);
-    if (error instanceof C3dError) return exportError(422, `${upload.file.name}: ${error.message}`, "file");
-    if (error instanceof AnalysisError) return exportError(error.status, `${upload.file.name}: ${error.message}`, "file");
-    throw error;
+    if (!isInputError(error)) throw error;
+    const { status, field, detail } = fieldError(error, upload.file.name);
+    return exportError(status, detail, field);
   }
 
   let body: string;

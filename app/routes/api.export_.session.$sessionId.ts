@@ -1,6 +1,6 @@
 /**
  * GET /api/export/session/:sessionId?format=json|csv[&table=contractions][&include_signals=true]
- * [&include_debug=true] — the canonical export of one stored session (export.md).
+ * [&include_debug=true] — the canonical export of one stored session (docs/export.md).
  * 400 bad parameter, 401 not signed in / bad token, 404 missing or not visible.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";

@@ -1,16 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { attemptSignIn, BAD_CREDENTIALS_MESSAGE, createUserSession, hasAnyUser, safeRedirectPath } from "~/lib/server/auth/sign-in.server";
-import { getDb } from "~/lib/server/db/connection.server";
 import { getSignedInUser, requireCsrf } from "~/lib/server/auth/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in — GHOSTLY+ EMG" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const db = await getDb();
-  if (!(await hasAnyUser(db))) throw redirect("/setup");
-  if (await getSignedInUser(request, db)) {
+  if (!(await hasAnyUser())) throw redirect("/setup");
+  if (await getSignedInUser(request)) {
     throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/"));
   }
   return null;
@@ -19,11 +18,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const email = String(formData.get("email") ?? "").trim();
-  const password = String(formData.get("password") ?? "");
+  const email = formText(formData, "email").trim();
+  const password = formText(formData, "password");
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/");
   if (!email || !password) return data({ error: "Enter your email and password." }, { status: 400 });
-  const result = await attemptSignIn(await getDb(), request, email, password);
+  const result = await attemptSignIn(request, email, password);
   if (result.ok) return createUserSession(request, result.user, redirectTo);
   if (result.reason === "rate-limited") {
     return data(
@@ -35,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const actionData = useActionData() as { error: string } | undefined;
+  const actionData = useActionData<{ error: string }>();
   const [searchParams] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   return (
@@ -45,7 +44,7 @@ export default function Login() {
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+        <input id="email" name="email" type="email" autoComplete="username" required />
         <label htmlFor="password">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required />
         {actionData?.error ? (

@@ -1,8 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { createUserSession, hasAnyUser } from "~/lib/server/auth/sign-in.server";
-import { getDb } from "~/lib/server/db/connection.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
 import { requireCsrf } from "~/lib/server/auth/permissions.server";
 import { createFirstAdmin, UserInputError } from "~/lib/server/auth/users.server";
@@ -13,23 +13,22 @@ const notFound = () => new Response("Not Found", { status: 404 });
 
 /** Exists only while there is no account at all: afterwards it is a 404 like any unknown page. */
 export async function loader(_: LoaderFunctionArgs) {
-  if (await hasAnyUser(await getDb())) throw notFound();
+  if (await hasAnyUser()) throw notFound();
   return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const db = await getDb();
-  if (await hasAnyUser(db)) throw notFound();
+  if (await hasAnyUser()) throw notFound();
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const password = String(formData.get("password") ?? "");
-  if (password !== String(formData.get("passwordConfirm") ?? "")) {
+  const password = formText(formData, "password");
+  if (password !== formText(formData, "passwordConfirm")) {
     return data({ field: "passwordConfirm", error: "The two passwords differ." }, { status: 422 });
   }
   try {
-    const admin = await createFirstAdmin(db, {
-      email: String(formData.get("email") ?? ""),
-      displayName: String(formData.get("displayName") ?? ""),
+    const admin = await createFirstAdmin({
+      email: formText(formData, "email"),
+      displayName: formText(formData, "displayName"),
       password,
     });
     // Someone else finished setup between our check and our insert.
@@ -42,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Setup() {
-  const result = useActionData() as { field: string; error: string } | undefined;
+  const result = useActionData<{ field: string; error: string }>();
   const errorFor = (field: string) =>
     result?.field === field ? (
       <p className="field-error" id={`${field}-error`} role="alert">

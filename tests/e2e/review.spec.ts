@@ -2,7 +2,7 @@
  * What goes wrong, and corrections: a corrupt file, a wrong file type, a bad parameter and an
  * oversized file each get their error beside the field and store nothing; the same file for the
  * same patient lands on the session already stored; editing the RPE re-scores exactly as
- * scoring.md says, on the page and in the downloads.
+ * docs/scoring.md says, on the page and in the downloads.
  */
 import { expect, test } from "./support/auth";
 import {
@@ -119,11 +119,11 @@ test("the same file for the same patient lands on the session already stored", a
   expect(before).toBe(1);
 });
 
-test("editing the post-session RPE re-scores the session exactly as scoring.md says", async ({ page, signIn }) => {
+test("editing the post-session RPE re-scores the session exactly as docs/scoring.md says", async ({ page, signIn }) => {
   const ref = pipelineReference(GHOSTLY.second);
   const C = ref.performance_scores.compliance_score as number;
   const S = ref.performance_scores.symmetry_score as number;
-  // scoring.md: P = Σ wᵢ·Sᵢ / Σ wᵢ over the non-null components (BFR unknown → gate 1). Default
+  // docs/scoring.md: P = Σ wᵢ·Sᵢ / Σ wᵢ over the non-null components (BFR unknown → gate 1). Default
   // weights compliance 0.50, symmetry 0.25, effort 0.25, game 0.00 (no game maximum → null).
   // RPE 7 maps to 80 ("3, 7 → 80"), so effort joins: (0.5·C + 0.25·S + 0.25·80) / 1.0.
   const withRpe7 = (0.5 * C + 0.25 * S + 0.25 * 80) / (0.5 + 0.25 + 0.25);

@@ -14,11 +14,12 @@ import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
 import { createUser, setActive } from "~/lib/server/auth/users.server";
 import { createApiToken, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
-import { storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
+import { ACTING_ADMIN } from "../support/users";
 import { BASE, Browser, invoke, submit, useAsAppDb, visit, type Answer } from "./auth-harness";
 
 const WHO = [
@@ -240,15 +241,15 @@ forEachDriver("access matrix", (t) => {
       ["researcher", "researcher", "Rita Researcher"],
     ] as const) {
       const email = `${who.toLowerCase()}-${tag}@matrix.test`;
-      const user = await createUser(t.db, { email, displayName: name, password: PASSWORD, role });
+      const user = await createUser(ACTING_ADMIN, { email, displayName: name, password: PASSWORD, role }, { db: t.db });
       users[who] = { userId: user.id, role, email, displayName: name };
     }
-    const deactivated = await createUser(t.db, {
+    const deactivated = await createUser(ACTING_ADMIN, {
       email: `gone-${tag}@matrix.test`,
       displayName: "Gone",
       password: PASSWORD,
       role: "therapist",
-    });
+    }, { db: t.db });
 
     const storage = createFileStorage(path.join(t.tempDir, "uploads"));
     const store = async (caller: Caller, patientCode: string) => {
@@ -270,16 +271,16 @@ forEachDriver("access matrix", (t) => {
     await visit(callers.anonymous, root, loginRoute, "/login");
     for (const who of ["therapistA", "therapistB", "researcher", "admin"] as const) callers[who] = await signIn(users[who].email);
     callers.deactivated = await signIn(deactivated.email);
-    await setActive(t.db, deactivated.id, false);
+    await setActive(ACTING_ADMIN, deactivated.id, false, { db: t.db });
 
-    const { token } = await createApiToken(t.db, users.therapistA.userId, "matrix");
+    const { token } = await createApiToken(users.therapistA, "matrix", { db: t.db });
     callers.token = new Browser({ Authorization: `Bearer ${token}` });
-    const revoked = await createApiToken(t.db, users.therapistA.userId, "revoked");
-    await revokeApiToken(t.db, users.therapistA.userId, revoked.record.id);
+    const revoked = await createApiToken(users.therapistA, "revoked", { db: t.db });
+    await revokeApiToken(users.therapistA, revoked.record.id, { db: t.db });
     callers.revokedToken = new Browser({ Authorization: `Bearer ${revoked.token}` });
-    const uploadOnly = await createApiToken(t.db, users.therapistA.userId, "upload only", { scopes: ["upload"] });
+    const uploadOnly = await createApiToken(users.therapistA, "upload only", { db: t.db, scopes: ["upload"] });
     callers.uploadToken = new Browser({ Authorization: `Bearer ${uploadOnly.token}` });
-    const expired = await createApiToken(t.db, users.therapistA.userId, "expired", { scopes: ["export"], days: 1 });
+    const expired = await createApiToken(users.therapistA, "expired", { db: t.db, scopes: ["export"], days: 1 });
     await t.db.query("update api_tokens set created_at = now() - interval '2 days', expires_at = now() - interval '1 day' where id = $1", [
       expired.record.id,
     ]);

@@ -21,11 +21,13 @@ import { DirectoryLockedError } from "~/lib/server/db/directory-lock.server";
 import type { Db } from "~/lib/server/db/types.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
 import { parseConfig } from "~/lib/server/http/config.server";
-import { getSession, storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
+import { getSession } from "~/lib/server/repositories/sessions/read.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import type { BlobStorage } from "~/lib/server/storage/blobs.server";
 import { createStorage } from "~/lib/server/storage/connection.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { TEST_DRIVERS } from "../support/databases";
+import { ACTING_ADMIN } from "../support/users";
 import { type PostgresServer, startPostgres } from "../support/postgres";
 import { S3_TEST_BUCKETS, type S3Server, startS3 } from "../support/s3";
 
@@ -97,8 +99,8 @@ async function target(driver: string, name: string): Promise<Record<string, stri
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-async function exportOf(caller: Caller, id: string, db: Db, storage: BlobStorage): Promise<string> {
-  const stored = await getSession(caller, id, { db, storage });
+async function exportOf(caller: Caller, id: string, db: Db): Promise<string> {
+  const stored = await getSession(caller, id, { db });
   expect(stored, id).not.toBeNull();
   return JSON.stringify(buildSessionExport(exportSourceFromStored(stored!), { now: NOW, enhanced: true, includeSignals: true, includeDebug: true }));
 }
@@ -124,7 +126,7 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
   let therapist: Caller;
   beforeAll(async () => {
     source = await deploy(driver, "source");
-    const user = await createUser(source.db, { email: "t@clinic.test", displayName: "Dr. T", password: "a-long-password-9", role: "therapist" });
+    const user = await createUser(ACTING_ADMIN, { email: "t@clinic.test", displayName: "Dr. T", password: "a-long-password-9", role: "therapist" }, { db: source.db });
     therapist = { userId: user.id, role: "therapist" };
   });
   afterAll(async () => {
@@ -143,7 +145,7 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
     const token = await admin(source.env, ["create-token", "--email", "ada@clinic.test", "--name", "cohort", "--scopes", "export", "--days", "7"]);
     expect(token.code, token.stderr).toBe(0);
     expect(token.stdout).toMatch(/^ghostly_pat_[A-Za-z0-9_-]{43}\n$/);
-    const caller = await callerForApiToken(source.db, token.stdout.trim());
+    const caller = await callerForApiToken(token.stdout.trim(), { db: source.db });
     expect(caller).toMatchObject({ role: "researcher", scopes: ["export"] });
     const beyond = await admin(source.env, ["create-token", "--email", "ada@clinic.test", "--name", "x", "--scopes", "upload"]);
     expect(beyond.code).toBe(1);
@@ -153,7 +155,7 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
     expect(listed.stdout).toMatch(/^EMAIL +ROLE +ACTIVE +NAME +CREATED\n/);
     expect(listed.stdout).toMatch(/ada@clinic\.test +researcher +yes +Ada/);
     expect((await admin(source.env, ["deactivate", "--email", "ada@clinic.test"])).code).toBe(0);
-    expect(await callerForApiToken(source.db, token.stdout.trim())).toBeNull();
+    expect(await callerForApiToken(token.stdout.trim(), { db: source.db })).toBeNull();
     expect((await admin(source.env, ["deactivate", "--email", "nobody@clinic.test"])).stderr).toMatch(/no user with the email/);
 
     const reprocess = await admin(source.env, ["reprocess", "--all-outdated"]);
@@ -207,7 +209,7 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
       expect(Number(backup.stdout.match(/: (\d+) sessions/)![1])).toBe(ids.length);
 
       for (const { id, file_sha256 } of ids) {
-        expect(await exportOf(therapist, id, db, storage), id).toBe(await exportOf(therapist, id, source.db, source.storage));
+        expect(await exportOf(therapist, id, db), id).toBe(await exportOf(therapist, id, source.db));
         const bytes = await storage.get(file_sha256);
         expect(bytes, file_sha256).not.toBeNull();
         expect(sha256(bytes!)).toBe(file_sha256);

@@ -14,7 +14,7 @@ process.env.SESSION_SECRET ??= "integration-test-session-secret-0123456789abcdef
 process.env.DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "ghostly-auth-data-"));
 
 /**
- * Makes `getDb()` (db.server.ts keeps the process database on globalThis under this symbol)
+ * Makes `getDb()` (db/connection.server.ts keeps the process database on globalThis under this symbol)
  * answer with the suite's test database, so routes run unchanged against both drivers.
  */
 export function useAsAppDb(t: TestDatabase): void {

@@ -1,22 +1,23 @@
 /**
- * Auth state shared by every app server through the database (docs/decisions/032): the sign-in
+ * Auth state shared by every app server through the database (docs/decisions/034): the sign-in
  * failure limiter and the generated session secret. "Two servers" are two independent limiter /
  * secret instances on two connections to one database: two node-postgres pools on PostgreSQL;
  * on PGlite (embedded, one process by nature) both use the one open database.
  */
 import { writeFileSync, mkdtempSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { forEachDriver, type TestDatabase } from "../support/databases";
 import { Browser, submit, useAsAppDb, visit } from "./auth-harness";
 import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
 import { createDb } from "~/lib/server/db/connection.server";
 import type { Db } from "~/lib/server/db/types.server";
-import { resetConfig } from "~/lib/server/http/config.server";
+import { resetConfig } from "../support/config";
 import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
 import { createAppSessionStorage, resolveSessionSecrets } from "~/lib/server/auth/cookie-session.server";
 import { createUser } from "~/lib/server/auth/users.server";
+import { ACTING_ADMIN } from "../support/users";
 
 const PASSWORD = "a-long-password-1";
 
@@ -159,7 +160,7 @@ forEachDriver("sign-in through the login action, two servers on one database", (
 
   it("the 6th failure within a minute answers 429 with Retry-After though the failures hit both servers", async () => {
     const email = `spread-${t.driver}@example.org`;
-    await createUser(t.db, { email, displayName: "Spread", password: PASSWORD, role: "therapist" });
+    await createUser(ACTING_ADMIN, { email, displayName: "Spread", password: PASSWORD, role: "therapist" }, { db: t.db });
     const browser = new Browser();
     await visit(browser, root, loginRoute, "/login");
     for (let i = 0; i < 5; i++) {

@@ -14,7 +14,7 @@ import { unflattenCsvRow } from "~/lib/export";
 import { sessionExportSchema, type SessionExport } from "~/lib/export/schema";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
-import { storeAnalysis } from "~/lib/server/repositories/sessions/read.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import * as uploadRoute from "~/routes/api.export";
@@ -76,9 +76,9 @@ forEachDriver("export routes", (t) => {
     therapist = await insertUser(t.db, "therapist", { displayName: "Dr. Export" });
     const other = await insertUser(t.db, "therapist");
     researcher = await insertUser(t.db, "researcher");
-    tokens.therapist = (await createApiToken(t.db, therapist.userId, "script")).token;
-    tokens.other = (await createApiToken(t.db, other.userId, "script")).token;
-    tokens.researcher = (await createApiToken(t.db, researcher.userId, "cohort")).token;
+    tokens.therapist = (await createApiToken(therapist, "script", { db: t.db })).token;
+    tokens.other = (await createApiToken(other, "script", { db: t.db })).token;
+    tokens.researcher = (await createApiToken(researcher, "cohort", { db: t.db })).token;
     const options = { db: t.db, storage: createFileStorage(path.join(t.tempDir, "uploads")) };
     analysisA = analyzeC3d(bytesOf(FILE_A), { ...parseAnalysisOptions(SETTING_B), sourceFilename: FILE_A });
     sessionA = (await storeAnalysis(therapist, { patientCode: "P100", analysis: analysisA, bytes: bytesOf(FILE_A) }, options)).sessionId;
@@ -87,7 +87,7 @@ forEachDriver("export routes", (t) => {
   });
 
   describe("GET /api/export/session/:id", () => {
-    it("answers the stored session as JSON with every section and field of export.md", async () => {
+    it("answers the stored session as JSON with every section and field of docs/export.md", async () => {
       const before = await count("export_history");
       const answer = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=json`, tokens.therapist), { sessionId: sessionA });
       expect(answer.status).toBe(200);
@@ -95,7 +95,7 @@ forEachDriver("export routes", (t) => {
       expect(answer.headers.get("Content-Disposition")).toContain(`filename="session_${sessionA}_export.json"`);
       expect(answer.headers.get("Cache-Control")).toBe("no-store");
       const exp = sessionExportSchema.parse(answer.body);
-      checkEveryField(exp as unknown as Record<string, unknown>);
+      checkEveryField(exp);
       expect(exp.errors).toBeUndefined();
       expect(exp.export_metadata.session_id).toBe(sessionA);
       expect(exp.session).toMatchObject({ patient_code: "P100", therapist: "Dr. Export", source_filename: FILE_A });
@@ -227,7 +227,7 @@ forEachDriver("export routes", (t) => {
       expect(answer.status).toBe(200);
       expect(answer.headers.get("Content-Disposition")).toContain(`filename="Ghostly_Emg_20230321_17-23-09-0409_export.json"`);
       const exp = sessionExportSchema.parse(answer.body);
-      checkEveryField(exp as unknown as Record<string, unknown>);
+      checkEveryField(exp);
       expect(exp.export_metadata.session_id).toBeNull();
       expect(exp.session?.source_filename).toBe(FILE_A);
       expect(exp.performance_scores).toEqual(analysisA.performance_scores);
@@ -274,7 +274,7 @@ forEachDriver("export routes", (t) => {
   });
 
   it("serves the export contract as JSON Schema", async () => {
-    const answer = await invoke(schemaRoute.loader as never, get("/api/export/schema.json"));
+    const answer = await invoke(schemaRoute.loader, get("/api/export/schema.json"));
     expect(answer.status).toBe(200);
     expect(answer.headers.get("Content-Type")).toBe("application/schema+json; charset=utf-8");
     const schema = answer.body as { properties: Record<string, { description?: string }> };

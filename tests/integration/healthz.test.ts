@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loader } from "~/routes/healthz";
-import { resetConfig } from "~/lib/server/http/config.server";
+import { resetConfig } from "../support/config";
 import { closeDb, getDb } from "~/lib/server/db/connection.server";
 import { defaultMigrationsDir } from "~/lib/server/db/migrations.server";
 

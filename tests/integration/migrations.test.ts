@@ -31,7 +31,7 @@ forEachDriver("migrations on a fresh database", (t) => {
     expect(await migrate(t.db)).toEqual([]);
   });
 
-  it("insert the global default scoring configuration with scoring.md's defaults", async () => {
+  it("insert the global default scoring configuration with docs/scoring.md's defaults", async () => {
     const { rows } = await t.db.query("select * from scoring_configurations where is_default");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({

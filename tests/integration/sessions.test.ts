@@ -8,15 +8,11 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
 import { getPatient } from "~/lib/server/repositories/patients.server";
-import {
-  getSession,
-  listSessions,
-  newSessionCode,
-  type RepositoryOptions,
-  storeAnalysis,
-  streamSessions,
-  updateSessionInputs,
-} from "~/lib/server/repositories/sessions/read.server";
+import { getSession, listSessions } from "~/lib/server/repositories/sessions/read.server";
+import { newSessionCode } from "~/lib/server/repositories/sessions/session-code.server";
+import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
+import { storeAnalysis, updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
+import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
 import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
@@ -70,7 +66,7 @@ forEachDriver("session repository", (t) => {
     // The original bytes are kept, content-addressed.
     expect(await options.storage!.get(analysis.session.file_sha256!)).toEqual(bytes);
     // The patient was created for the therapist who uploaded.
-    expect((await getPatient(therapistA, "P001", t.db))?.therapistId).toBe(therapistA.userId);
+    expect((await getPatient(therapistA, "P001", { db: t.db }))?.therapistId).toBe(therapistA.userId);
   });
 
   it("keeps recorded_at as the wall-clock time the file states, or null, whatever the server's zone", async () => {
@@ -131,7 +127,7 @@ forEachDriver("session repository", (t) => {
     await expect(failure).rejects.toMatchObject({ field: "contractions_is_good" });
     expect(await countRows(t)).toEqual(before);
     // The patient created inside the same transaction is gone too.
-    expect(await getPatient(admin, "P090", t.db)).toBeNull();
+    expect(await getPatient(admin, "P090", { db: t.db })).toBeNull();
   });
 
   it("rejects a score out of range without writing anything", async () => {
@@ -171,7 +167,7 @@ forEachDriver("session repository", (t) => {
       expect(await getSession(therapistB, "not-a-uuid", options)).toBeNull();
       const list = await listSessions(therapistB, {}, options);
       expect(list).toEqual({ sessions: [], total: 0 });
-      expect(await getPatient(therapistB, "P010", t.db)).toBeNull();
+      expect(await getPatient(therapistB, "P010", { db: t.db })).toBeNull();
     });
 
     it("shows the session to a researcher without therapist identity", async () => {
@@ -181,7 +177,7 @@ forEachDriver("session repository", (t) => {
       const list = await listSessions(researcher, { patientCode: "P010" }, options);
       expect(list.total).toBe(1);
       expect(list.sessions[0].therapist).toBeNull();
-      expect((await getPatient(researcher, "P010", t.db))?.therapistId).toBeNull();
+      expect((await getPatient(researcher, "P010", { db: t.db }))?.therapistId).toBeNull();
     });
 
     it("shows the session to an admin with therapist identity", async () => {
@@ -244,7 +240,7 @@ forEachDriver("session repository", (t) => {
       const { sessionId } = await store(therapistA, "P030");
       const before = (await getSession(therapistA, sessionId, options))!;
       const inputs = { ...before.session_parameters, rpe_post_session: 9 };
-      // RPE 9 maps to 20 (scoring.md): effort 20 instead of 100.
+      // RPE 9 maps to 20 (docs/scoring.md): effort 20 instead of 100.
       const effort = 20;
       const scores = before.performance_scores;
       const overall = 0.5 * scores.compliance_score! + 0.25 * scores.symmetry_score! + 0.25 * effort;

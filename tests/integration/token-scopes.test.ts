@@ -13,9 +13,10 @@ import * as accountTokens from "~/routes/account.tokens";
 import * as batchExport from "~/routes/api.export_.sessions";
 import { createApiToken, listApiTokens, TokenInputError } from "~/lib/server/auth/api-tokens.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
-import { createUser } from "~/lib/server/auth/users.server";
+import { createUser, type User } from "~/lib/server/auth/users.server";
 import { defaultMigrationsDir, migrate } from "~/lib/server/db/migrations.server";
 import { forEachDriver, useTestDatabase, TEST_DRIVERS } from "../support/databases";
+import { ACTING_ADMIN, callerOf } from "../support/users";
 import { BASE, Browser, invoke, submit, useAsAppDb, visit, type Answer } from "./auth-harness";
 
 const PASSWORD = "scopes-password-1";
@@ -35,12 +36,13 @@ async function thrown(promise: Promise<unknown> | (() => unknown)): Promise<Resp
 forEachDriver("token scopes and expiry", (t) => {
   useAsAppDb(t);
   const tag = t.driver;
-  let therapist: { id: string; email: string };
-  let researcher: { id: string; email: string };
+  let therapist: User;
+  let researcher: User;
 
   beforeAll(async () => {
-    therapist = await createUser(t.db, { email: `scoped-t-${tag}@example.org`, displayName: "T", password: PASSWORD, role: "therapist" });
-    researcher = await createUser(t.db, { email: `scoped-r-${tag}@example.org`, displayName: "R", password: PASSWORD, role: "researcher" });
+    const db = { db: t.db };
+    therapist = await createUser(ACTING_ADMIN, { email: `scoped-t-${tag}@example.org`, displayName: "T", password: PASSWORD, role: "therapist" }, db);
+    researcher = await createUser(ACTING_ADMIN, { email: `scoped-r-${tag}@example.org`, displayName: "R", password: PASSWORD, role: "researcher" }, db);
   });
 
   async function signedIn(email: string): Promise<Browser> {
@@ -81,7 +83,7 @@ forEachDriver("token scopes and expiry", (t) => {
 
     // Without a choice: export only, 90 days.
     expect((await createThroughPage(browser, "defaults", [])).status).toBe(422); // no scope ticked
-    const plain = await createApiToken(t.db, therapist.id, "defaults");
+    const plain = await createApiToken(callerOf(therapist), "defaults", { db: t.db });
     expect(plain.record.scopes).toEqual(["export"]);
     expect((plain.record.expiresAt.getTime() - plain.record.createdAt.getTime()) / 86_400_000).toBeCloseTo(90, 3);
   });
@@ -96,13 +98,13 @@ forEachDriver("token scopes and expiry", (t) => {
       expect(answer.status, days).toBe(422);
       expect((answer.body as { error: string }).error, days).toMatch(rule);
     }
-    await expect(createApiToken(t.db, researcher.id, "x", { scopes: ["everything"] })).rejects.toThrow(/Unknown scope "everything"/);
-    await expect(createApiToken(t.db, researcher.id, "x", { scopes: ["export"], days: 365 })).resolves.toBeDefined();
-    await expect(createApiToken(t.db, researcher.id, "x", { days: 400 })).rejects.toBeInstanceOf(TokenInputError);
+    await expect(createApiToken(callerOf(researcher), "x", { db: t.db, scopes: ["everything"] })).rejects.toThrow(/Unknown scope "everything"/);
+    await expect(createApiToken(callerOf(researcher), "x", { db: t.db, scopes: ["export"], days: 365 })).resolves.toBeDefined();
+    await expect(createApiToken(callerOf(researcher), "x", { db: t.db, days: 400 })).rejects.toBeInstanceOf(TokenInputError);
   });
 
   it("a token used beyond its scope gets 403 naming the scope; within it, the role decides", async () => {
-    const uploadOnly = await createApiToken(t.db, therapist.id, "uploader", { scopes: ["upload"] });
+    const uploadOnly = await createApiToken(callerOf(therapist), "uploader", { db: t.db, scopes: ["upload"] });
     const answer = await invoke(batchExport.loader, bearer(uploadOnly.token));
     expect(answer.status).toBe(403);
     expect((answer.body as { error: string }).error).toMatch(/lacks the scope 'export'/);
@@ -118,18 +120,18 @@ forEachDriver("token scopes and expiry", (t) => {
     const admin = await thrown(() => requireApiPermission({ role: "therapist", scopes: ["admin"] }, "admin"));
     expect(((await admin.json()) as { error: string }).error).toMatch(/Your role \(therapist\) may not admin/);
 
-    const exporter = await createApiToken(t.db, therapist.id, "exporter", { scopes: ["export"] });
+    const exporter = await createApiToken(callerOf(therapist), "exporter", { db: t.db, scopes: ["export"] });
     expect((await invoke(batchExport.loader, bearer(exporter.token))).status).toBe(200);
   });
 
   it("an expired token is 401 saying so", async () => {
-    const { token, record } = await createApiToken(t.db, therapist.id, "short-lived", { days: 1 });
+    const { token, record } = await createApiToken(callerOf(therapist), "short-lived", { db: t.db, days: 1 });
     expect((await invoke(batchExport.loader, bearer(token))).status).toBe(200);
     await t.db.query("update api_tokens set created_at = now() - interval '2 days', expires_at = now() - interval '1 second' where id = $1", [record.id]);
     const answer = await invoke(batchExport.loader, bearer(token));
     expect(answer.status).toBe(401);
     expect((answer.body as { error: string }).error).toMatch(/^The API token expired on \d{4}-\d\d-\d\dT/);
-    expect((await listApiTokens(t.db, therapist.id)).find((x) => x.id === record.id)?.expiresAt.getTime()).toBeLessThan(Date.now());
+    expect((await listApiTokens(callerOf(therapist), { db: t.db })).find((x) => x.id === record.id)?.expiresAt.getTime()).toBeLessThan(Date.now());
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Contraction } from "~/lib/export/schema";
+import type { Contraction } from "~/lib/domain";
 import { formatNumber, formatSeconds, formatVolts } from "~/components/format";
 
 function Check({ ok }: { ok: boolean }) {

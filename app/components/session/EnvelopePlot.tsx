@@ -7,7 +7,7 @@ import {
   THRESHOLD_STROKE,
   envelopeSvg,
 } from "~/components/session/envelope-svg";
-import type { Contraction } from "~/lib/export/schema";
+import type { Contraction } from "~/lib/domain";
 
 /** The RMS envelope of one channel, as plain arrays (what a loader can serialise). */
 export interface EnvelopeData {

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { ComplianceBreakdown, MuscleCompliance } from "~/lib/export/schema";
+import type { ComplianceBreakdown, MuscleCompliance } from "~/lib/domain";
 import { formatNumber, formatRate, formatScore } from "~/components/format";
 
 const LEGS = [

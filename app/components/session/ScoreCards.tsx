@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { PerformanceScores, ScoringConfigurationExport } from "~/lib/export/schema";
+import type { PerformanceScores, ScoringConfigurationExport } from "~/lib/domain";
 import {
   categoryLabel,
   formatNumber,
@@ -8,7 +8,7 @@ import {
   symmetryBandLabel,
 } from "~/components/format";
 
-/** One session component (scoring.md): its score, what it rests on, and the weight it was scored with. */
+/** One session component (docs/scoring.md): its score, what it rests on, and the weight it was scored with. */
 function ComponentCard({
   title,
   testId,

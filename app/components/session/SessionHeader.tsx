@@ -1,4 +1,4 @@
-import type { PerformanceScores, SessionInfo } from "~/lib/export/schema";
+import type { PerformanceScores, SessionInfo } from "~/lib/domain";
 import { LocalTime } from "~/components/LocalTime";
 import { formatNumber } from "~/components/format";
 

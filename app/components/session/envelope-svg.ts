@@ -4,7 +4,7 @@
  * and during hydration. All coordinates are integer pixels of the viewBox, which keeps the markup
  * small (a 75 s session at 20 windows/s would otherwise cost ~1500 float pairs per channel).
  */
-import type { Contraction } from "~/lib/export/schema";
+import type { Contraction } from "~/lib/domain";
 
 /** Same fills uPlot shades contractions with, so both renderings read the same. */
 export const GOOD_FILL = "rgba(26, 127, 55, 0.28)";

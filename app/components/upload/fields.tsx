@@ -1,4 +1,7 @@
 import type { ReactNode } from "react";
+import { DEFAULT_SCORING_CONFIGURATION } from "~/lib/scoring/configuration";
+
+const { expected_contractions: DEFAULT_EXPECTED, target_duration_ms: DEFAULT_DURATION_MS } = DEFAULT_SCORING_CONFIGURATION;
 
 /** Field → message, as actions return them; `form` holds a message that belongs to no one field. */
 export type FieldErrors = Partial<Record<string, string>>;
@@ -80,7 +83,7 @@ function NumberField({
 }
 
 /**
- * The optional therapist inputs and target overrides of an upload (scoring.md "Inputs per
+ * The optional therapist inputs and target overrides of an upload (docs/scoring.md "Inputs per
  * session"). Field names are those `parseAnalysisOptions` reads, so its messages land beside them.
  * Shared by the upload and the quick-analysis forms.
  */
@@ -101,7 +104,7 @@ export function SessionInputFields({ errors, values }: { errors: FieldErrors; va
       </fieldset>
       <fieldset>
         <legend>MVC per leg (optional, in volts)</legend>
-        <p className="hint">Leave empty to use the patient's stored MVC, else the peak of this session.</p>
+        <p className="hint">Leave empty to use the patient&apos;s stored MVC, else the peak of this session.</p>
         <div className="field-row">
           <NumberField name="mvc_ch1" label="MVC left leg, CH1 (V)" hint="Volts, e.g. 0.00045 for 450 µV" min={0} step="any" {...common} />
           <NumberField name="mvc_ch2" label="MVC right leg, CH2 (V)" hint="Volts, e.g. 0.00052 for 520 µV" min={0} step="any" {...common} />
@@ -110,12 +113,12 @@ export function SessionInputFields({ errors, values }: { errors: FieldErrors; va
       <fieldset>
         <legend>Targets (optional overrides)</legend>
         <div className="field-row">
-          <NumberField name="expected_contractions_ch1" label="Expected contractions, left (CH1)" hint="Whole number ≥ 1 (default 12)" min={1} step={1} {...common} />
-          <NumberField name="expected_contractions_ch2" label="Expected contractions, right (CH2)" hint="Whole number ≥ 1 (default 12)" min={1} step={1} {...common} />
+          <NumberField name="expected_contractions_ch1" label="Expected contractions, left (CH1)" hint={`Whole number ≥ 1 (default ${DEFAULT_EXPECTED})`} min={1} step={1} {...common} />
+          <NumberField name="expected_contractions_ch2" label="Expected contractions, right (CH2)" hint={`Whole number ≥ 1 (default ${DEFAULT_EXPECTED})`} min={1} step={1} {...common} />
         </div>
         <div className="field-row">
-          <NumberField name="target_duration_ch1_ms" label="Target duration, left (ms)" hint="Default 2000 ms" min={1} step="any" {...common} />
-          <NumberField name="target_duration_ch2_ms" label="Target duration, right (ms)" hint="Default 2000 ms" min={1} step="any" {...common} />
+          <NumberField name="target_duration_ch1_ms" label="Target duration, left (ms)" hint={`Default ${DEFAULT_DURATION_MS} ms`} min={1} step="any" {...common} />
+          <NumberField name="target_duration_ch2_ms" label="Target duration, right (ms)" hint={`Default ${DEFAULT_DURATION_MS} ms`} min={1} step="any" {...common} />
         </div>
       </fieldset>
     </>

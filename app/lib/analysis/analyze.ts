@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readC3d } from "~/lib/c3d";
 import { type MuscleResult, designBandpass, processMuscles } from "~/lib/emg/muscle";
 import { resolveProcessingParameters, toExportProcessingParameters } from "~/lib/emg/parameters";
-import type { Contraction, SessionParameters } from "~/lib/export/schema";
+import type { Contraction, SessionParameters } from "~/lib/domain";
 import {
   DEFAULT_SCORING_CONFIGURATION,
   parseScoringConfiguration,
@@ -51,7 +51,8 @@ function analyze(bytes: Uint8Array, options: AnalysisOptions, keepBandpassed: bo
   const config = options.scoring ? parseScoringConfiguration(options.scoring) : DEFAULT_SCORING_CONFIGURATION;
   const session = options.session ?? {};
   const file = readC3d(bytes);
-  const fs = file.analog.rate;
+  // A file without an ANALOG group has no analog rate (null): reported as 0, like a group without RATE.
+  const fs = file.analog.rate ?? 0;
   if (!(Number.isFinite(fs) && fs > 0) || file.analog.labels.length === 0) {
     throw new AnalysisError(
       "no_analog_data",

@@ -1,5 +1,5 @@
 /**
- * Muscle channel roles (emg-pipeline.md §0): raw EMG channel + its `activated` twin, side and id.
+ * Muscle channel roles (docs/pipeline.md §0): raw EMG channel + its `activated` twin, side and id.
  */
 import type { C3dAnalog } from "~/lib/c3d";
 import { AnalysisError } from "./errors";

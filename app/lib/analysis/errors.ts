@@ -13,4 +13,4 @@ export class AnalysisError extends Error {
   }
 }
 
-export { ParameterError } from "~/lib/emg/errors";
+export { ParameterError } from "~/lib/domain";

@@ -1,5 +1,7 @@
 export { analyzeC3d, analyzeC3dDetailed, type MuscleAnalysis } from "./analyze";
+export { analyzeUploadForExport, type UploadAnalysis, type UploadSignalRequest } from "./from-upload";
 export { AnalysisError, ParameterError } from "./errors";
+export { type FieldError, type InputError, fieldError, isInputError } from "./field-errors";
 export {
   ANALYSIS_OPTION_FIELDS,
   type AnalysisOptions,

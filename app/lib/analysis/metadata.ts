@@ -3,7 +3,7 @@
  * small `c3d_metadata` summary kept with a session.
  */
 import { type C3dFile, getParameter } from "~/lib/c3d";
-import type { GameInfo } from "~/lib/export/schema";
+import type { GameInfo } from "~/lib/domain";
 
 /** Placeholders the game writes where it has no value. */
 const PLACEHOLDERS = new Set(["", "---", "N/A"]);

@@ -4,7 +4,7 @@
  * pass flat string fields through `parseAnalysisOptions`.
  */
 import { z } from "zod";
-import { ParameterError } from "~/lib/emg/errors";
+import { ParameterError } from "~/lib/domain";
 import { type ProcessingOptions, parameterErrorFrom, processingOptionsSchema } from "~/lib/emg/parameters";
 import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
@@ -45,7 +45,7 @@ export interface AnalysisOptions {
   session?: SessionInputs;
   /** The patient's stored MVC per side (volts): ch1 = left, ch2 = right. */
   patientMvc?: { ch1?: number | null; ch2?: number | null };
-  /** Raw channels picked by the user (labels); default emg-pipeline.md §0. */
+  /** Raw channels picked by the user (labels); default docs/pipeline.md §0. */
   channels?: { left?: string; right?: string };
   scoring?: ScoringConfiguration;
   sourceFilename?: string;
@@ -156,8 +156,8 @@ export function parseAnalysisOptions(record: Record<string, string | undefined>)
   if (left !== undefined) channels.left = left.trim();
   if (right !== undefined) channels.right = right.trim();
   const options: AnalysisOptions = {
-    processing: processing as ProcessingOptions,
-    session: session as SessionInputs,
+    processing,
+    session,
     channels,
   };
   validateAnalysisOptions(options);

@@ -3,7 +3,7 @@
  * arrays: analog channels scaled as (raw − OFFSET)·SCALE·GEN_SCALE, points with NaN where invalid.
  * It throws `C3dError` (code, byte offset, rule) only for files that are not C3D or cannot be true;
  * everything recoverable is read and listed in `warnings`. Readings where published readers differ:
- * docs/decisions/010–012.
+ * docs/decisions/010–013.
  */
 export { readC3d } from "./reader";
 export { C3dError } from "./errors";
@@ -11,6 +11,7 @@ export { getParameter } from "./lookup";
 export type {
   C3dAnalog,
   C3dFile,
+  C3dFrameCompleteness,
   C3dGroup,
   C3dHeader,
   C3dParameter,

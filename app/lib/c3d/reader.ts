@@ -3,6 +3,7 @@ import { BLOCK_SIZE, readHeader } from "./header";
 import { readParameters } from "./parameters";
 import { numberParameter, numberSeries, findParameter, stringSeries } from "./lookup";
 import { fitFramesToData, frameRange } from "./frames";
+import { frameLayout } from "./layout";
 import { decodeFrames, type AnalogCalibration, type FrameLayout } from "./data";
 import { trimC3dString } from "./bytes";
 import type { C3dFile, C3dGroup, C3dHeader, C3dWarning, DataType } from "./types";
@@ -22,19 +23,19 @@ export function readC3d(bytes: Uint8Array): C3dFile {
   }
 
   const dataStart = dataStartOffset(header, groups, warnings, bytes.length);
-  const layout = frameLayout(header, groups, warnings);
+  const declared = frameRange(header, groups, warnings);
   const wordSize = dataType === "float" ? 4 : 2;
+  const check = { declaredFrames: declared.count, unfinalized: declared.unfinalized, available: bytes.length - dataStart, wordSize };
+  const layout = frameLayout(header, groups, check, warnings);
   const frameBytes = (4 * layout.pointCount + layout.analogWords) * wordSize;
+  const pointRate = positive(numberParameter(groups, "POINT", "RATE")) ?? header.frameRate;
 
-  const frames = fitFramesToData(frameRange(header, groups, warnings), frameBytes, dataStart, bytes.length, warnings);
+  const { frames, completeness } = fitFramesToData(declared, frameBytes, dataStart, bytes.length, pointRate, groups, warnings);
 
-  const pointScale = pointScaleOf(header, groups, dataType, warnings);
+  const pointScale = pointScaleOf(header, groups, dataType, layout.pointCount, warnings);
   const calibration = analogCalibration(groups, layout.channelCount, warnings);
   const decoded = decodeFrames(bytes, dataStart, frames.count, layout, dataType, codec, pointScale, calibration);
-
-  const pointRate = positive(numberParameter(groups, "POINT", "RATE")) ?? header.frameRate;
-  const analogRate =
-    positive(numberParameter(groups, "ANALOG", "RATE")) ?? (layout.channelCount > 0 ? pointRate * layout.samplesPerFrame : 0);
+  const analogRate = analogRateOf(groups, layout, pointRate, warnings);
 
   return {
     header,
@@ -42,6 +43,7 @@ export function readC3d(bytes: Uint8Array): C3dFile {
     dataType,
     groups,
     frames,
+    completeness,
     pointRate,
     points: {
       labels: fill(stringSeries(groups, "POINT", "LABELS") ?? [], layout.pointCount, (i) => `POINT${i + 1}`),
@@ -93,49 +95,42 @@ function dataStartOffset(header: C3dHeader, groups: C3dGroup[], warnings: C3dWar
 }
 
 /**
- * Frame layout from the header, which is what writers actually interleave by; parameters that
- * disagree only produce warnings.
+ * ANALOG:RATE when positive. Without it, channels still have a rate — the point rate × samples per
+ * frame, as the C3D guide defines the layout (warned) — while a file without channels has 0 when an
+ * ANALOG group says so and null when it has no ANALOG group: nothing in it has an analog rate.
  */
-function frameLayout(header: C3dHeader, groups: C3dGroup[], warnings: C3dWarning[]): FrameLayout {
-  const pointCount = header.pointCount;
-  const pointUsed = numberParameter(groups, "POINT", "USED");
-  if (pointUsed !== undefined && (pointUsed & 0xffff) !== pointCount) {
-    warnings.push({ code: "point-count-disagreement", message: `POINT:USED ${pointUsed} differs from the header's ${pointCount} points; header used` });
-  }
-  const analogWords = header.analogTotalPerFrame;
-  let samplesPerFrame = header.analogSamplesPerFrame;
-  const analogUsed = numberParameter(groups, "ANALOG", "USED");
-  if (analogWords === 0) return { pointCount, analogWords, channelCount: 0, samplesPerFrame: analogUsed ? samplesPerFrame : 0 };
-  if (samplesPerFrame === 0) {
-    samplesPerFrame = analogUsed && analogUsed > 0 && analogWords % analogUsed === 0 ? analogWords / analogUsed : 1;
+function analogRateOf(groups: C3dGroup[], layout: FrameLayout, pointRate: number, warnings: C3dWarning[]): number | null {
+  const rate = positive(numberParameter(groups, "ANALOG", "RATE"));
+  if (rate !== undefined) return rate;
+  if (layout.channelCount > 0) {
+    const derived = pointRate * layout.samplesPerFrame;
     warnings.push({
-      code: "no-samples-per-frame",
-      message: `header analog samples per frame is 0 with ${analogWords} analog words per frame; assumed ${samplesPerFrame}`,
+      code: "analog-rate-derived",
+      message: `${layout.channelCount} analog channels but no positive ANALOG:RATE; ${derived} Hz assumed (point rate ${pointRate} × ${layout.samplesPerFrame} samples per frame)`,
     });
+    return derived;
   }
-  const channelCount = Math.floor(analogWords / samplesPerFrame);
-  if (channelCount * samplesPerFrame !== analogWords) {
-    warnings.push({
-      code: "analog-words-remainder",
-      message: `${analogWords} analog words per frame is not a multiple of ${samplesPerFrame} samples per frame; the last ${analogWords - channelCount * samplesPerFrame} words of each frame are ignored`,
-    });
-  }
-  if (analogUsed !== undefined && analogUsed !== channelCount) {
-    warnings.push({
-      code: "analog-count-disagreement",
-      message: `ANALOG:USED ${analogUsed} differs from the header's ${channelCount} channels (${analogWords} words / ${samplesPerFrame} samples per frame); header used`,
-    });
-  }
-  return { pointCount, analogWords, channelCount, samplesPerFrame };
+  return groups.some((g) => g.name.toUpperCase() === "ANALOG") ? 0 : null;
 }
 
-function pointScaleOf(header: C3dHeader, groups: C3dGroup[], dataType: DataType, warnings: C3dWarning[]): number {
+/**
+ * POINT:SCALE scales integer coordinates and every residual; the header's sign says whether the data
+ * is float. A header scale that differs in magnitude is reported (for files with points, where the
+ * scale means something), but POINT:SCALE is used, as other readers do.
+ */
+function pointScaleOf(header: C3dHeader, groups: C3dGroup[], dataType: DataType, pointCount: number, warnings: C3dWarning[]): number {
   const parameter = numberParameter(groups, "POINT", "SCALE");
   if (parameter === undefined || !Number.isFinite(parameter)) return header.scale;
   if (parameter < 0 !== (dataType === "float") && parameter !== 0) {
     warnings.push({
       code: "scale-sign-disagreement",
       message: `POINT:SCALE ${parameter} and header scale ${header.scale} disagree on float storage; the header's sign decides (${dataType})`,
+    });
+  }
+  if (pointCount > 0 && Math.abs(parameter) !== Math.abs(header.scale)) {
+    warnings.push({
+      code: "scale-disagreement",
+      message: `header scale ${header.scale} and POINT:SCALE ${parameter} differ; |POINT:SCALE| used for ${dataType === "int" ? "coordinates and residuals" : "residuals"}`,
     });
   }
   return parameter;

@@ -70,11 +70,10 @@ function parameterJson(p: C3dParameter) {
 
 /**
  * The CLI's JSON view of a parsed file, with the reference files' field names. `analog_labels` names
- * the recorded channels only (files may label more); `analog_rate` is null when the file has neither
- * an ANALOG group nor analog data.
+ * the recorded channels only (files may label more); `analog_rate` is the reader's, null when the
+ * file has neither an ANALOG group nor analog data.
  */
 export function summarizeC3d(file: C3dFile): C3dSummaryJson {
-  const hasAnalogGroup = file.groups.some((g) => g.name.toUpperCase() === "ANALOG");
   const channels = file.analog.channels;
   return {
     summary: {
@@ -82,7 +81,7 @@ export function summarizeC3d(file: C3dFile): C3dSummaryJson {
       last_frame: file.frames.last,
       n_frames: file.frames.count,
       point_rate: file.pointRate,
-      analog_rate: hasAnalogGroup || channels.length > 0 ? file.analog.rate : null,
+      analog_rate: file.analog.rate,
       n_points: file.points.x.length,
       n_analog_channels: channels.length,
       analog_samples_per_frame: file.analog.samplesPerFrame,

@@ -63,12 +63,40 @@ export interface C3dAnalog {
   /** ANALOG:DESCRIPTIONS (and DESCRIPTIONS2…), one per channel; "" where absent. */
   descriptions: string[];
   units: string[];
-  rate: number;
+  /**
+   * Samples per second per channel: ANALOG:RATE when positive; without it, point rate × samples per
+   * frame when channels are recorded (warned), 0 when an ANALOG group records none, and null when the
+   * file has no ANALOG group and no analog data — no analog rate at all, which 0 would misstate
+   * (docs/decisions/013).
+   */
+  rate: number | null;
   samplesPerFrame: number;
   /** One scaled series per channel: (raw − OFFSET) · SCALE · GEN_SCALE. */
   channels: Float64Array[];
   /** ANALOG:FORMAT = "UNSIGNED": integer samples and OFFSET are read as uint16. */
   unsigned: boolean;
+}
+
+/**
+ * How the frames read compare with what the file declares, as numbers, so a quality check can flag a
+ * cut or unfinalized recording without parsing warning messages (docs/decisions/013).
+ */
+export interface C3dFrameCompleteness {
+  /**
+   * "complete": the declared frames were read; "truncated": the data section holds fewer whole frames
+   * than declared (warning `truncated`); "recovered": the file declares no frames (an unfinalized
+   * recording) and the whole frames present were read (warning `recording_recovered`).
+   */
+  status: "complete" | "truncated" | "recovered";
+  /** Frames the header/parameters declare (the rule in `frames.source`); 0 for an unfinalized recording. */
+  declaredFrames: number;
+  /** Frames read: `frames.count`. */
+  framesRead: number;
+  /** Whole frames of points and analog samples in the data section; null when frames hold neither. */
+  framesInData: number | null;
+  /** declaredFrames and framesRead in seconds at the point rate; null without a positive point rate. */
+  secondsDeclared: number | null;
+  secondsRead: number | null;
 }
 
 export interface C3dFile {
@@ -78,9 +106,11 @@ export interface C3dFile {
   groups: C3dGroup[];
   /**
    * Frames actually read (clamped to what the file holds) and the rule that gave the count:
-   * "TRIAL:ACTUAL_*_FIELD" | "POINT:LONG_FRAMES" | "POINT:FRAMES" | "header".
+   * "TRIAL:ACTUAL_*_FIELD" | "POINT:LONG_FRAMES" | "POINT:FRAMES" | "header", or "data" for an
+   * unfinalized recording counted from its data section.
    */
   frames: { first: number; last: number; count: number; source: string };
+  completeness: C3dFrameCompleteness;
   pointRate: number;
   points: C3dPoints;
   analog: C3dAnalog;

@@ -1,9 +1,9 @@
 /**
  * The whole pipeline per muscle: validation, band-pass, envelope, MVC, contractions, analytics
- * (emg-pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
+ * (docs/pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
  * `processMuscles` runs a recording's two muscles together (SIMD lanes, decision 065).
  */
-import type { ChannelResult, ChannelWarning } from "~/lib/export/schema";
+import type { ChannelResult, ChannelWarning } from "~/lib/domain";
 import { type ChannelAnalytics, type SignalSums, channelAnalytics, signalSums } from "./analytics";
 import { type Sos, butter } from "./butter";
 import {
@@ -17,13 +17,9 @@ import {
 import { type RmsEnvelope, msToSamples, rmsEnvelope } from "./envelope";
 import { type MvcReference, mvcThreshold, resolveMvc } from "./mvc";
 import type { ResolvedProcessingParameters } from "./parameters";
-import { canEnvelopePair, envelopePairOutputBytes, rmsEnvelopePairInArena } from "./envelope-pair";
+import { type FiniteScan, pairedSignals, placePair } from "./simd";
 import { sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
-import { canFilterPair, placePairInArena, sosfiltfiltPlacedPair } from "./sosfilt-pair";
 import { type Psd, welch } from "./spectrum";
-import { type FiniteScan, canSumPair, scanPairInArena, signalSumsPairInArena } from "./sums-pair";
-import { ARENA, type PairArena, pairArena } from "./wasm-simd";
-import { canWelchPair, welchPairInArena } from "./welch-pair";
 
 /** Recordings shorter than this are processed but flagged `short_recording`. */
 export const SHORT_RECORDING_S = 10;
@@ -203,60 +199,6 @@ function muscleSignals(raw: Float64Array, params: ResolvedProcessingParameters, 
     psd: welch(bandpassed, fs),
     sums: signalSums(bandpassed),
   };
-}
-
-/** Two recordings' raw samples placed in the pair arena, with their scans. */
-interface PlacedPair {
-  arena: PairArena;
-  n: number;
-  /** Byte of the first raw (later band-passed) sample of a; b's is `other` bytes further. */
-  at: number;
-  other: number;
-  /** Byte offsets of the sums and the envelope output, after the signals. */
-  sumsOut: number;
-  envelopeOut: number;
-  scans: [FiniteScan | null, FiniteScan | null];
-}
-
-/**
- * Copies both raw signals (odd-extended for the band-pass) into the pair arena and scans them there.
- * Null when a kernel does not apply (then each muscle is processed alone).
- */
-function placePair(a: Float64Array, b: Float64Array, params: ResolvedProcessingParameters, sos: Sos, padlen: number): PlacedPair | null {
-  if (!canFilterPair(sos, a, b, padlen) || !canEnvelopePair(a, b) || !canWelchPair(a, b) || !canSumPair()) return null;
-  const fs = params.sampling_rate_hz;
-  const n = a.length;
-  const length = n + 2 * padlen;
-  const sumsOut = ARENA.signals + 16 * length;
-  const envelopeOut = sumsOut + 48;
-  const arena = pairArena(envelopeOut + envelopePairOutputBytes(n, fs, params.rms_window_ms, params.rms_overlap_percent));
-  placePairInArena(arena, a, b, padlen);
-  const at = ARENA.signals + 8 * padlen;
-  const other = 8 * length;
-  return { arena, n, at, other, sumsOut, envelopeOut, scans: scanPairInArena(arena, at, other, n, sumsOut) };
-}
-
-/**
- * Both muscles' signals in the arena: the band-pass leaves the filtered signals where the envelope,
- * Welch and sums kernels read them.
- */
-function pairedSignals(
-  { arena, n, at, other, sumsOut, envelopeOut }: PlacedPair,
-  params: ResolvedProcessingParameters,
-  sos: Sos,
-  padlen: number,
-): [MuscleSignals, MuscleSignals] {
-  const fs = params.sampling_rate_hz;
-  sosfiltfiltPlacedPair(arena, sos, n, padlen);
-  const words = new Float64Array(arena.memory.buffer);
-  const bandpassed = [words.subarray(at >> 3, (at >> 3) + n), words.subarray((at + other) >> 3, ((at + other) >> 3) + n)];
-  const envelopes = rmsEnvelopePairInArena(arena, at, other, n, fs, params.rms_window_ms, params.rms_overlap_percent, envelopeOut);
-  const spectra = welchPairInArena(arena, at, other, bandpassed[0], bandpassed[1], fs);
-  const sums = signalSumsPairInArena(arena, at, other, n, sumsOut);
-  return [0, 1].map((i) => ({ bandpassed: bandpassed[i], inArena: true, envelope: envelopes[i], psd: spectra[i], sums: sums[i] })) as [
-    MuscleSignals,
-    MuscleSignals,
-  ];
 }
 
 /** The checks before any filtering: non-finite samples, length, flat signal; the first warnings. */

@@ -1,11 +1,10 @@
 /**
- * Processing parameters of the EMG pipeline (emg-pipeline.md §1–4): names as exported in
+ * Processing parameters of the EMG pipeline (docs/pipeline.md §1–4): names as exported in
  * `processing_parameters`, defaults, and validation. The values actually used are stamped into every
  * stored session and export.
  */
 import { z } from "zod";
-import { PROCESSING_VERSION, type ProcessingParameters } from "~/lib/export/schema";
-import { ParameterError } from "./errors";
+import { DEFAULT_TARGETS, PROCESSING_VERSION, ParameterError, type ProcessingParameters } from "~/lib/domain";
 
 export const TIMING_SOURCES = ["auto", "activated", "envelope"] as const;
 export type TimingSourceOption = (typeof TIMING_SOURCES)[number];
@@ -43,7 +42,7 @@ export const DEFAULT_PROCESSING_OPTIONS: Required<ProcessingOptions> = {
   activated_threshold_factor: 0.05,
   merge_gap_ms: 200,
   min_duration_ms: 100,
-  mvc_threshold_percentage: 75,
+  mvc_threshold_percentage: DEFAULT_TARGETS.mvc_threshold_percentage,
   timing_source: "auto",
 };
 

@@ -1,5 +1,5 @@
 /**
- * The one builder of the canonical session export (shared/spec/export.md). Pure: no I/O, no clock,
+ * The one builder of the canonical session export (docs/export.md). Pure: no I/O, no clock,
  * no environment — the caller passes `now`, the generator and the feature flag, so the same input
  * always gives the same export (the examples in docs/examples depend on that).
  *

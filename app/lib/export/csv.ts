@@ -1,5 +1,5 @@
 /**
- * CSV renderings of the canonical export (export.md "CSV"; docs/csv-format.md). Pure — no Node
+ * CSV renderings of the canonical export (docs/export.md "CSV"; docs/csv-format.md). Pure — no Node
  * APIs — because the quick-analysis page renders uploads in the browser with the same code.
  *
  * Cell rules: UTF-8 without BOM, `,` separator, `\n` line ends, RFC 4180 quoting (papaparse);

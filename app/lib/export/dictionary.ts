@@ -17,12 +17,14 @@ export interface FieldDoc {
   source: string;
 }
 
-const PIPE = "EMG pipeline (emg-pipeline.md)";
-const SCORE = "scoring (scoring.md)";
+const PIPE = "EMG pipeline (docs/pipeline.md)";
+const SCORE = "scoring (docs/scoring.md)";
 const CFG = "scoring configuration the session was scored with";
 
-const channelCounts = (what: string) => `${what} of this muscle (emg-pipeline.md §4)`;
+const channelCounts = (what: string) => `${what} of this muscle (docs/pipeline.md §4)`;
 
+// One field per line, as the table it is: Prettier would spread the long entries over five lines each.
+// prettier-ignore
 export const FIELD_DICTIONARY: Record<string, FieldDoc> = {
   export_metadata: { meaning: "Facts about this export file", unit: "", source: "export" },
   "export_metadata.export_timestamp": { meaning: "When the export was built", unit: "ISO 8601 UTC", source: "export (server clock)" },
@@ -47,7 +49,7 @@ export const FIELD_DICTIONARY: Record<string, FieldDoc> = {
   "session.game.version": { meaning: "Game version", unit: "", source: "C3D" },
   "session.game.system": { meaning: "Recording system / device", unit: "", source: "C3D" },
 
-  performance_scores: { meaning: "Session scores (scoring.md)", unit: "", source: SCORE },
+  performance_scores: { meaning: "Session scores (docs/scoring.md)", unit: "", source: SCORE },
   "performance_scores.overall_score": { meaning: "Overall performance P = C_BFR · Σ wᵢSᵢ / Σ wᵢ over known components", unit: "0–100", source: SCORE },
   "performance_scores.compliance_score": { meaning: "Therapeutic compliance S_c = mean of the two muscle compliances", unit: "0–100", source: SCORE },
   "performance_scores.symmetry_score": { meaning: "Left/right symmetry S_s = 100·(1 − |S_L − S_R| / (S_L + S_R))", unit: "0–100", source: SCORE },
@@ -60,7 +62,7 @@ export const FIELD_DICTIONARY: Record<string, FieldDoc> = {
   "performance_scores.game_points_max": { meaning: "Points the level allowed", unit: "points", source: "therapist input" },
   "performance_scores.category": { meaning: "Band of the overall score: target_achieved ≥ 90, adequate ≥ 80, below_target ≥ 70, poor ≥ 60, inadequate", unit: "", source: SCORE },
 
-  compliance_breakdown: { meaning: "Per-muscle compliance (scoring.md 'Per muscle')", unit: "", source: SCORE },
+  compliance_breakdown: { meaning: "Per-muscle compliance (docs/scoring.md 'Per muscle')", unit: "", source: SCORE },
   "compliance_breakdown.left_muscle": { meaning: "Left leg (CH1 by default)", unit: "", source: SCORE },
   "compliance_breakdown.right_muscle": { meaning: "Right leg (CH2 by default)", unit: "", source: SCORE },
 };
@@ -230,7 +232,7 @@ export function schemaPaths(schema: z.ZodType = sessionExportSchema, path = ""):
   const s = unwrap(schema);
   const out = path ? [path] : [];
   if (s instanceof z.ZodObject) {
-    for (const [key, child] of Object.entries(s.shape as Record<string, z.ZodType>)) {
+    for (const [key, child] of Object.entries<z.ZodType>(s.shape)) {
       out.push(...schemaPaths(child, path ? `${path}.${key}` : key));
     }
   } else if (s instanceof z.ZodRecord) {

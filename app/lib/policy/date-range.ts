@@ -29,8 +29,7 @@ export interface DateRangeInput {
   to?: string | null;
 }
 
-const BOUND =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))?)?$/;
+const BOUND = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))?)?$/;
 
 interface Bound {
   /** `YYYY-MM-DD` */

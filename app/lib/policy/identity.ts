@@ -22,9 +22,7 @@ export function pseudonymiseC3dMetadata(metadata: Record<string, unknown>): Reco
   for (const [group, identifying] of Object.entries(IDENTIFYING_C3D_PARAMETERS)) {
     const values = copy[group];
     if (values && typeof values === "object" && !Array.isArray(values)) {
-      copy[group] = Object.fromEntries(
-        Object.entries(values).map(([name, value]) => [name, identifying.test(name) ? null : value]),
-      );
+      copy[group] = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, identifying.test(name) ? null : value]));
     }
   }
   return copy;

@@ -43,7 +43,7 @@ function roleAllows(who: RoleHolder, action: Action): boolean {
 
 /**
  * Why this caller may not do this, or null when it may. A caller authenticated by an API token
- * carries the token's `scopes` and acts only within them (docs/decisions/071-token-scopes-and-expiry.md);
+ * carries the token's `scopes` and acts only within them (docs/decisions/037-token-scopes-and-expiry.md);
  * one without `scopes` (a browser session) may do what its role may.
  */
 export function permissionProblem(who: ScopedHolder, action: Action): PermissionProblem | null {

@@ -1,13 +1,12 @@
 /**
- * Scoring configuration (scoring.md "Configuration"): weights, sub-weights, RPE mapping, BFR range
+ * Scoring configuration (docs/scoring.md "Configuration"): weights, sub-weights, RPE mapping, BFR range
  * and targets. One global default exists; patients may have their own; a scored session keeps a
  * snapshot so its export always states the weights behind its numbers.
  */
 import { z } from "zod";
-import { ParameterError } from "~/lib/emg/errors";
-import type { ScoringConfigurationExport } from "~/lib/export/schema";
+import { DEFAULT_TARGETS, ParameterError, type ScoringConfigurationExport } from "~/lib/domain";
 
-/** Weights must sum to 1 within this tolerance (scoring.md). */
+/** Weights must sum to 1 within this tolerance (docs/scoring.md). */
 export const WEIGHT_SUM_TOLERANCE = 0.001;
 
 const RPE_VALUES = Array.from({ length: 11 }, (_, i) => i);
@@ -51,7 +50,7 @@ export const scoringConfigurationSchema = z
 
 export type ScoringConfiguration = z.infer<typeof scoringConfigurationSchema>;
 
-/** The defaults of scoring.md. */
+/** The defaults of docs/scoring.md. */
 export const DEFAULT_SCORING_CONFIGURATION: ScoringConfiguration = Object.freeze({
   id: null,
   name: "GHOSTLY+ default",
@@ -64,12 +63,12 @@ export const DEFAULT_SCORING_CONFIGURATION: ScoringConfiguration = Object.freeze
   weight_duration: 0.334,
   rpe_mapping: Object.freeze({
     "0": 20, "1": 20, "2": 60, "3": 80, "4": 100, "5": 100, "6": 100, "7": 80, "8": 60, "9": 20, "10": 20,
-  }) as Record<string, number>,
+  }),
   bfr_pressure_min_aop: 40,
   bfr_pressure_max_aop: 60,
-  expected_contractions: 12,
-  target_duration_ms: 2000,
-  mvc_threshold_percentage: 75,
+  expected_contractions: DEFAULT_TARGETS.expected_contractions,
+  target_duration_ms: DEFAULT_TARGETS.target_duration_ms,
+  mvc_threshold_percentage: DEFAULT_TARGETS.mvc_threshold_percentage,
 });
 
 /**

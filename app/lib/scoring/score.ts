@@ -1,5 +1,5 @@
 /**
- * Session scoring (scoring.md): per-muscle rates and compliance, session components, BFR gate,
+ * Session scoring (docs/scoring.md): per-muscle rates and compliance, session components, BFR gate,
  * overall score and category. The one implementation behind analyzeC3d, therapist re-scoring, the
  * review page and every export.
  */
@@ -9,7 +9,7 @@ import type {
   Contraction,
   MuscleCompliance,
   PerformanceScores,
-} from "~/lib/export/schema";
+} from "~/lib/domain";
 import type { ScoringConfiguration } from "./configuration";
 
 export interface MuscleRates {

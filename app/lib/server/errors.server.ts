@@ -15,12 +15,6 @@ export class NotFoundError extends Error {
   readonly status = 404;
 }
 
-/** The request is well-formed but conflicts with stored data (e.g. a taken patient code) → HTTP 409. */
-export class ConflictError extends Error {
-  override name = "ConflictError";
-  readonly status = 409;
-}
-
 /** Input that breaks a rule the database enforces (which field, which rule) → HTTP 422. */
 export class ValidationError extends Error {
   override name = "ValidationError";

@@ -18,13 +18,9 @@ import {
 } from "~/lib/export";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
-import {
-  getSession,
-  streamSessions,
-  type SessionFilters,
-  type SessionInclude,
-  type StoredSession,
-} from "~/lib/server/repositories/sessions/read.server";
+import { getSession } from "~/lib/server/repositories/sessions/read.server";
+import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
+import type { SessionFilters, SessionInclude, StoredSession } from "~/lib/server/repositories/sessions/types.server";
 
 export type { ExportFormat } from "~/lib/export";
 

@@ -1,35 +1,30 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
-import { getDb } from "~/lib/server/db/connection.server";
-import { getDefaultScoringConfiguration } from "~/lib/server/repositories/patients.server";
 import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
 import {
-  RPE_KEYS,
+  getDefaultScoringConfiguration,
   saveDefaultScoringConfiguration,
-  scoringConfigurationFromForm,
-  TARGET_FIELDS,
-  WEIGHT_FIELDS,
-  type FieldErrors,
 } from "~/lib/server/repositories/scoring-configurations.server";
+import { RPE_KEYS, scoringConfigurationFromForm, TARGET_FIELDS, WEIGHT_FIELDS, type FieldErrors } from "./form.server";
 
 export const meta: MetaFunction = () => [{ title: "Scoring configuration — GHOSTLY+ EMG" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
-  const config = await getDefaultScoringConfiguration(await getDb());
+  const config = await getDefaultScoringConfiguration();
   // Field lists travel with the data: they live in server code, absent from the browser bundle.
   return { config, weightFields: [...WEIGHT_FIELDS], targetFields: [...TARGET_FIELDS], rpeKeys: RPE_KEYS };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireAdmin(request);
+  const caller = await requireAdmin(request);
   const form = await request.formData();
   await requireCsrf(request, form);
   const { config, errors } = scoringConfigurationFromForm(form);
-  const values = Object.fromEntries([...form.entries()].filter(([k]) => k !== "csrf").map(([k, v]) => [k, String(v)]));
+  const values = Object.fromEntries([...form.entries()].flatMap(([k, v]) => (k !== "csrf" && typeof v === "string" ? [[k, v]] : [])));
   if (!config) return data({ ok: false, errors, values }, { status: 422 });
-  await saveDefaultScoringConfiguration(await getDb(), config);
+  await saveDefaultScoringConfiguration(caller, config);
   return { ok: true, errors: {} as FieldErrors, values };
 }
 
@@ -50,7 +45,7 @@ const LABELS: Record<string, string> = {
 
 export default function AdminScoring() {
   const { config, weightFields, targetFields, rpeKeys } = useLoaderData<typeof loader>();
-  const result = useActionData() as { ok: boolean; errors: FieldErrors; values: Record<string, string> } | undefined;
+  const result = useActionData<{ ok: boolean; errors: FieldErrors; values: Record<string, string> }>();
   const stored: Record<string, string> = {
     name: config.name,
     ...Object.fromEntries([...weightFields, ...targetFields].map((f) => [f, String(config[f])])),

@@ -2,23 +2,21 @@
  * Quick analysis: an upload analysed and exported without storing anything. The export comes from
  * the same path as POST /api/export (`analyzeUploadForExport` + `buildSessionExport`).
  */
-import { AnalysisError, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
-import { C3dError } from "~/lib/c3d/errors";
+import { plotEnvelopes } from "~/components/session/plot-envelopes";
+import { analyzeUploadForExport, fieldError, isInputError, parseAnalysisOptions, type FieldError } from "~/lib/analysis";
 import { buildSessionExport } from "~/lib/export";
-import { analyzeUploadForExport } from "~/lib/export/from-upload";
 import type { SessionExport } from "~/lib/export/schema";
-import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
-import { plotEnvelopes } from "~/routes/sessions.$sessionId/review.server";
-import type { StoredEnvelope } from "~/lib/server/repositories/sessions/read.server";
+import type { StoredEnvelope } from "~/lib/server/repositories/sessions/types.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/upload.server";
 
 export type QuickAnalysisResult =
   | { ok: true; uploadName: string; exp: SessionExport; envelopes: Record<string, StoredEnvelope> }
-  | { ok: false; status: 400 | 413 | 422; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; status: FieldError["status"]; errors: FieldErrors; values: Record<string, string> };
 
-export async function quickAnalysis(_caller: Caller, request: Request, now = new Date()): Promise<QuickAnalysisResult> {
+/** Any caller who may export (the route checks it): the answer is built for the requester only and nothing is stored. */
+export async function quickAnalysis(request: Request): Promise<QuickAnalysisResult> {
   const read = await readC3dUpload(request, getConfig().MAX_UPLOAD_MB);
   if (read.form) await requireCsrf(request, read.form);
   const values = textFields(read.form);
@@ -26,18 +24,11 @@ export async function quickAnalysis(_caller: Caller, request: Request, now = new
   try {
     const options = { ...parseAnalysisOptions(values), sourceFilename: read.file.name };
     const source = analyzeUploadForExport(read.file.bytes, options);
-    const exp = buildSessionExport(source, { now, enhanced: true });
+    const exp = buildSessionExport(source, { now: new Date(), enhanced: true });
     return { ok: true, uploadName: read.file.name, exp, envelopes: plotEnvelopes(source.envelopes ?? {}) };
   } catch (error) {
-    if (error instanceof ParameterError) {
-      return { ok: false, status: 400, errors: { [error.field]: error.message.replace(`${error.field}: `, "") }, values };
-    }
-    if (error instanceof C3dError) {
-      return { ok: false, status: 422, errors: { file: `"${read.file.name}" cannot be read as C3D: ${error.message.replace(/\.$/, "")}.` }, values };
-    }
-    if (error instanceof AnalysisError) {
-      return { ok: false, status: 422, errors: { file: `"${read.file.name}": ${error.message}` }, values };
-    }
-    throw error;
+    if (!isInputError(error)) throw error;
+    const { status, field, message } = fieldError(error, read.file.name);
+    return { ok: false, status, errors: { [field]: message }, values };
   }
 }

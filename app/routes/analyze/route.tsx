@@ -9,8 +9,8 @@ import { FormError, SessionInputFields, type FieldErrors } from "~/components/up
 import type { SessionExport } from "~/lib/export/schema";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
-import { quickAnalysis } from "~/routes/analyze/quick-analysis.server";
-import type { StoredEnvelope } from "~/lib/server/repositories/sessions/read.server";
+import { quickAnalysis } from "./quick-analysis.server";
+import type { StoredEnvelope } from "~/lib/server/repositories/sessions/types.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotStyles }];
 
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireUser(request);
   requirePermission(caller, "export");
-  const result = await quickAnalysis(caller, request);
+  const result = await quickAnalysis(request);
   if (result.ok) return { result: { uploadName: result.uploadName, exp: result.exp, envelopes: result.envelopes }, errors: {}, values: {} };
   return data({ result: null, errors: result.errors, values: result.values }, { status: result.status });
 }
@@ -38,7 +38,7 @@ interface ActionData {
 
 export default function QuickAnalysis() {
   const { maxUploadMb } = useLoaderData() as { maxUploadMb: number };
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const errors = actionData?.errors ?? {};

@@ -4,7 +4,7 @@ import { LocalTime } from "~/components/LocalTime";
 import { TrendPlot } from "~/components/TrendPlot";
 import { categoryLabel, formatScore, formatVolts } from "~/components/format";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
-import { loadPatientPage } from "~/routes/sessions._index/list.server";
+import { loadPatientPage } from "./patient.server";
 
 export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Patient ${params.code ?? ""} — GHOSTLY+ EMG` }];
 

@@ -3,44 +3,25 @@
  * downloads) plus the envelopes for the plots, and the correction of therapist inputs, re-scored
  * from the stored contractions with the scoring lib's `scoreSession`.
  */
-import { ParameterError, parseAnalysisOptions } from "~/lib/analysis";
+import { plotEnvelopes } from "~/components/session/plot-envelopes";
+import { fieldError, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport } from "~/lib/export";
 import { can } from "~/lib/policy";
 import type { DataCompleteness, SessionExport, SessionParameters } from "~/lib/export/schema";
-import { parseScoringConfiguration, type ScoringConfiguration } from "~/lib/scoring/configuration";
+import { DEFAULT_SCORING_CONFIGURATION, parseScoringConfiguration, type ScoringConfiguration } from "~/lib/scoring/configuration";
 import { scoreSession, type ScoredMuscle } from "~/lib/scoring/score";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { ValidationError } from "~/lib/server/errors.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
-import { getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
-import {
-  getSession,
-  updateSessionInputs,
-  type RepositoryOptions,
-  type StoredEnvelope,
-  type StoredSession,
-} from "~/lib/server/repositories/sessions/read.server";
+import { getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
+import { getSession } from "~/lib/server/repositories/sessions/read.server";
+import { updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
+import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
+import type { StoredEnvelope, StoredSession } from "~/lib/server/repositories/sessions/types.server";
 import type { FieldErrors } from "~/lib/server/http/upload.server";
 
 /** The fields the correction form edits; everything else about the session stays as stored. */
 export const CORRECTION_FIELDS = ["rpe_pre_session", "rpe_post_session", "bfr_pressure_aop", "game_points_max"] as const;
-
-/**
- * Envelopes for the plot only: 4 significant digits and millisecond times are below what a
- * 260-pixel-high chart can show, and halve the page's size. Tables and downloads keep full precision.
- */
-export function plotEnvelopes(
-  envelopes: Record<string, { times_s: ArrayLike<number>; values: ArrayLike<number> }>,
-): Record<string, StoredEnvelope> {
-  const out: Record<string, StoredEnvelope> = {};
-  for (const [id, env] of Object.entries(envelopes)) {
-    out[id] = {
-      times_s: Array.from(env.times_s, (t) => Math.round(t * 1000) / 1000),
-      values: Array.from(env.values, (v) => Number(v.toPrecision(4))),
-    };
-  }
-  return out;
-}
 
 export interface ReviewData {
   sessionId: string;
@@ -67,13 +48,13 @@ async function rescoringConfiguration(caller: Caller, stored: StoredSession, rep
   const sp = stored.session_parameters;
   const snapshot = stored.scoring_configuration;
   if (!snapshot) {
-    return getPatientScoringConfiguration(caller, stored.session.patient_code ?? "", repository.db);
+    return getPatientScoringConfiguration(caller, stored.session.patient_code ?? "", repository);
   }
   return parseScoringConfiguration({
     ...snapshot,
-    expected_contractions: sp.expected_contractions_ch1 ?? sp.expected_contractions_ch2 ?? 12,
-    target_duration_ms: sp.target_duration_ch1_ms ?? sp.target_duration_ch2_ms ?? 2000,
-    mvc_threshold_percentage: stored.processing_parameters?.mvc_threshold_percentage ?? 75,
+    expected_contractions: sp.expected_contractions_ch1 ?? sp.expected_contractions_ch2 ?? DEFAULT_SCORING_CONFIGURATION.expected_contractions,
+    target_duration_ms: sp.target_duration_ch1_ms ?? sp.target_duration_ch2_ms ?? DEFAULT_SCORING_CONFIGURATION.target_duration_ms,
+    mvc_threshold_percentage: stored.processing_parameters?.mvc_threshold_percentage ?? DEFAULT_SCORING_CONFIGURATION.mvc_threshold_percentage,
   });
 }
 
@@ -83,7 +64,7 @@ function scoredMuscle(stored: StoredSession, side: "left_muscle" | "right_muscle
   const fallback = side === "left_muscle" ? stored.session_parameters.expected_contractions_ch1 : stored.session_parameters.expected_contractions_ch2;
   return {
     channel: muscle.channel,
-    expected_contractions: muscle.expected_contractions ?? fallback ?? 12,
+    expected_contractions: muscle.expected_contractions ?? fallback ?? DEFAULT_SCORING_CONFIGURATION.expected_contractions,
     rejected: stored.channels[muscle.channel]?.error != null,
   };
 }
@@ -112,7 +93,8 @@ export async function correctSessionInputs(
     session = parseAnalysisOptions(values).session ?? {};
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
-    return { ok: false, status: 400, errors: { [error.field]: error.message.replace(`${error.field}: `, "") }, values };
+    const { field, message } = fieldError(error);
+    return { ok: false, status: 400, errors: { [field]: message }, values };
   }
   const stored = await getSession(caller, sessionId, repository);
   if (!stored) return { ok: false, status: 404, errors: { form: "This session does not exist or is not yours." }, values };

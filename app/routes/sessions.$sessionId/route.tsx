@@ -6,7 +6,7 @@ import { ExportLinks } from "~/components/session/ExportLinks";
 import { SessionReview } from "~/components/session/SessionReview";
 import { CorrectionFields, FormError, type FieldErrors } from "~/components/upload/fields";
 import { requireCsrf, requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
-import { correctSessionInputs, loadReview, type ReviewData } from "~/routes/sessions.$sessionId/review.server";
+import { correctSessionInputs, loadReview, type ReviewData } from "./review.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotStyles }];
 
@@ -45,7 +45,7 @@ interface ActionData {
 
 export default function SessionPage() {
   const { sessionId, exp, envelopes, canEdit } = useLoaderData() as ReviewData;
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const [search] = useSearchParams();
   const sp = exp.session_parameters;

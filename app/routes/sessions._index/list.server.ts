@@ -1,13 +1,14 @@
 /**
- * Server side of the therapist pages (sessions list, patient page): turns query strings into
- * repository calls and repository errors into the status and field message the page shows.
- * The numbers come from the session repository and the export builder, never from here.
+ * Server side of the sessions list: turns the query string into a repository call and repository
+ * errors into the status and field message the page shows. The numbers come from the session
+ * repository, never from here.
  */
 import { isPatientCode, parseDateRange, PATIENT_CODE_RULE } from "~/lib/policy";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { ValidationError } from "~/lib/server/errors.server";
-import { listPatients, getPatient } from "~/lib/server/repositories/patients.server";
-import { listSessions, streamSessions, type SessionSummary } from "~/lib/server/repositories/sessions/read.server";
+import { listPatients } from "~/lib/server/repositories/patients.server";
+import { listSessions } from "~/lib/server/repositories/sessions/read.server";
+import type { SessionSummary } from "~/lib/server/repositories/sessions/types.server";
 import type { FieldErrors } from "~/lib/server/http/upload.server";
 
 export const PAGE_SIZE = 25;
@@ -71,38 +72,4 @@ export async function loadSessionList(caller: Caller, url: URL): Promise<{ statu
     }
     throw error;
   }
-}
-
-export interface PatientSessionRow {
-  id: string;
-  sessionCode: string;
-  recordedAt: string | null;
-  sourceFilename: string;
-  overall: number | null;
-  compliance: number | null;
-  symmetry: number | null;
-  category: string | null;
-}
-
-/**
- * A patient and all their sessions with the three trend scores, newest first. Reads the stored
- * sections (without envelopes) through the repository's stream. null → 404.
- */
-export async function loadPatientPage(caller: Caller, code: string) {
-  const patient = await getPatient(caller, code);
-  if (!patient) return null;
-  const sessions: PatientSessionRow[] = [];
-  for await (const s of streamSessions(caller, { patientCode: code })) {
-    sessions.push({
-      id: s.id,
-      sessionCode: s.session.session_code ?? s.id,
-      recordedAt: s.session.recorded_at,
-      sourceFilename: s.session.source_filename ?? "",
-      overall: s.performance_scores.overall_score,
-      compliance: s.performance_scores.compliance_score,
-      symmetry: s.performance_scores.symmetry_score,
-      category: s.performance_scores.category,
-    });
-  }
-  return { patient: { code: patient.code, mvcCh1: patient.mvcCh1, mvcCh2: patient.mvcCh2, createdAt: patient.createdAt }, sessions };
 }

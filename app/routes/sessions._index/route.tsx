@@ -4,7 +4,7 @@ import { LocalTime } from "~/components/LocalTime";
 import { categoryLabel, formatScore } from "~/components/format";
 import { Field } from "~/components/upload/fields";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
-import { loadSessionList, type SessionListData } from "~/routes/sessions._index/list.server";
+import { loadSessionList, type SessionListData } from "./list.server";
 
 export const meta: MetaFunction = () => [{ title: "Sessions — GHOSTLY+ EMG" }];
 

@@ -8,7 +8,7 @@ import { PATIENT_CODE_PATTERN, PATIENT_CODE_RULE } from "~/lib/policy";
 import { getConfig } from "~/lib/server/http/config.server";
 import { listPatients } from "~/lib/server/repositories/patients.server";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
-import { uploadSession } from "~/routes/sessions.new/upload.server";
+import { uploadSession } from "./upload.server";
 
 export const meta: MetaFunction = () => [{ title: "Upload a session — GHOSTLY+ EMG" }];
 
@@ -46,7 +46,7 @@ interface ActionData {
 
 export default function UploadSession() {
   const { patients, preselected, maxUploadMb } = useLoaderData() as LoaderData;
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<ActionData>();
   const values = actionData?.values ?? {};
   return (
     <section className="upload-page">

@@ -4,24 +4,24 @@
  * (`storeAnalysis`). Every failure comes back as field → message with the status that fits, and
  * nothing is stored: the analysis runs before the transaction, and the transaction is all or nothing.
  */
-import { AnalysisError, analyzeC3d, ParameterError, parseAnalysisOptions } from "~/lib/analysis";
-import { C3dError } from "~/lib/c3d/errors";
+import { analyzeC3d, fieldError, isInputError, ParameterError, parseAnalysisOptions, type FieldError } from "~/lib/analysis";
 import { isPatientCode, PATIENT_CODE_RULE } from "~/lib/policy";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
-import { getPatient, getPatientScoringConfiguration } from "~/lib/server/repositories/patients.server";
-import { storeAnalysis, type RepositoryOptions } from "~/lib/server/repositories/sessions/read.server";
+import { getPatient } from "~/lib/server/repositories/patients.server";
+import { getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
+import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/upload.server";
-import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
 export const PATIENT_FIELD = "patient_code";
 export const NEW_PATIENT_FIELD = "new_patient_code";
 
 export type SessionUploadResult =
   | { ok: true; sessionId: string; duplicate: boolean }
-  | { ok: false; status: 400 | 403 | 413 | 422; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; status: 403 | FieldError["status"]; errors: FieldErrors; values: Record<string, string> };
 
 /**
  * Which patient the upload is for: one picked from the list, or a new code typed in (not both).
@@ -63,13 +63,14 @@ export async function uploadSession(
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
     const errors: FieldErrors = "errors" in patient ? { ...patient.errors } : {};
-    errors[error.field] = error.message.replace(`${error.field}: `, "");
+    const { field, message } = fieldError(error);
+    errors[field] = message;
     return { ok: false, status: 400, errors, values };
   }
   if ("errors" in patient) return { ok: false, status: 400, errors: patient.errors, values };
 
-  const existing = await getPatient(caller, patient.code, options.repository?.db);
-  const scoring = await getPatientScoringConfiguration(caller, patient.code, options.repository?.db);
+  const existing = await getPatient(caller, patient.code, options.repository);
+  const scoring = await getPatientScoringConfiguration(caller, patient.code, options.repository);
   let analysis;
   try {
     analysis = analyzeC3d(read.file.bytes, {
@@ -79,16 +80,9 @@ export async function uploadSession(
       sourceFilename: read.file.name,
     });
   } catch (error) {
-    if (error instanceof C3dError) {
-      return { ok: false, status: 422, errors: { file: `"${read.file.name}" cannot be read as C3D: ${error.message.replace(/\.$/, "")}.` }, values };
-    }
-    if (error instanceof AnalysisError) {
-      return { ok: false, status: error.status === 413 ? 413 : 422, errors: { file: `"${read.file.name}": ${error.message}` }, values };
-    }
-    if (error instanceof ParameterError) {
-      return { ok: false, status: 400, errors: { [error.field]: error.message.replace(`${error.field}: `, "") }, values };
-    }
-    throw error;
+    if (!isInputError(error)) throw error;
+    const { status, field, message } = fieldError(error, read.file.name);
+    return { ok: false, status, errors: { [field]: message }, values };
   }
 
   try {

@@ -49,7 +49,7 @@ export function expectClose(actual: unknown, expected: Scalar, label: string): v
   if (typeof expected === "number") {
     expect(typeof actual, `${label} is a number`).toBe("number");
     const tolerance = 1e-9 * Math.max(1, Math.abs(expected));
-    expect(Math.abs((actual as number) - expected), `${label}: ${actual} vs reference ${expected}`).toBeLessThanOrEqual(tolerance);
+    expect(Math.abs((actual as number) - expected), `${label}: ${String(actual)} vs reference ${expected}`).toBeLessThanOrEqual(tolerance);
   } else {
     expect(actual, label).toEqual(expected);
   }
@@ -72,7 +72,7 @@ export function expectExportMatchesReference(exp: Record<string, any>, ref: Pipe
   });
 }
 
-/** The one-row CSV against the reference: `performance_<field>`, `<side>_<field>` columns (export.md). */
+/** The one-row CSV against the reference: `performance_<field>`, `<side>_<field>` columns (docs/export.md). */
 export function expectCsvMatchesReference(csv: string, ref: PipelineReference): Record<string, string> {
   const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
   expect(parsed.errors, "CSV parses").toEqual([]);

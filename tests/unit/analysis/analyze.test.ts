@@ -248,7 +248,7 @@ describe("synthetic C3D recordings", () => {
   const left = syntheticEmg({ fs, n, bursts: leftBursts, seed: 1 });
   const right = syntheticEmg({ fs, n, bursts: rightBursts, seed: 2 });
 
-  it("with activated channels: counts, durations and flags as constructed, scored per scoring.md", () => {
+  it("with activated channels: counts, durations and flags as constructed, scored per docs/scoring.md", () => {
     const analysis = analyzeC3d(
       syntheticC3d([
         { label: "CH1 Raw", samples: left.raw },

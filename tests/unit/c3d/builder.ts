@@ -26,6 +26,8 @@ export interface BuildOptions {
   frameRate?: number;
   /** Omitted: derived from the parameter section size. */
   dataStartBlock?: number;
+  /** Header word 9 when it should differ from where the data is written (an unfinalized header's 0). */
+  headerDataStartBlock?: number;
   /** Emit a parameter section that declares 0 blocks (no groups at all). */
   noParameters?: boolean;
   parameters?: BuildParameter[];
@@ -113,7 +115,7 @@ export function buildC3d(options: BuildOptions = {}): Uint8Array {
   w.uint16(8, options.lastFrame ?? 1);
   w.uint16(10, 10);
   w.float32(12, scale);
-  w.uint16(16, dataStartBlock);
+  w.uint16(16, options.headerDataStartBlock ?? dataStartBlock);
   w.uint16(18, options.analogSamplesPerFrame ?? 0);
   w.float32(20, options.frameRate ?? 100);
 
@@ -145,8 +147,13 @@ export function buildC3d(options: BuildOptions = {}): Uint8Array {
           for (let i = 0; i < count; i++) {
             const v = Number(p.values[i] ?? 0);
             if (p.type === 1) b[pos++] = v & 0xff;
-            else if (p.type === 2) (w.int16(pos, v), (pos += 2));
-            else (w.float32(pos, v), (pos += 4));
+            else if (p.type === 2) {
+              w.int16(pos, v);
+              pos += 2;
+            } else {
+              w.float32(pos, v);
+              pos += 4;
+            }
           }
         }
         const description = p.description ?? "";
@@ -186,4 +193,31 @@ export function analogOnlyFile(frames: number, extra: Partial<BuildOptions> = {}
     ],
     ...extra,
   });
+}
+
+/**
+ * Byte offset of the data of parameter GROUP:NAME in a little-endian file, found by following the
+ * parameter records — for patching one value of a real file in a test.
+ */
+export function parameterDataOffset(bytes: Uint8Array, group: string, name: string): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = (at: number, length: number) => String.fromCharCode(...bytes.subarray(at, at + length)).toUpperCase();
+  const groupIds = new Map<number, string>();
+  let pos = (bytes[0] - 1) * 512 + 4;
+  for (;;) {
+    const nameLength = Math.abs(view.getInt8(pos));
+    const id = view.getInt8(pos + 1);
+    if (nameLength === 0) break;
+    const recordName = text(pos + 2, nameLength);
+    const offsetPos = pos + 2 + nameLength;
+    if (id < 0) groupIds.set(-id, recordName);
+    else if (recordName === name.toUpperCase() && groupIds.get(id) === group.toUpperCase()) {
+      const dimensions = bytes[offsetPos + 3];
+      return offsetPos + 4 + dimensions;
+    }
+    const offset = view.getInt16(offsetPos, true);
+    if (offset <= 0) break;
+    pos = offsetPos + offset;
+  }
+  throw new Error(`${group}:${name} not found`);
 }

@@ -196,8 +196,8 @@ describe("frame-count rules", () => {
   it("header, when POINT:FRAMES agrees", () => {
     const file = readC3d(analogOnlyFile(5, {}, [{ group: "POINT", name: "FRAMES", type: 2, values: [5] }]));
     expect(file.frames).toEqual({ first: 1, last: 5, count: 5, source: "header" });
-    // the only warning: this minimal file has no ANALOG:SCALE/OFFSET/GEN_SCALE
-    expect(codes(file)).toEqual(["analog-calibration-missing"]);
+    // the only warnings: this minimal file has no ANALOG:SCALE/OFFSET/GEN_SCALE and no ANALOG:RATE
+    expect(codes(file)).toEqual(["analog-calibration-missing", "analog-rate-derived"]);
   });
 
   it("POINT:FRAMES read unsigned when the header disagrees (40000 frames stored as int16 −25536)", () => {

@@ -3,7 +3,8 @@
  * functions (checked against SciPy by the golden tests). Object.is / toEqual compare exactly.
  */
 import { describe, expect, it } from "vitest";
-import { type MuscleInput, processMuscle, processMuscles, resolveProcessingParameters, rmsEnvelope, rmsEnvelopePair } from "~/lib/emg";
+import { type MuscleInput, processMuscle, processMuscles, resolveProcessingParameters, rmsEnvelope } from "~/lib/emg";
+import { rmsEnvelopePair } from "~/lib/emg/simd";
 import { syntheticEmg } from "./synthetic";
 
 const fs = 1000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ParameterError, resolveProcessingParameters } from "~/lib/emg";
+import { ParameterError } from "~/lib/domain";
+import { resolveProcessingParameters } from "~/lib/emg";
 
 function errorOf(fn: () => unknown): ParameterError {
   try {

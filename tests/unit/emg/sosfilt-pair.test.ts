@@ -4,7 +4,8 @@
  * Object.is also tells −0 from 0 and matches NaN, so these comparisons are exact to the last bit.
  */
 import { describe, expect, it } from "vitest";
-import { butter, sosfiltfilt, sosfiltfiltPadlen, sosfiltfiltPair, sosfiltfiltPairUsesSimd } from "~/lib/emg";
+import { butter, sosfiltfilt, sosfiltfiltPadlen } from "~/lib/emg";
+import { sosfiltfiltPair, sosfiltfiltPairUsesSimd } from "~/lib/emg/simd";
 import { mulberry32 } from "./synthetic";
 
 function noise(n: number, seed: number, offset = 0): Float64Array {

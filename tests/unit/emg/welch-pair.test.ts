@@ -4,7 +4,8 @@
  * tests/unit/analysis/golden.test.ts). Object.is compares every float exactly.
  */
 import { describe, expect, it } from "vitest";
-import { welch, welchPair, welchPairUsesSimd } from "~/lib/emg";
+import { welch } from "~/lib/emg";
+import { welchPair, welchPairUsesSimd } from "~/lib/emg/simd";
 import { mulberry32 } from "./synthetic";
 
 function signal(n: number, seed: number, offset: number): Float64Array {

@@ -37,7 +37,7 @@ describe("one-row session CSV", () => {
   const csv = renderSessionCsv(exp);
   const header = csv.split("\n")[0].split(",");
 
-  it("orders columns as export.md: metadata, session_*, performance_*, left/right_muscle_*, config_*, processing_*, session_param_*, data_*, emg_ch<N>_*", () => {
+  it("orders columns as docs/export.md: metadata, session_*, performance_*, left/right_muscle_*, config_*, processing_*, session_param_*, data_*, emg_ch<N>_*", () => {
     expect(header.slice(0, 3)).toEqual(["export_timestamp", "export_version", "session_id"]);
     const groups = [/^session_(?!param_)/, /^performance_/, /^left_muscle_/, /^right_muscle_/, /^config_/, /^processing_/, /^session_param_/, /^data_/, /^emg_ch1_/, /^emg_ch2_/, /^export_(generator|errors)$/];
     const groupOf = (name: string) => groups.findIndex((g) => g.test(name));
@@ -146,7 +146,10 @@ describe("batch CSV", () => {
   it("streams the header once and one row per session with the same columns as the one-row CSV", async () => {
     const exports = ["a", "b", "c"].map((id) => buildSessionExport({ ...stored, session_id: id }, { now }));
     async function* source() {
-      yield* exports;
+      for (const exp of exports) {
+        await Promise.resolve(); // each row arrives in a later microtask, as from a database cursor
+        yield exp;
+      }
     }
     const chunks: string[] = [];
     for await (const chunk of renderBatchCsv(source())) chunks.push(chunk);

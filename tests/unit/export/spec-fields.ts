@@ -1,10 +1,10 @@
 /**
- * Every section and field of shared/spec/export.md, listed from the spec text (the golden list),
+ * Every section and field of docs/export.md, listed from the spec text (the golden list),
  * and a check that an export has all of them — shared by the unit and integration tests.
  */
 import { expect } from "vitest";
 
-// Section keys and fields exactly as listed in shared/spec/export.md (the golden list).
+// Section keys and fields exactly as listed in docs/export.md (the golden list).
 export const SECTIONS = [
   "export_metadata",
   "session",

@@ -95,7 +95,7 @@ describe("the patient-code rule", () => {
   });
 });
 
-describe("API token scopes (docs/decisions/071-token-scopes-and-expiry.md)", () => {
+describe("API token scopes (docs/decisions/037-token-scopes-and-expiry.md)", () => {
   it("put every action in exactly one of export, upload, manage, admin", () => {
     expect(TOKEN_SCOPES).toEqual(["export", "upload", "manage", "admin"]);
     expect(Object.fromEntries(ACTIONS.map((a) => [a, scopeFor(a)]))).toEqual({

@@ -13,7 +13,7 @@ import { SessionReview } from "~/components/session/SessionReview";
 import { errorsFromDocument } from "~/components/upload/ProgressForm";
 import { buildSessionExport } from "~/lib/export";
 import type { SessionExport } from "~/lib/export/schema";
-import { plotEnvelopes } from "~/routes/sessions.$sessionId/review.server";
+import { plotEnvelopes } from "~/components/session/plot-envelopes";
 import { choosePatient } from "~/routes/sessions.new/upload.server";
 import { buildAnalysis, fakeC3dBytes } from "../../support/analysis";
 
@@ -95,10 +95,10 @@ describe("plotEnvelopes", () => {
 });
 
 describe("SessionReview", () => {
-  const exp = buildSessionExport({ ...buildAnalysis(fakeC3dBytes()), session_id: "s1" }, { now: new Date("2026-01-01T00:00:00Z") }) as SessionExport;
+  const exp = buildSessionExport({ ...buildAnalysis(fakeC3dBytes()), session_id: "s1" }, { now: new Date("2026-01-01T00:00:00Z") });
   const render = (e: SessionExport) => renderToStaticMarkup(createElement(SessionReview, { exp: e, envelopes: {}, downloads: null }));
 
-  it("renders the worked example of scoring.md: P 93.27 target achieved, symmetry 98.84 normal", () => {
+  it("renders the worked example of docs/scoring.md: P 93.27 target achieved, symmetry 98.84 normal", () => {
     const html = render(exp);
     expect(html).toMatch(/data-testid="overall-score" data-value="93\.2\d+">93\.3</);
     expect(html).toContain(">Target achieved<");

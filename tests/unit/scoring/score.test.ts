@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ParameterError } from "~/lib/emg/errors";
+import { ParameterError } from "~/lib/domain";
 import {
   DEFAULT_SCORING_CONFIGURATION,
   type ScoringConfiguration,
@@ -28,7 +28,7 @@ const muscles = {
   right: { channel: "CH2", expected_contractions: 12 },
 };
 
-/** scoring.md worked example. */
+/** docs/scoring.md worked example. */
 const worked: ScoringInputs = {
   contractions: [...contractions("CH1", 11, 9, 10), ...contractions("CH2", 12, 8, 11)],
   ...muscles,
@@ -42,7 +42,7 @@ const worked: ScoringInputs = {
 const near = (actual: number | null, expected: number, decimals: number) =>
   expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(0.5 * 10 ** -decimals);
 
-describe("scoreSession — the worked example of scoring.md", () => {
+describe("scoreSession — the worked example of docs/scoring.md", () => {
   const { performance_scores: p, compliance_breakdown: b } = scoreSession(worked, DEFAULT_SCORING_CONFIGURATION);
 
   it("per-muscle rates", () => {

@@ -1,6 +1,6 @@
 /**
  * `admin backup`: a consistent snapshot of the database and the raw C3D files it references, taken
- * while the server runs, as one gzip-compressed tar (docs/decisions/072-admin-cli-and-backups.md):
+ * while the server runs, as one gzip-compressed tar (docs/decisions/071-admin-cli-and-backups.md):
  *
  *   db/<table>/<00001>.ndjson    the table's rows, one `row_to_json` per line, in primary-key order
  *   files/<aa>/<sha256>.c3d      every raw file a backed-up session references

@@ -8,6 +8,7 @@ import { createApiToken, TokenInputError } from "~/lib/server/auth/api-tokens.se
 import { createUser, listUsers, normalizeEmail, setActive, UserInputError } from "~/lib/server/auth/users.server";
 import { migrate, migrationStatus } from "~/lib/server/db/migrations.server";
 import type { Db } from "~/lib/server/db/types.server";
+import type { Caller, Role } from "~/lib/server/auth/caller.server";
 import type { BlobStorage } from "~/lib/server/storage/blobs.server";
 
 export type AdminRequest =
@@ -33,10 +34,16 @@ export interface AdminContext {
   storage: BlobStorage;
 }
 
-async function userIdByEmail(db: Db, email: string): Promise<string> {
-  const { rows } = await db.query<{ id: string }>("select id from users where email = $1", [normalizeEmail(email)]);
+/**
+ * Who the CLI acts as: an administrator without an account. Whoever can run it owns DATA_DIR or
+ * holds the database URL, and so every row anyway; the account functions check the role only.
+ */
+export const CLI_ADMIN: Caller = { userId: "00000000-0000-4000-8000-000000000000", role: "admin" };
+
+async function userByEmail(db: Db, email: string): Promise<Caller> {
+  const { rows } = await db.query<{ id: string; role: Role }>("select id, role from users where email = $1", [normalizeEmail(email)]);
   if (!rows[0]) throw new AdminCommandError(`no user with the email ${email}`);
-  return rows[0].id;
+  return { userId: rows[0].id, role: rows[0].role };
 }
 
 const table = (rows: string[][]) => {
@@ -50,11 +57,17 @@ export async function runAdminCommand(context: AdminContext, request: AdminReque
     switch (request.command) {
       case "create-user": {
         if (!isRole(request.role)) throw new AdminCommandError(`--role must be one of ${ROLES.join(", ")}`);
-        const user = await createUser(db, { email: request.email, displayName: request.name, password: request.password, role: request.role });
+        const user = await createUser(
+          CLI_ADMIN,
+          { email: request.email, displayName: request.name, password: request.password, role: request.role },
+          { db },
+        );
         return { stdout: `created ${user.role} ${user.email} (${user.id})\n` };
       }
       case "create-token": {
-        const { token } = await createApiToken(db, await userIdByEmail(db, request.email), request.name, {
+        // A token of that user's own, within what their role may do.
+        const { token } = await createApiToken(await userByEmail(db, request.email), request.name, {
+          db,
           scopes: request.scopes,
           days: request.days,
         });
@@ -62,7 +75,7 @@ export async function runAdminCommand(context: AdminContext, request: AdminReque
         return { stdout: `${token}\n` };
       }
       case "list-users": {
-        const users = await listUsers(db);
+        const users = await listUsers(CLI_ADMIN, { db });
         return {
           stdout: table([
             ["EMAIL", "ROLE", "ACTIVE", "NAME", "CREATED"],
@@ -71,7 +84,7 @@ export async function runAdminCommand(context: AdminContext, request: AdminReque
         };
       }
       case "deactivate": {
-        await setActive(db, await userIdByEmail(db, request.email), false);
+        await setActive(CLI_ADMIN, (await userByEmail(db, request.email)).userId, false, { db });
         return { stdout: `deactivated ${normalizeEmail(request.email)}: signed out everywhere, tokens stop working\n` };
       }
       case "migrate": {

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { DEFAULT_TOKEN_DAYS, isTokenScope, MAX_TOKEN_DAYS, scopesForRole, TOKEN_SCOPES, type TokenScope } from "~/lib/policy";
-import type { Queryable } from "~/lib/server/db/types.server";
-import type { Role } from "~/lib/server/auth/caller.server";
-import { isUuid } from "~/lib/server/repositories/patients.server";
+import type { Caller, Role } from "~/lib/server/auth/caller.server";
+import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.server";
+import { isUuid } from "~/lib/server/db/ids.server";
 
 /**
  * Personal API tokens for scripts (pandas, R, the front end's `Authorization: Bearer …`).
@@ -102,43 +102,45 @@ export function validateNewToken(role: Role, input: NewApiToken): { name: string
 }
 
 /**
- * Creates a token for a user; the plain value is returned this once and never stored. Throws
- * TokenInputError for a bad name, scope or lifetime, and for a scope the user's role cannot use.
+ * Creates a token of the caller's own; the plain value is returned this once and never stored.
+ * Throws TokenInputError for a bad name, scope or lifetime, and for a scope the caller's role
+ * cannot use.
  */
 export async function createApiToken(
-  db: Queryable,
-  userId: string,
+  caller: Caller,
   name: string,
-  options: Omit<NewApiToken, "name"> = {},
+  options: QueryOptions & Omit<NewApiToken, "name"> = {},
 ): Promise<{ token: string; record: ApiToken }> {
-  const owner = await db.query<{ role: Role }>("SELECT role FROM users WHERE id = $1", [userId]);
-  if (!owner.rows[0]) throw new Error(`no user ${userId}`);
-  const valid = validateNewToken(owner.rows[0].role, { ...options, name });
+  const valid = validateNewToken(caller.role, { name, scopes: options.scopes, days: options.days });
   const token = generateApiToken();
+  const db = await dbOf(options);
   const { rows } = await db.query<TokenRow>(
     `INSERT INTO api_tokens (user_id, name, token_hash, scopes, expires_at)
      VALUES ($1, $2, $3, $4::text[], now() + make_interval(days => $5))
      RETURNING ${TOKEN_COLUMNS}`,
-    [userId, valid.name, hashApiToken(token), valid.scopes, valid.days],
+    [caller.userId, valid.name, hashApiToken(token), valid.scopes, valid.days],
   );
   return { token, record: toToken(rows[0]) };
 }
 
-export async function listApiTokens(db: Queryable, userId: string): Promise<ApiToken[]> {
+/** The caller's own tokens, newest first. */
+export async function listApiTokens(caller: Caller, options: QueryOptions = {}): Promise<ApiToken[]> {
+  const db = await dbOf(options);
   const { rows } = await db.query<TokenRow>(
     `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`,
-    [userId],
+    [caller.userId],
   );
   return rows.map(toToken);
 }
 
 /** Revokes one of the user's own tokens; false when there is no such (unrevoked) token of theirs. */
-export async function revokeApiToken(db: Queryable, userId: string, tokenId: string): Promise<boolean> {
+export async function revokeApiToken(caller: Caller, tokenId: string, options: QueryOptions = {}): Promise<boolean> {
   if (!isUuid(tokenId)) return false;
-  const { rowCount } = await db.query(
-    "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
-    [tokenId, userId],
-  );
+  const db = await dbOf(options);
+  const { rowCount } = await db.query("UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL", [
+    tokenId,
+    caller.userId,
+  ]);
   return rowCount === 1;
 }
 
@@ -162,8 +164,9 @@ export const TOKEN_LAST_USED_RESOLUTION_S = 60;
  * is deactivated; `{ expiredAt }` when it has expired. Marks the token as used, at most once per
  * TOKEN_LAST_USED_RESOLUTION_S.
  */
-export async function callerForApiToken(db: Queryable, token: string): Promise<TokenCaller | { expiredAt: Date } | null> {
+export async function callerForApiToken(token: string, options: QueryOptions = {}): Promise<TokenCaller | { expiredAt: Date } | null> {
   if (!looksLikeApiToken(token)) return null;
+  const db = await dbOf(options);
   const { rows } = await db.query<{
     token_id: string;
     user_id: string;

@@ -41,7 +41,7 @@ export interface SessionSecretSource {
  * verifies with the same one and sessions survive restarts. The first server to start writes it:
  * an existing DATA_DIR/session-secret file's value (so embedded installs keep their signed-in
  * users), else 32 random bytes; `on conflict do nothing` then a read back makes every racing
- * server end up with the row that won (docs/decisions/032-sign-in-rate-limit-shared.md).
+ * server end up with the row that won (docs/decisions/034-sign-in-rate-limit-shared.md).
  */
 export async function resolveSessionSecrets(source: SessionSecretSource = {}): Promise<string[]> {
   const config = getConfig();

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { commitSession, getSession, type AppSession } from "~/lib/server/auth/cookie-session.server";
+import { getSession, type AppSession } from "~/lib/server/auth/cookie-session.server";
 
 /**
  * Synchronizer-token CSRF protection: one random token per cookie session, rendered into every
@@ -19,13 +19,6 @@ export function ensureCsrfToken(session: AppSession): { token: string; created: 
   const token = newCsrfToken();
   session.set("csrf", token);
   return { token, created: true };
-}
-
-/** For loaders: the token plus a Set-Cookie header when the session had none yet. */
-export async function csrfTokenFor(request: Request): Promise<{ token: string; headers: HeadersInit }> {
-  const session = await getSession(request);
-  const { token, created } = ensureCsrfToken(session);
-  return { token, headers: created ? { "Set-Cookie": await commitSession(request, session) } : {} };
 }
 
 export function csrfTokensMatch(expected: unknown, submitted: unknown): boolean {

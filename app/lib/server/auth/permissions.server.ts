@@ -43,7 +43,7 @@ import { redirect } from "@remix-run/node";
 import { can, permissionProblem, type Action, type TokenScope } from "~/lib/policy";
 import type { Caller, Role } from "~/lib/server/auth/caller.server";
 import { getDb } from "~/lib/server/db/connection.server";
-import type { Queryable } from "~/lib/server/db/types.server";
+import type { QueryOptions } from "~/lib/server/repositories/options.server";
 import { hasAnyUser, sessionStillValid } from "~/lib/server/auth/sign-in.server";
 import { ensureCsrfToken } from "~/lib/server/auth/csrf.server";
 import { commitSession, destroySession, getSession } from "~/lib/server/auth/cookie-session.server";
@@ -79,11 +79,11 @@ export function loginUrl(request: Request): string {
 }
 
 /** The signed-in, active user of this request, or null. Never throws for anonymous requests. */
-export async function getSignedInUser(request: Request, db?: Queryable): Promise<User | null> {
+export async function getSignedInUser(request: Request, options: QueryOptions = {}): Promise<User | null> {
   const session = await getSession(request);
   const userId = session.get("userId");
   if (typeof userId !== "string") return null;
-  const user = await getUserById(db ?? (await getDb()), userId);
+  const user = await getUserById(userId, options);
   return sessionStillValid(user, session) ? user : null;
 }
 
@@ -93,11 +93,11 @@ export async function getSignedInUser(request: Request, db?: Queryable): Promise
  */
 export async function requireUser(request: Request): Promise<PageCaller> {
   const db = await getDb();
-  if (!(await hasAnyUser(db))) throw redirect("/setup");
+  if (!(await hasAnyUser({ db }))) throw redirect("/setup");
   const session = await getSession(request);
   const userId = session.get("userId");
   if (typeof userId === "string") {
-    const user = await getUserById(db, userId);
+    const user = await getUserById(userId, { db });
     if (sessionStillValid(user, session)) return { userId: user.id, role: user.role, user };
     throw redirect(loginUrl(request), { headers: { "Set-Cookie": await destroySession(request, session) } });
   }
@@ -142,7 +142,7 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
         "WWW-Authenticate": 'Bearer error="invalid_request"',
       });
     }
-    const caller = await callerForApiToken(db, match[1]);
+    const caller = await callerForApiToken(match[1], { db });
     if (!caller) {
       throw apiError(401, "The API token is invalid or has been revoked.", {
         "WWW-Authenticate": 'Bearer error="invalid_token"',
@@ -155,7 +155,7 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
     }
     return caller;
   }
-  const user = await getSignedInUser(request, db);
+  const user = await getSignedInUser(request, { db });
   if (!user) throw apiError(401, "Sign in or send 'Authorization: Bearer <token>'.", { "WWW-Authenticate": "Bearer" });
   return { userId: user.id, role: user.role };
 }
@@ -193,14 +193,14 @@ export async function layoutAuth(
 ): Promise<{ user: LayoutUser | null; csrf: string; headers: Headers }> {
   const db = await getDb();
   const path = returnPath(request).split("?")[0];
-  if (!(await hasAnyUser(db)) && path !== "/setup") throw redirect("/setup");
+  if (!(await hasAnyUser({ db })) && path !== "/setup") throw redirect("/setup");
   const session = await getSession(request);
   const { token, created } = ensureCsrfToken(session);
   let changed = created;
   let user: User | null = null;
   const userId = session.get("userId");
   if (typeof userId === "string") {
-    user = await getUserById(db, userId);
+    user = await getUserById(userId, { db });
     if (!sessionStillValid(user, session)) {
       user = null;
       session.unset("userId");

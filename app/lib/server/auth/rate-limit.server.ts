@@ -3,7 +3,7 @@ import type { Db, Queryable } from "~/lib/server/db/types.server";
 
 /**
  * Fixed-budget sliding-window limiter for failed sign-ins, kept in the database so every app
- * server behind a load balancer counts the same failures (docs/decisions/032-sign-in-rate-limit-shared.md):
+ * server behind a load balancer counts the same failures (docs/decisions/034-sign-in-rate-limit-shared.md):
  * at most `limit` failures per key within `windowMs`; the next attempt is refused until the
  * oldest failure of the budget leaves the window.
  *
@@ -58,7 +58,7 @@ export class FailureLimiter {
    * admits it and counts it as a failure of every key until `succeeded` or `abandoned`.
    * Times are the database's clock, the one clock all servers share.
    */
-  async begin(db: Db, keys: readonly string[]): Promise<AttemptDecision> {
+  async begin(db: Queryable & Pick<Db, "transaction">, keys: readonly string[]): Promise<AttemptDecision> {
     const unique = [...new Set(keys)];
     const decision = await db.transaction(async (tx): Promise<AttemptDecision> => {
       // Locks taken in one global order (by id), so two attempts sharing keys cannot deadlock.

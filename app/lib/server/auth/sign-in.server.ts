@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import type { Db, Queryable } from "~/lib/server/db/types.server";
+import { dbOf, type QueryOptions, type RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { newCsrfToken } from "~/lib/server/auth/csrf.server";
 import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
 import {
@@ -39,11 +39,12 @@ export type SignInResult =
  * The count lives in the database, shared by every app server.
  */
 export async function attemptSignIn(
-  db: Db,
   request: Request,
   email: string,
   password: string,
+  options: RepositoryOptions = {},
 ): Promise<SignInResult> {
+  const db = await dbOf(options);
   const keys = [`account:${email.trim().toLowerCase()}`];
   const address = clientAddress(request);
   if (address) keys.push(`address:${address}`);
@@ -51,7 +52,7 @@ export async function attemptSignIn(
   if (!decision.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: decision.retryAfterSeconds };
   let user: User | null;
   try {
-    user = await authenticate(db, email, password);
+    user = await authenticate(email, password, { db });
   } catch (error) {
     await limiter.abandoned(db, decision.attempt).catch(() => undefined);
     throw error;
@@ -65,7 +66,7 @@ export async function attemptSignIn(
 /** Only same-site absolute paths: never `//evil.example` or `/\evil.example`. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/sessions"): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  if (/[\u0000-\u001f]/.test(to)) return fallback;
+  if ([...to].some((ch) => ch < " ")) return fallback; // a control character (U+0000–U+001F)
   return to;
 }
 
@@ -80,8 +81,8 @@ export async function createUserSession(request: Request, user: SessionUser, red
 
 type SessionUser = Pick<User, "id" | "sessionVersion">;
 
-/** The Set-Cookie header and CSRF token of a fresh signed-in session (server code and tests). */
-export async function issueSessionCookie(request: Request, user: SessionUser): Promise<{ setCookie: string; csrf: string }> {
+/** The Set-Cookie header and CSRF token of a fresh signed-in session. */
+async function issueSessionCookie(request: Request, user: SessionUser): Promise<{ setCookie: string; csrf: string }> {
   const session = await newSession();
   const csrf = newCsrfToken();
   session.set("userId", user.id);
@@ -111,9 +112,10 @@ export async function signOut(request: Request, redirectTo = "/login"): Promise<
 // so the check costs one query per database per process.
 const databasesWithUsers = new WeakSet<object>();
 
-export async function hasAnyUser(db: Db | Queryable): Promise<boolean> {
+export async function hasAnyUser(options: QueryOptions = {}): Promise<boolean> {
+  const db = await dbOf(options);
   if (databasesWithUsers.has(db)) return true;
-  const any = (await countUsers(db)) > 0;
+  const any = (await countUsers({ db })) > 0;
   if (any) databasesWithUsers.add(db);
   return any;
 }

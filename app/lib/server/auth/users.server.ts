@@ -1,10 +1,13 @@
-import { pgErrorCode } from "~/lib/server/db/errors.server";
-import type { Db, Queryable } from "~/lib/server/db/types.server";
-import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "~/lib/server/auth/passwords.server";
-
+/**
+ * The accounts. What the sign-in and the first-run setup need takes no caller (nobody is signed
+ * in yet); what an admin does to accounts takes the admin first and refuses anybody else.
+ */
 import { isRole, ROLES, type Role } from "~/lib/policy";
-import { isUuid } from "~/lib/server/repositories/patients.server";
-
+import { assertCan, type Caller } from "~/lib/server/auth/caller.server";
+import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "~/lib/server/auth/passwords.server";
+import { pgErrorCode } from "~/lib/server/db/errors.server";
+import { isUuid } from "~/lib/server/db/ids.server";
+import { dbOf, type QueryOptions, type RepositoryOptions } from "~/lib/server/repositories/options.server";
 
 /** A user as the app sees it: never carries the password hash. */
 export interface User {
@@ -78,8 +81,11 @@ function validateNewUser(input: NewUser): NewUser {
 }
 
 
-export async function createUser(db: Queryable, input: NewUser): Promise<User> {
+/** An admin creates an account (any role). */
+export async function createUser(caller: Caller, input: NewUser, options: QueryOptions = {}): Promise<User> {
+  assertCan(caller, "admin", "create users");
   const valid = validateNewUser(input);
+  const db = await dbOf(options);
   const passwordHash = await hashPassword(valid.password);
   try {
     const { rows } = await db.query<UserRow>(
@@ -99,11 +105,12 @@ export async function createUser(db: Queryable, input: NewUser): Promise<User> {
  * concurrent /setup submissions so that exactly one of them wins.
  */
 export async function createFirstAdmin(
-  db: Pick<Db, "transaction">,
   input: Omit<NewUser, "role">,
+  options: RepositoryOptions = {},
 ): Promise<User | null> {
   const valid = validateNewUser({ ...input, role: "admin" });
   const passwordHash = await hashPassword(valid.password);
+  const db = await dbOf(options);
   return db.transaction(async (tx) => {
     await tx.query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE");
     const { rows: existing } = await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
@@ -117,18 +124,22 @@ export async function createFirstAdmin(
   });
 }
 
-export async function countUsers(db: Queryable): Promise<number> {
+export async function countUsers(options: QueryOptions = {}): Promise<number> {
+  const db = await dbOf(options);
   const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
   return rows[0].n;
 }
 
-export async function getUserById(db: Queryable, id: string): Promise<User | null> {
+export async function getUserById(id: string, options: QueryOptions = {}): Promise<User | null> {
   if (!isUuid(id)) return null;
+  const db = await dbOf(options);
   const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
   return rows[0] ? toUser(rows[0]) : null;
 }
 
-export async function listUsers(db: Queryable): Promise<User[]> {
+export async function listUsers(caller: Caller, options: QueryOptions = {}): Promise<User[]> {
+  assertCan(caller, "admin", "list users");
+  const db = await dbOf(options);
   const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY lower(display_name), email`);
   return rows.map(toUser);
 }
@@ -137,7 +148,8 @@ export async function listUsers(db: Queryable): Promise<User[]> {
  * Email + password check. Unknown email, wrong password and deactivated account all give null
  * (and take the same time), so the caller can only show one generic message.
  */
-export async function authenticate(db: Queryable, email: string, password: string): Promise<User | null> {
+export async function authenticate(email: string, password: string, options: QueryOptions = {}): Promise<User | null> {
+  const db = await dbOf(options);
   const { rows } = await db.query<UserRow & { password_hash: string | null }>(
     `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = $1`,
     [normalizeEmail(email)],
@@ -149,14 +161,17 @@ export async function authenticate(db: Queryable, email: string, password: strin
 }
 
 /**
- * Sets a new password and ends every existing session of the user (session_version + 1).
- * Returns the new session version, for re-issuing the caller's own session.
+ * Sets a new password and ends every existing session of the user (session_version + 1): one's
+ * own, or anybody's for an admin. Returns the new session version, for re-issuing the caller's
+ * own session.
  */
-export async function setPassword(db: Queryable, userId: string, password: string): Promise<number> {
+export async function setPassword(caller: Caller, userId: string, password: string, options: QueryOptions = {}): Promise<number> {
+  if (userId !== caller.userId) assertCan(caller, "admin", "change other users' passwords");
   const problem = passwordProblem(password);
   if (problem) throw new UserInputError("password", problem);
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   const passwordHash = await hashPassword(password);
+  const db = await dbOf(options);
   const { rows } = await db.query<{ session_version: number }>(
     `UPDATE users SET password_hash = $2, session_version = session_version + 1, updated_at = now()
       WHERE id = $1 RETURNING session_version`,
@@ -166,8 +181,11 @@ export async function setPassword(db: Queryable, userId: string, password: strin
   return rows[0].session_version;
 }
 
-export async function setActive(db: Queryable, userId: string, active: boolean): Promise<void> {
+/** An admin deactivates (or reactivates) an account: its sessions and tokens stop working at once. */
+export async function setActive(caller: Caller, userId: string, active: boolean, options: QueryOptions = {}): Promise<void> {
+  assertCan(caller, "admin", "deactivate users");
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
+  const db = await dbOf(options);
   const { rowCount } = await db.query("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", [
     userId,
     active,
@@ -175,9 +193,11 @@ export async function setActive(db: Queryable, userId: string, active: boolean):
   if (rowCount !== 1) throw new UserInputError("email", "No such user.");
 }
 
-export async function setRole(db: Queryable, userId: string, role: Role): Promise<void> {
+export async function setRole(caller: Caller, userId: string, role: Role, options: QueryOptions = {}): Promise<void> {
+  assertCan(caller, "admin", "change roles");
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   if (!isRole(role)) throw new UserInputError("role", `Role must be one of ${ROLES.join(", ")}.`);
+  const db = await dbOf(options);
   const { rowCount } = await db.query("UPDATE users SET role = $2, updated_at = now() WHERE id = $1", [userId, role]);
   if (rowCount !== 1) throw new UserInputError("email", "No such user.");
 }

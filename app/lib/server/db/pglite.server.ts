@@ -37,8 +37,7 @@ export async function createPgliteDb(dir: string, options: { holder?: string } =
   const base = wrap(pg);
   return {
     driver: "pglite",
-    query: base.query,
-    exec: base.exec,
+    ...base,
     transaction<T>(fn: (tx: ScriptQueryable) => Promise<T>): Promise<T> {
       return pg.transaction((tx) => fn(wrap(tx)));
     },

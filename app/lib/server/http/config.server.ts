@@ -121,17 +121,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   );
 }
 
-let cached: Config | undefined;
+// Kept on globalThis like the database and the storage: one validated configuration per process.
+// (tests/support/config.ts clears it to re-read a changed process.env.)
+const globalKey = Symbol.for("ghostly.config");
+type GlobalWithConfig = typeof globalThis & { [globalKey]?: Config };
 
 /** The process configuration, validated on first use. */
 export function getConfig(): Config {
-  cached ??= parseConfig(process.env);
-  return cached;
-}
-
-/** Forget the cached configuration so the next getConfig() re-reads process.env (tests only). */
-export function resetConfig(): void {
-  cached = undefined;
+  const g = globalThis as GlobalWithConfig;
+  g[globalKey] ??= parseConfig(process.env);
+  return g[globalKey];
 }
 
 export type StorageKind = "local" | "s3" | "supabase";

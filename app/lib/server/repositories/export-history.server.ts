@@ -1,8 +1,16 @@
-import type { Queryable } from "~/lib/server/db/types.server";
-import { recordExport as insertExportRecord, type ExportRecord } from "~/lib/server/repositories/sessions/read.server";
+/**
+ * The export history: who exported what, when — an audit trail of health data leaving the
+ * system. ONE insert (`recordExport`), called by every export route after building the export.
+ */
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.server";
+import { assertCan } from "~/lib/server/auth/caller.server";
 
-/** Who exported what, when: an audit trail of health data leaving the system. */
-export type ExportRecordInput = Pick<ExportRecord, "kind" | "format" | "sessionIds">;
+export interface ExportRecordInput {
+  kind: "session" | "batch" | "upload";
+  format: "json" | "csv";
+  sessionIds: string[];
+}
 
 export interface ExportHistoryEntry {
   id: string;
@@ -18,19 +26,29 @@ export interface ExportHistoryEntry {
 }
 
 /**
- * Export routes call this after building the export, with the caller from requireApiCaller or
- * requireUser (a token caller's tokenId is recorded too):
+ * Appends one entry for the caller from requireApiCaller or requireUser (a token caller's tokenId
+ * is recorded too):
  *   await recordExport(caller, { kind: "session", format: "csv", sessionIds: [id] });
- * The row itself is written by the session repository's recordExport (one insert, one place).
  */
 export async function recordExport(
   caller: { userId: string; tokenId?: string | null },
   input: ExportRecordInput,
+  options: QueryOptions = {},
 ): Promise<void> {
-  await insertExportRecord({ userId: caller.userId, tokenId: caller.tokenId ?? null, ...input });
+  const db = await dbOf(options);
+  await db.query(
+    `insert into export_history (user_id, token_id, format, kind, session_ids) values ($1, $2, $3, $4, $5::uuid[])`,
+    [caller.userId, caller.tokenId ?? null, input.format, input.kind, input.sessionIds],
+  );
 }
 
-export async function listExportHistory(db: Queryable, limit = 200): Promise<ExportHistoryEntry[]> {
+/** The newest entries first (default 200), with who exported and through which token; admins only. */
+export async function listExportHistory(
+  caller: Caller,
+  options: QueryOptions & { limit?: number } = {},
+): Promise<ExportHistoryEntry[]> {
+  assertCan(caller, "admin", "read the export history");
+  const db = await dbOf(options);
   const { rows } = await db.query<{
     id: string;
     user_id: string;
@@ -50,7 +68,7 @@ export async function listExportHistory(db: Queryable, limit = 200): Promise<Exp
        LEFT JOIN api_tokens t ON t.id = h.token_id
       ORDER BY h.created_at DESC
       LIMIT $1`,
-    [limit],
+    [options.limit ?? 200],
   );
   return rows.map((r) => ({
     id: r.id,

@@ -1,60 +1,62 @@
 /**
- * The admin's edit of the global default scoring configuration. Validation is the scoring lib's
- * schema (the same rules the database checks enforce); stored sessions keep their snapshot, so only
- * sessions scored afterwards use the new values.
+ * Scoring configurations: the ONE module that reads and writes them — the global default (which
+ * the admin edits), and the configuration a patient's new sessions are scored with. Validation is
+ * the scoring lib's schema (the same rules the database checks enforce).
  */
-import type { Queryable } from "~/lib/server/db/types.server";
-import { scoringConfigurationSchema, type ScoringConfiguration } from "~/lib/scoring";
-
-export const WEIGHT_FIELDS = [
-  "weight_compliance",
-  "weight_symmetry",
-  "weight_effort",
-  "weight_game",
-  "weight_completion",
-  "weight_intensity",
-  "weight_duration",
-] as const;
-export const TARGET_FIELDS = [
-  "bfr_pressure_min_aop",
-  "bfr_pressure_max_aop",
-  "expected_contractions",
-  "target_duration_ms",
-  "mvc_threshold_percentage",
-] as const;
-export const RPE_KEYS = Array.from({ length: 11 }, (_, i) => String(i));
-
-export type FieldErrors = Record<string, string>;
+import type { ScoringConfiguration } from "~/lib/scoring/configuration";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.server";
+import { assertCan } from "~/lib/server/auth/caller.server";
+import { patientScope } from "~/lib/server/repositories/patients.server";
 
 /**
- * Reads the form (`name`, the weight and target fields, `rpe_0` … `rpe_10`) and validates it.
- * Every problem is reported against its field, not only the first.
+ * A stored scoring configuration in the scoring lib's own shape (the table's bfr_min_aop/bfr_max_aop
+ * columns are aliased in SQL), so the pages and the upload pass it to the scorer unchanged.
  */
-export function scoringConfigurationFromForm(form: FormData): { config: ScoringConfiguration | null; errors: FieldErrors } {
-  const errors: FieldErrors = {};
-  const number = (field: string): number => {
-    const raw = String(form.get(field) ?? "").trim();
-    const value = raw === "" ? Number.NaN : Number(raw);
-    if (!Number.isFinite(value)) errors[field] = `${field} must be a number, got "${raw}"`;
-    return value;
-  };
-  const candidate = {
-    name: String(form.get("name") ?? ""),
-    ...Object.fromEntries([...WEIGHT_FIELDS, ...TARGET_FIELDS].map((f) => [f, number(f)])),
-    rpe_mapping: Object.fromEntries(RPE_KEYS.map((k) => [k, number(`rpe_${k}`)])),
-  };
-  if (Object.keys(errors).length > 0) return { config: null, errors };
-  const parsed = scoringConfigurationSchema.safeParse(candidate);
-  if (parsed.success) return { config: parsed.data, errors };
-  for (const issue of parsed.error.issues) {
-    const [first, second] = issue.path.map(String);
-    const field = first === "rpe_mapping" && second !== undefined ? `rpe_${second}` : (first ?? "name");
-    errors[field] ??= issue.message;
-  }
-  return { config: null, errors };
+export type StoredScoringConfiguration = ScoringConfiguration & { id: string; is_default: boolean };
+
+const SCORING_COLUMNS = `c.id, c.name, c.is_default, c.weight_compliance, c.weight_symmetry, c.weight_effort,
+  c.weight_game, c.weight_completion, c.weight_intensity, c.weight_duration, c.rpe_mapping,
+  c.bfr_min_aop as bfr_pressure_min_aop, c.bfr_max_aop as bfr_pressure_max_aop, c.expected_contractions, c.target_duration_ms, c.mvc_threshold_percentage`;
+
+/** The global default configuration (a migration inserts it, so it always exists). */
+export async function getDefaultScoringConfiguration(options: QueryOptions = {}): Promise<StoredScoringConfiguration> {
+  const db = await dbOf(options);
+  const { rows } = await db.query<StoredScoringConfiguration>(
+    `select ${SCORING_COLUMNS} from scoring_configurations c where c.is_default`,
+  );
+  if (!rows[0]) throw new Error("no default scoring configuration: are the migrations applied?");
+  return rows[0];
 }
 
-export async function saveDefaultScoringConfiguration(db: Queryable, config: ScoringConfiguration): Promise<void> {
+/** The configuration a new session of this patient is scored with: the patient's own, else the default. */
+export async function getPatientScoringConfiguration(
+  caller: Caller,
+  code: string,
+  options: QueryOptions = {},
+): Promise<StoredScoringConfiguration> {
+  const db = await dbOf(options);
+  const params: unknown[] = [code];
+  const { rows } = await db.query<StoredScoringConfiguration>(
+    `select ${SCORING_COLUMNS} from patients p join scoring_configurations c on c.id = p.scoring_configuration_id
+      where p.code = $1 and ${patientScope(caller, "p", params)}`,
+    params,
+  );
+  return rows[0] ?? getDefaultScoringConfiguration({ db });
+}
+
+
+/**
+ * The admin's edit of the global default. Stored sessions keep their snapshot, so only sessions
+ * scored afterwards use the new values.
+ */
+export async function saveDefaultScoringConfiguration(
+  caller: Caller,
+  config: ScoringConfiguration,
+  options: QueryOptions = {},
+): Promise<void> {
+  assertCan(caller, "admin", "change the scoring configuration");
+  const db = await dbOf(options);
   const { rowCount } = await db.query(
     `update scoring_configurations set name = $1,
        weight_compliance = $2, weight_symmetry = $3, weight_effort = $4, weight_game = $5,

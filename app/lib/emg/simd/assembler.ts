@@ -1,7 +1,7 @@
 /**
  * A minimal WebAssembly assembler for the SIMD kernels that process both muscles of a recording at
  * once (lane 0 = first muscle, lane 1 = second): opcodes as byte arrays and a one-function module
- * that imports its memory. f64x2 arithmetic is IEEE binary64 without fused multiply-add, so each lane
+ * that imports its memory (the pair arena, ./arena.ts). f64x2 arithmetic is IEEE binary64 without fused multiply-add, so each lane
  * rounds exactly like the scalar JavaScript it replaces (docs/decisions/065-pipeline-speed.md).
  */
 
@@ -122,49 +122,4 @@ export function compileOrNull(bytes: () => Uint8Array<ArrayBuffer>): WebAssembly
   } catch {
     return null;
   }
-}
-
-const PAGE = 65536;
-
-/**
- * Byte layout of a pair arena, the one memory the pair kernels share so that the band-pass leaves
- * both filtered signals where Welch and the envelope read them: Welch's constants, scratch and power
- * sums; the cascade's coefficients and states (up to four groups of four sections); then the
- * signals and whatever a kernel writes after them.
- */
-export const ARENA = { welch: 0, filter: 22560, filterGroups: 4, signals: 24576 } as const;
-
-export interface PairArena {
-  memory: WebAssembly.Memory;
-  /** Export `name` of `module` instantiated on this arena's memory (one instance per module). */
-  kernel<F>(module: WebAssembly.Module, name: string): F;
-}
-
-/** Arenas up to this size are kept for the next call (a new memory pays its page faults again). */
-const KEPT_ARENA_BYTES = 16 * 1024 * 1024;
-let keptArena: PairArena | null = null;
-
-/**
- * An arena of at least `bytes`: the kept one when it is large enough, else a new one, kept if it is
- * at most 16 MiB (two signals of up to about a million samples). A larger one is released after its
- * call, so a process never keeps the size of the largest recording it saw.
- */
-export function pairArena(bytes: number): PairArena {
-  if (keptArena && keptArena.memory.buffer.byteLength >= bytes) return keptArena;
-  const keep = bytes <= KEPT_ARENA_BYTES;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((keep ? KEPT_ARENA_BYTES : bytes) / PAGE) });
-  const instances = new Map<WebAssembly.Module, WebAssembly.Exports>();
-  const arena: PairArena = {
-    memory,
-    kernel<F>(module: WebAssembly.Module, name: string): F {
-      let exports = instances.get(module);
-      if (!exports) {
-        exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-        instances.set(module, exports);
-      }
-      return exports[name] as F;
-    },
-  };
-  if (keep) keptArena = arena;
-  return arena;
 }

@@ -10,9 +10,10 @@
  * of two `sosfiltfilt` calls. Where WebAssembly is unavailable, or the cascade is not made of groups
  * of four sections, it falls back to exactly those two calls.
  */
-import type { Sos } from "./butter";
-import { sosfiltZi, sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
-import { ARENA, type PairArena, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
+import type { Sos } from "../butter";
+import { sosfiltZi, sosfiltfilt, sosfiltfiltPadlen } from "../sosfilt";
+import { ARENA, type PairArena, filterCoefficientsAt, filterStateAt, pairArena, signalPair } from "./arena";
+import { compileOrNull, emitter, op, simdModule } from "./assembler";
 
 // --- A four-section f64x2 cascade in WebAssembly. ------------------------------------------------
 
@@ -75,9 +76,6 @@ export const sosfiltfiltPairUsesSimd = (): boolean => cascadeModule() !== null;
 
 // --- The zero-phase filter on two signals. --------------------------------------------------------
 
-const COEF_BYTES = 8 * 5 * 4;
-const STATE_BYTES = 16 * 2 * 4;
-
 type Cascade = (ptr: number, n: number, step: number, coef: number, state: number, other: number) => void;
 
 /** Whether `placePairInArena` + `sosfiltfiltPlacedPair` apply to these signals (else filter them one by one). */
@@ -127,8 +125,8 @@ export function sosfiltfiltPlacedPair(arena: PairArena, sos: Sos, n: number, pad
   const groups = sos.length / 4;
   const length = n + 2 * padlen;
   const words = new Float64Array(arena.memory.buffer);
-  const coefAt = (g: number) => ARENA.filter + g * COEF_BYTES;
-  const stateAt = (g: number) => ARENA.filter + groups * COEF_BYTES + g * STATE_BYTES;
+  const coefAt = filterCoefficientsAt;
+  const stateAt = (g: number) => filterStateAt(groups, g);
   for (let g = 0; g < groups; g++) {
     for (let s = 0; s < 4; s++) {
       const [b0, b1, b2, , a1, a2] = sos[4 * g + s];
@@ -169,7 +167,7 @@ export function sosfiltfiltPair(
   if (!canFilterPair(sos, a, b, padlen)) return [sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)];
   const n = a.length;
   const length = n + 2 * padlen;
-  const arena = pairArena(ARENA.signals + 16 * length);
+  const arena = pairArena(signalPair(length).end);
   placePairInArena(arena, a, b, padlen);
   sosfiltfiltPlacedPair(arena, sos, n, padlen);
   const words = new Float64Array(arena.memory.buffer);

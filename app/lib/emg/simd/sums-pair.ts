@@ -4,8 +4,9 @@
  * scan of processMuscle (Σx, Σx², finiteness). Each lane sums left to right from 0 as the scalar
  * loops do, so the sums are bit for bit the same. Decision 065.
  */
-import type { SignalSums } from "./analytics";
-import { type PairArena, compileOrNull, emitter, op, simdModule } from "./wasm-simd";
+import type { SignalSums } from "../analytics";
+import type { PairArena } from "./arena";
+import { compileOrNull, emitter, op, simdModule } from "./assembler";
 
 /** `sums(x, other, bytes, out)`: Σv² at out and Σ|v| at out + 16 over `bytes` of samples from x. */
 function sumsModuleBytes(): Uint8Array<ArrayBuffer> {

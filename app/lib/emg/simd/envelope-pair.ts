@@ -4,8 +4,9 @@
  * left to right from 0 and takes sqrt(sum / W) exactly as `rmsEnvelope`, so the values are bit for
  * bit the same (IEEE division and square root are correctly rounded in both). Decision 065.
  */
-import { type RmsEnvelope, envelopeGeometry, rmsEnvelope } from "./envelope";
-import { type PairArena, ARENA, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
+import { type RmsEnvelope, envelopeGeometry, rmsEnvelope } from "../envelope";
+import { type PairArena, pairArena, signalPair } from "./arena";
+import { compileOrNull, emitter, op, simdModule } from "./assembler";
 
 /**
  * `envelope(x, other, count, hopBytes, windowBytes, window, out)`: for k < count, the f64x2
@@ -91,10 +92,10 @@ export function rmsEnvelopePairInArena(
 export function rmsEnvelopePair(a: Float64Array, b: Float64Array, fs: number, windowMs: number, overlapPercent: number): [RmsEnvelope, RmsEnvelope] {
   if (!canEnvelopePair(a, b)) return [rmsEnvelope(a, fs, windowMs, overlapPercent), rmsEnvelope(b, fs, windowMs, overlapPercent)];
   const n = a.length;
-  const out = ARENA.signals + 16 * n;
+  const { at, other, end: out } = signalPair(n);
   const arena = pairArena(out + envelopePairOutputBytes(n, fs, windowMs, overlapPercent));
   const words = new Float64Array(arena.memory.buffer);
-  words.set(a, ARENA.signals >> 3);
-  words.set(b, (ARENA.signals >> 3) + n);
-  return rmsEnvelopePairInArena(arena, ARENA.signals, 8 * n, n, fs, windowMs, overlapPercent, out);
+  words.set(a, at >> 3);
+  words.set(b, (at + other) >> 3);
+  return rmsEnvelopePairInArena(arena, at, other, n, fs, windowMs, overlapPercent, out);
 }

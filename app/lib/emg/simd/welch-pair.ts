@@ -11,21 +11,18 @@
  * that of two `welch` calls, which is also what it falls back to (no WebAssembly SIMD, other
  * lengths). Decision 065.
  */
-import { fftJsBitReversal, fftJsTwiddles } from "./segment-fft";
-import { type Psd, hannPeriodic, welch, welchCompletion } from "./spectrum";
-import { ARENA, type PairArena, compileOrNull, emitter, op, pairArena, simdModule } from "./wasm-simd";
+import { fftJsBitReversal, fftJsTwiddles } from "../segment-fft";
+import { type Psd, hannPeriodic, welch, welchCompletion } from "../spectrum";
+import { type PairArena, WELCH_AREA, WELCH_BINS, WELCH_SEGMENT, pairArena, signalPair } from "./arena";
+import { compileOrNull, emitter, op, simdModule } from "./assembler";
 
-const N = 256;
+const N = WELCH_SEGMENT;
 const STEP = N / 2;
-const BINS = N / 2 + 1;
+const BINS = WELCH_BINS;
 
-// Arena layout from ARENA.welch (bytes): constants (window, twiddles, both as f64x2 splats), FFT
-// scratch, power sums (f64x2 per bin); the signals are wherever the caller put them.
-const WINDOW_AT = ARENA.welch;
-const TABLE_AT = WINDOW_AT + 16 * N;
-const SCRATCH_AT = TABLE_AT + 16 * 2 * N;
-const POWER_AT = SCRATCH_AT + 32 * N;
-if (POWER_AT + 16 * BINS > ARENA.filter) throw new Error("welch-pair: the arena's Welch area is too small");
+// The constants, FFT scratch and power sums live in the arena's Welch area; the signals are
+// wherever the caller put them.
+const { window: WINDOW_AT, table: TABLE_AT, scratch: SCRATCH_AT, power: POWER_AT } = WELCH_AREA;
 
 /**
  * `welch(x, pairs)`-shaped kernel with parameters (x, other, pairs): adds to the power sums the
@@ -235,10 +232,10 @@ export function welchPairInArena(arena: PairArena, at: number, other: number, a:
 /** `[welch(a, fs), welch(b, fs)]` with welch's default segments, bit for bit, computed together. */
 export function welchPair(a: Float64Array, b: Float64Array, fs: number): [Psd, Psd] {
   if (!canWelchPair(a, b)) return [welch(a, fs), welch(b, fs)];
-  const n = a.length;
-  const arena = pairArena(ARENA.signals + 16 * n);
+  const { at, other, end } = signalPair(a.length);
+  const arena = pairArena(end);
   const words = new Float64Array(arena.memory.buffer);
-  words.set(a, ARENA.signals >> 3);
-  words.set(b, (ARENA.signals >> 3) + n);
-  return welchPairInArena(arena, ARENA.signals, 8 * n, a, b, fs);
+  words.set(a, at >> 3);
+  words.set(b, (at + other) >> 3);
+  return welchPairInArena(arena, at, other, a, b, fs);
 }
