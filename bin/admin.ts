@@ -40,9 +40,7 @@ The configuration is the server's environment (DATA_DIR or DATABASE_URL, S3_* or
 export class UsageError extends Error {}
 
 export type Parsed =
-  | { kind: "request"; request: AdminRequest; readsPassword: boolean }
-  | { kind: "backup"; out: string }
-  | { kind: "restore"; file: string };
+  { kind: "request"; request: AdminRequest; readsPassword: boolean } | { kind: "backup"; out: string } | { kind: "restore"; file: string };
 
 const FLAGS: Record<string, { required: string[]; optional: string[]; booleans?: string[] }> = {
   "create-user": { required: ["email", "role", "name"], optional: [] },
@@ -91,15 +89,23 @@ export function parseArgs(argv: string[]): Parsed {
   if (positional.length > 0) throw new UsageError(`${command} takes no argument ${JSON.stringify(positional[0])}`);
   switch (command) {
     case "create-user":
-      return { kind: "request", readsPassword: true, request: { command, email: flags.email, role: flags.role, name: flags.name, password: "" } };
+      return {
+        kind: "request",
+        readsPassword: true,
+        request: { command, email: flags.email, role: flags.role, name: flags.name, password: "" },
+      };
     case "create-token": {
-      const scopes = flags.scopes.split(",").map((s) => s.trim()).filter(Boolean);
+      const scopes = flags.scopes
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = scopes.filter((s) => !(TOKEN_SCOPES as readonly string[]).includes(s));
       if (scopes.length === 0 || unknown.length > 0) throw new UsageError(`--scopes must be a comma list of ${TOKEN_SCOPES.join(", ")}`);
       let days: number | undefined;
       if (flags.days !== undefined) {
         days = Number(flags.days);
-        if (!/^\d+$/.test(flags.days) || days < 1 || days > 365) throw new UsageError("--days must be a whole number of days from 1 to 365");
+        if (!/^\d+$/.test(flags.days) || days < 1 || days > 365)
+          throw new UsageError("--days must be a whole number of days from 1 to 365");
       }
       return { kind: "request", readsPassword: false, request: { command, email: flags.email, name: flags.name, scopes, days } };
     }
@@ -121,15 +127,17 @@ export function parseArgs(argv: string[]): Parsed {
 async function readPassword(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write("Password (input is shown): ");
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
     if (process.stdin.isTTY && chunk.includes(10)) break;
   }
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** Opens the database and storage this process may use itself (no server holds them, or PostgreSQL). */
-async function openDirect(config: Config, command: string, migrate: boolean): Promise<{ db: Db; close(): Promise<void> }> {
+async function openDirect(config: Config, command: string, migrate: boolean): Promise<{ db: Db; close: () => Promise<void> }> {
   const db = await createDb(
     config.DATABASE_URL
       ? { databaseUrl: config.DATABASE_URL, migrate, maxConnections: 2 }

@@ -102,14 +102,25 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 async function exportOf(caller: Caller, id: string, db: Db): Promise<string> {
   const stored = await getSession(caller, id, { db });
   expect(stored, id).not.toBeNull();
-  return JSON.stringify(buildSessionExport(exportSourceFromStored(stored!), { now: NOW, enhanced: true, includeSignals: true, includeDebug: true }));
+  return JSON.stringify(
+    buildSessionExport(exportSourceFromStored(stored!), { now: NOW, enhanced: true, includeSignals: true, includeDebug: true }),
+  );
 }
 
 describe("admin CLI arguments", () => {
   const env = { DATA_DIR: path.join(root, "never-opened") };
   it("exits 2 with a message on bad arguments, before touching anything", async () => {
-    for (const args of [[], ["frobnicate"], ["create-user", "--email", "x@y.z"], ["create-token", "--email", "a@b.c", "--name", "n", "--scopes", "all"],
-      ["reprocess"], ["reprocess", "--all-outdated", "--session", "x"], ["backup"], ["restore"], ["list-users", "--verbose", "1"]]) {
+    for (const args of [
+      [],
+      ["frobnicate"],
+      ["create-user", "--email", "x@y.z"],
+      ["create-token", "--email", "a@b.c", "--name", "n", "--scopes", "all"],
+      ["reprocess"],
+      ["reprocess", "--all-outdated", "--session", "x"],
+      ["backup"],
+      ["restore"],
+      ["list-users", "--verbose", "1"],
+    ]) {
       const run = await admin(env, args);
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr, args.join(" ")).toMatch(/^admin: .+\nusage: npm run -s admin/);
@@ -126,7 +137,11 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
   let therapist: Caller;
   beforeAll(async () => {
     source = await deploy(driver, "source");
-    const user = await createUser(ACTING_ADMIN, { email: "t@clinic.test", displayName: "Dr. T", password: "a-long-password-9", role: "therapist" }, { db: source.db });
+    const user = await createUser(
+      ACTING_ADMIN,
+      { email: "t@clinic.test", displayName: "Dr. T", password: "a-long-password-9", role: "therapist" },
+      { db: source.db },
+    );
     therapist = { userId: user.id, role: "therapist" };
   });
   afterAll(async () => {
@@ -134,15 +149,35 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
   });
 
   it(`provisions users and tokens ${driver === "pglite" ? "through the running server" : "on PostgreSQL directly"}`, async () => {
-    const created = await admin(source.env, ["create-user", "--email", "Ada@Clinic.test", "--role", "researcher", "--name", "Ada"], "a-long-password-9\n");
+    const created = await admin(
+      source.env,
+      ["create-user", "--email", "Ada@Clinic.test", "--role", "researcher", "--name", "Ada"],
+      "a-long-password-9\n",
+    );
     expect(created, created.stderr).toMatchObject({ code: 0 });
     expect(created.stdout).toMatch(/^created researcher ada@clinic\.test/);
-    const again = await admin(source.env, ["create-user", "--email", "ada@clinic.test", "--role", "researcher", "--name", "Ada"], "a-long-password-9\n");
+    const again = await admin(
+      source.env,
+      ["create-user", "--email", "ada@clinic.test", "--role", "researcher", "--name", "Ada"],
+      "a-long-password-9\n",
+    );
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
-    expect((await admin(source.env, ["create-user", "--email", "b@clinic.test", "--role", "therapist", "--name", "B"], "short\n")).stderr).toMatch(/password/i);
+    expect(
+      (await admin(source.env, ["create-user", "--email", "b@clinic.test", "--role", "therapist", "--name", "B"], "short\n")).stderr,
+    ).toMatch(/password/i);
 
-    const token = await admin(source.env, ["create-token", "--email", "ada@clinic.test", "--name", "cohort", "--scopes", "export", "--days", "7"]);
+    const token = await admin(source.env, [
+      "create-token",
+      "--email",
+      "ada@clinic.test",
+      "--name",
+      "cohort",
+      "--scopes",
+      "export",
+      "--days",
+      "7",
+    ]);
     expect(token.code, token.stderr).toBe(0);
     expect(token.stdout).toMatch(/^ghostly_pat_[A-Za-z0-9_-]{43}\n$/);
     const caller = await callerForApiToken(token.stdout.trim(), { db: source.db });
@@ -174,7 +209,11 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
   it("backs up under upload load; the restore elsewhere exports every session identically, every raw file by its sha256", async () => {
     const store = async (i: number) => {
       const bytes = fakeC3dBytes(2048 + i);
-      const result = await storeAnalysis(therapist, { patientCode: `P${String(100 + (i % 3))}`, analysis: buildAnalysis(bytes), bytes }, source);
+      const result = await storeAnalysis(
+        therapist,
+        { patientCode: `P${String(100 + (i % 3))}`, analysis: buildAnalysis(bytes), bytes },
+        source,
+      );
       return { id: result.sessionId, sha: sha256(bytes) };
     };
     const before = await Promise.all([0, 1, 2, 3].map(store));
@@ -197,7 +236,9 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).toMatch(/^restored \d+ rows in \d+ tables and \d+ raw files/);
 
-    const db = await createDb(into.DATABASE_URL ? { databaseUrl: into.DATABASE_URL, maxConnections: 2 } : { pgliteDir: path.join(into.DATA_DIR, "pglite") });
+    const db = await createDb(
+      into.DATABASE_URL ? { databaseUrl: into.DATABASE_URL, maxConnections: 2 } : { pgliteDir: path.join(into.DATA_DIR, "pglite") },
+    );
     const storage = await createStorage(parseConfig(into));
     try {
       const ids = (await db.query<{ id: string; file_sha256: string }>("select id, file_sha256 from therapy_sessions order by id")).rows;
@@ -239,7 +280,9 @@ describe.each(TEST_DRIVERS)("admin CLI [%s]", (driver) => {
     expect(broken.stderr).toMatch(/not a readable backup archive|does not match its manifest/);
     if (empty.DATABASE_URL) {
       const untouched = await createDb({ databaseUrl: empty.DATABASE_URL, migrate: false, maxConnections: 1 });
-      const { rows } = await untouched.query<{ n: number }>("select count(*)::int as n from information_schema.tables where table_schema = 'public'");
+      const { rows } = await untouched.query<{ n: number }>(
+        "select count(*)::int as n from information_schema.tables where table_schema = 'public'",
+      );
       await untouched.close();
       expect(rows[0].n).toBe(0);
     } else {

@@ -4,7 +4,15 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { connectToLock, DirectoryLockedError, lockDirectory, lockHolder, lockSocketPath, readLine, writeLine } from "~/lib/server/db/directory-lock.server";
+import {
+  connectToLock,
+  DirectoryLockedError,
+  lockDirectory,
+  lockHolder,
+  lockSocketPath,
+  readLine,
+  writeLine,
+} from "~/lib/server/db/directory-lock.server";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "ghostly-lock-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -21,7 +29,10 @@ describe("directory lock", () => {
     // Commands other than `holder` are refused as busy until the holder installs a handler.
     const socket = (await connectToLock(lock.socketPath))!;
     writeLine(socket, { command: "list-users" });
-    expect(JSON.parse(await readLine(socket))).toEqual({ ok: false, error: "busy: server pid 1 holds the database; try again when it has finished" });
+    expect(JSON.parse(await readLine(socket))).toEqual({
+      ok: false,
+      error: "busy: server pid 1 holds the database; try again when it has finished",
+    });
     socket.destroy();
 
     await lock.release();
@@ -33,9 +44,13 @@ describe("directory lock", () => {
   it("is taken over from a holder that was killed (its socket file answers nobody)", async () => {
     const dir = path.join(root, "crashed");
     const socketPath = lockSocketPath(dir);
-    const child = spawn(process.execPath, ["-e", `require("net").createServer().listen(${JSON.stringify(socketPath)}, () => console.log("up"))`], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["-e", `require("net").createServer().listen(${JSON.stringify(socketPath)}, () => console.log("up"))`],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     await new Promise((resolve) => child.stdout.once("data", resolve));
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));

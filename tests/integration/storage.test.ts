@@ -42,13 +42,16 @@ interface Adapter {
 
 let fresh = 0;
 const ADAPTERS: Adapter[] = [
-  { name: "local", open: async () => createLocalObjectStore(path.join(root, `local-${++fresh}`)) },
+  { name: "local", open: () => Promise.resolve(createLocalObjectStore(path.join(root, `local-${++fresh}`))) },
   // One bucket for all suites: each store gets its own top-level folder so suites do not see each other.
-  { name: "s3", open: async () => scoped(createS3ObjectStore(s3.options()), `run-${++fresh}/`) },
+  { name: "s3", open: () => Promise.resolve(scoped(createS3ObjectStore(s3.options()), `run-${++fresh}/`)) },
   {
     name: "supabase",
     open: async () =>
-      scoped(await createSupabaseObjectStore({ url: supabase.url, serviceRoleKey: supabase.serviceRoleKey, bucket: supabase.bucket }), `run-${++fresh}/`),
+      scoped(
+        await createSupabaseObjectStore({ url: supabase.url, serviceRoleKey: supabase.serviceRoleKey, bucket: supabase.bucket }),
+        `run-${++fresh}/`,
+      ),
   },
 ];
 
@@ -148,7 +151,10 @@ describe.each(ADAPTERS.map((a) => [a.name, a] as const))("raw C3D files [%s]", (
     const listed = [];
     for await (const blob of blobs.list()) listed.push(blob);
     expect(listed.sort((a, b) => a.sha256.localeCompare(b.sha256))).toEqual(
-      [{ sha256: sha, sizeBytes: bytes.byteLength }, { sha256: small.sha256, sizeBytes: 3 }].sort((a, b) => a.sha256.localeCompare(b.sha256)),
+      [
+        { sha256: sha, sizeBytes: bytes.byteLength },
+        { sha256: small.sha256, sizeBytes: 3 },
+      ].sort((a, b) => a.sha256.localeCompare(b.sha256)),
     );
     await blobs.delete(small.sha256);
     expect(await blobs.has(small.sha256)).toBe(false);
@@ -179,19 +185,30 @@ describe("the configured storage", () => {
 
   it("is Supabase Storage when SUPABASE_* is set, through the four documented endpoints only", async () => {
     const storage = await createStorage(
-      parseConfig({ SUPABASE_URL: supabase.url, SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey, SUPABASE_STORAGE_BUCKET: supabase.bucket }),
+      parseConfig({
+        SUPABASE_URL: supabase.url,
+        SUPABASE_SERVICE_ROLE_KEY: supabase.serviceRoleKey,
+        SUPABASE_STORAGE_BUCKET: supabase.bucket,
+      }),
     );
     expect(storage.kind).toBe("supabase");
     const blob = await storage.put(text(`supabase ${Date.now()}`));
     expect(await storage.has(blob.sha256)).toBe(true);
     const endpoints = new Set(
-      supabase.requests.map((r) => r.replace(/^(POST|GET|DELETE) \/storage\/v1\/object\/(list\/)?[^/]+(\/.*)?$/, (_, m, list, rest) => `${m} ${list ? "list" : rest ? "object" : "bucket"}`)),
+      supabase.requests.map((r) =>
+        r.replace(
+          /^(POST|GET|DELETE) \/storage\/v1\/object\/(list\/)?[^/]+(\/.*)?$/,
+          (_, m, list, rest) => `${m} ${list ? "list" : rest ? "object" : "bucket"}`,
+        ),
+      ),
     );
     expect([...endpoints].sort()).toEqual(["DELETE bucket", "GET object", "POST list", "POST object"]);
   });
 
   it("refuses a wrong Supabase key instead of answering 'not stored'", async () => {
-    const storage = createBlobStorage(await createSupabaseObjectStore({ url: supabase.url, serviceRoleKey: "wrong", bucket: supabase.bucket }));
+    const storage = createBlobStorage(
+      await createSupabaseObjectStore({ url: supabase.url, serviceRoleKey: "wrong", bucket: supabase.bucket }),
+    );
     await expect(storage.has(sha)).rejects.toThrow(/supabase storage .*failed: invalid signature/);
   });
 

@@ -41,8 +41,16 @@ forEachDriver("token scopes and expiry", (t) => {
 
   beforeAll(async () => {
     const db = { db: t.db };
-    therapist = await createUser(ACTING_ADMIN, { email: `scoped-t-${tag}@example.org`, displayName: "T", password: PASSWORD, role: "therapist" }, db);
-    researcher = await createUser(ACTING_ADMIN, { email: `scoped-r-${tag}@example.org`, displayName: "R", password: PASSWORD, role: "researcher" }, db);
+    therapist = await createUser(
+      ACTING_ADMIN,
+      { email: `scoped-t-${tag}@example.org`, displayName: "T", password: PASSWORD, role: "therapist" },
+      db,
+    );
+    researcher = await createUser(
+      ACTING_ADMIN,
+      { email: `scoped-r-${tag}@example.org`, displayName: "R", password: PASSWORD, role: "researcher" },
+      db,
+    );
   });
 
   async function signedIn(email: string): Promise<Browser> {
@@ -55,7 +63,12 @@ forEachDriver("token scopes and expiry", (t) => {
 
   /** Submits the create form with repeated `scopes` fields, as the checkboxes send them. */
   async function createThroughPage(browser: Browser, name: string, scopes: string[], days?: string): Promise<Answer> {
-    const form = new URLSearchParams([["csrf", browser.csrf ?? ""], ["intent", "create"], ["name", name], ...scopes.map((s) => ["scopes", s])]);
+    const form = new URLSearchParams([
+      ["csrf", browser.csrf ?? ""],
+      ["intent", "create"],
+      ["name", name],
+      ...scopes.map((s) => ["scopes", s]),
+    ]);
     if (days !== undefined) form.set("days", days);
     const request = new Request(BASE + "/account/tokens", {
       method: "POST",
@@ -93,12 +106,19 @@ forEachDriver("token scopes and expiry", (t) => {
     const beyond = await createThroughPage(browser, "x", ["export", "upload"]);
     expect(beyond.status).toBe(422);
     expect((beyond.body as { error: string }).error).toMatch(/role \(researcher\) cannot use the scope upload/);
-    for (const [days, rule] of [["366", /1 to 365 days/], ["0", /1 to 365 days/], ["2.5", /whole days/], ["soon", /1 to 365 days/]] as const) {
+    for (const [days, rule] of [
+      ["366", /1 to 365 days/],
+      ["0", /1 to 365 days/],
+      ["2.5", /whole days/],
+      ["soon", /1 to 365 days/],
+    ] as const) {
       const answer = await createThroughPage(browser, "x", ["export"], days);
       expect(answer.status, days).toBe(422);
       expect((answer.body as { error: string }).error, days).toMatch(rule);
     }
-    await expect(createApiToken(callerOf(researcher), "x", { db: t.db, scopes: ["everything"] })).rejects.toThrow(/Unknown scope "everything"/);
+    await expect(createApiToken(callerOf(researcher), "x", { db: t.db, scopes: ["everything"] })).rejects.toThrow(
+      /Unknown scope "everything"/,
+    );
     await expect(createApiToken(callerOf(researcher), "x", { db: t.db, scopes: ["export"], days: 365 })).resolves.toBeDefined();
     await expect(createApiToken(callerOf(researcher), "x", { db: t.db, days: 400 })).rejects.toBeInstanceOf(TokenInputError);
   });
@@ -127,11 +147,16 @@ forEachDriver("token scopes and expiry", (t) => {
   it("an expired token is 401 saying so", async () => {
     const { token, record } = await createApiToken(callerOf(therapist), "short-lived", { db: t.db, days: 1 });
     expect((await invoke(batchExport.loader, bearer(token))).status).toBe(200);
-    await t.db.query("update api_tokens set created_at = now() - interval '2 days', expires_at = now() - interval '1 second' where id = $1", [record.id]);
+    await t.db.query(
+      "update api_tokens set created_at = now() - interval '2 days', expires_at = now() - interval '1 second' where id = $1",
+      [record.id],
+    );
     const answer = await invoke(batchExport.loader, bearer(token));
     expect(answer.status).toBe(401);
     expect((answer.body as { error: string }).error).toMatch(/^The API token expired on \d{4}-\d\d-\d\dT/);
-    expect((await listApiTokens(callerOf(therapist), { db: t.db })).find((x) => x.id === record.id)?.expiresAt.getTime()).toBeLessThan(Date.now());
+    expect((await listApiTokens(callerOf(therapist), { db: t.db })).find((x) => x.id === record.id)?.expiresAt.getTime()).toBeLessThan(
+      Date.now(),
+    );
   });
 });
 
@@ -157,10 +182,10 @@ describe.each(TEST_DRIVERS)("tokens made before scopes existed [%s]", (driver) =
     expect(Number(rows[0].days)).toBeCloseTo(90, 1);
     // The database refuses what the app would never write.
     await expect(
-      t.db.query("insert into api_tokens (user_id, name, token_hash, scopes, expires_at) values ($1, 'x', $2, '{everything}', now() + interval '1 day')", [
-        users[0].id,
-        "b".repeat(64),
-      ]),
+      t.db.query(
+        "insert into api_tokens (user_id, name, token_hash, scopes, expires_at) values ($1, 'x', $2, '{everything}', now() + interval '1 day')",
+        [users[0].id, "b".repeat(64)],
+      ),
     ).rejects.toThrow(/api_tokens_scopes_known/);
   });
 });

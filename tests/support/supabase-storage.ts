@@ -92,7 +92,9 @@ export async function startSupabaseStorage(options: { bucket?: string; serviceRo
     }
     const matches = (name: string) => name.toLowerCase().startsWith(search.toLowerCase());
     return [
-      ...[...folders].filter(matches).map((name) => ({ name, id: null, updated_at: null, created_at: null, last_accessed_at: null, metadata: null })),
+      ...[...folders]
+        .filter(matches)
+        .map((name) => ({ name, id: null, updated_at: null, created_at: null, last_accessed_at: null, metadata: null })),
       ...[...files].filter(([name]) => matches(name)).map(([name, object]) => fileEntry(name, object)),
     ];
   }

@@ -79,7 +79,10 @@ export async function writeBackup(db: Db, storage: BlobStorage, out: Writable): 
         let total = 0;
         const flush = async () => {
           if (lines.length === 0) return;
-          const entry = await add(`db/${table.name}/${String(parts.length + 1).padStart(5, "0")}.ndjson`, Buffer.from(lines.join("\n") + "\n"));
+          const entry = await add(
+            `db/${table.name}/${String(parts.length + 1).padStart(5, "0")}.ndjson`,
+            Buffer.from(lines.join("\n") + "\n"),
+          );
           parts.push({ ...entry, rows: lines.length });
           lines = [];
           bytes = 0;
@@ -109,8 +112,17 @@ export async function writeBackup(db: Db, storage: BlobStorage, out: Writable): 
       }
       const files = (await tx.query<{ sha: string }>("select distinct file_sha256 as sha from therapy_sessions order by 1")).rows;
       const createdAt = (await tx.query<{ now: string }>("select to_json(now())#>>'{}' as now")).rows[0].now;
+      const manifest: BackupManifest = {
+        format: BACKUP_FORMAT,
+        version: BACKUP_VERSION,
+        createdAt,
+        driver: db.driver,
+        migrations,
+        tables,
+        files: [],
+      };
       return {
-        manifest: { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt, driver: db.driver, migrations, tables, files: [] } as BackupManifest,
+        manifest,
         fileHashes: files.map((f) => f.sha),
       };
     });
@@ -133,4 +145,3 @@ export async function writeBackup(db: Db, storage: BlobStorage, out: Writable): 
     throw error;
   }
 }
-

@@ -48,7 +48,16 @@ async function userByEmail(db: Db, email: string): Promise<Caller> {
 
 const table = (rows: string[][]) => {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i]))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 };
 
 export async function runAdminCommand(context: AdminContext, request: AdminRequest): Promise<AdminResult> {
@@ -91,7 +100,10 @@ export async function runAdminCommand(context: AdminContext, request: AdminReque
         const applied = await migrate(db);
         const status = await migrationStatus(db);
         return {
-          stdout: applied.length > 0 ? `applied ${applied.join(", ")}; ${status.applied} migrations in all\n` : `up to date: ${status.applied} migrations applied\n`,
+          stdout:
+            applied.length > 0
+              ? `applied ${applied.join(", ")}; ${status.applied} migrations in all\n`
+              : `up to date: ${status.applied} migrations applied\n`,
         };
       }
       case "reprocess":

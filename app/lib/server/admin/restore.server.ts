@@ -45,12 +45,15 @@ async function readArchive(file: string, onEntry: (name: string, bytes: Buffer) 
 export async function verifyBackup(file: string): Promise<BackupManifest> {
   const seen = new Map<string, { sha256: string; sizeBytes: number }>();
   let manifest: BackupManifest | undefined;
-  await readArchive(file, async (name, bytes) => {
+  await readArchive(file, (name, bytes) => {
     if (name === "manifest.json") manifest = JSON.parse(bytes.toString("utf8")) as BackupManifest;
     else seen.set(name, { sha256: sha256Hex(bytes), sizeBytes: bytes.byteLength });
+    return Promise.resolve();
   });
   if (!manifest || manifest.format !== BACKUP_FORMAT) throw new RestoreError(`${file} has no ${BACKUP_FORMAT} manifest`);
-  if (manifest.version !== BACKUP_VERSION) throw new RestoreError(`${file} is backup format version ${manifest.version}; this app reads ${BACKUP_VERSION}`);
+  const version: unknown = manifest.version;
+  if (version !== BACKUP_VERSION)
+    throw new RestoreError(`${file} is backup format version ${String(version)}; this app reads ${BACKUP_VERSION}`);
   const listed = [...manifest.tables.flatMap((t) => t.parts), ...manifest.files];
   for (const entry of listed) {
     const found = seen.get(entry.path);
@@ -71,12 +74,13 @@ export async function verifyBackup(file: string): Promise<BackupManifest> {
 
 /** Refuses a target that is not empty: no tables in the database, no raw files in the storage. */
 export async function assertEmptyTarget(db: Db, storage: BlobStorage): Promise<void> {
-  const { rows } = await db.query<{ n: number }>(
-    "select count(*)::int as n from information_schema.tables where table_schema = 'public'",
-  );
-  if (rows[0].n > 0) throw new RestoreError(`the target database is not empty (${rows[0].n} tables): restore only into an empty database or DATA_DIR`);
+  const { rows } = await db.query<{ n: number }>("select count(*)::int as n from information_schema.tables where table_schema = 'public'");
+  if (rows[0].n > 0)
+    throw new RestoreError(`the target database is not empty (${rows[0].n} tables): restore only into an empty database or DATA_DIR`);
   for await (const blob of storage.list()) {
-    throw new RestoreError(`the target storage ${storage.objects.location} already holds raw files (${blob.sha256}…): restore only into empty storage`);
+    throw new RestoreError(
+      `the target storage ${storage.objects.location} already holds raw files (${blob.sha256}…): restore only into empty storage`,
+    );
   }
 }
 
@@ -86,8 +90,12 @@ async function backupMigrationsDir(manifest: BackupManifest): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ghostly-restore-migrations-"));
   for (const migration of manifest.migrations) {
     const ours = files.find((f) => f.name === migration.name);
-    if (!ours) throw new RestoreError(`the backup's schema has migration ${migration.name}, which this app does not know: restore it with the version that took it (or newer)`);
-    if (ours.checksum !== migration.checksum) throw new RestoreError(`migration ${migration.name} differs from the one the backup's schema was built with`);
+    if (!ours)
+      throw new RestoreError(
+        `the backup's schema has migration ${migration.name}, which this app does not know: restore it with the version that took it (or newer)`,
+      );
+    if (ours.checksum !== migration.checksum)
+      throw new RestoreError(`migration ${migration.name} differs from the one the backup's schema was built with`);
     cpSync(path.join(defaultMigrationsDir(), migration.name), path.join(dir, migration.name));
   }
   return dir;
@@ -132,7 +140,10 @@ export async function restoreBackup(
       const table = /^db\/([^/]+)\/\d+\.ndjson$/.exec(name)?.[1];
       if (table) {
         const shape = shapes.get(table)!;
-        const lines = bytes.toString("utf8").split("\n").filter((line) => line.length > 0);
+        const lines = bytes
+          .toString("utf8")
+          .split("\n")
+          .filter((line) => line.length > 0);
         const columns = shape.writable.map(quoteIdent).join(", ");
         const result = await tx.query(
           `insert into ${quoteIdent(table)} (${columns}) overriding system value

@@ -60,7 +60,10 @@ export async function startAdminSocket(): Promise<void> {
  * Client side: sends a request to the process holding `pgliteDir`. Null when no process holds it
  * (the CLI may then open the directory itself); the connection, with the JSON answer line read.
  */
-export async function sendToHolder(pgliteDir: string, request: SocketRequest): Promise<{ answer: { ok: boolean; stdout?: string; error?: string; stream?: boolean }; socket: Socket } | null> {
+export async function sendToHolder(
+  pgliteDir: string,
+  request: SocketRequest,
+): Promise<{ answer: { ok: boolean; stdout?: string; error?: string; stream?: boolean }; socket: Socket } | null> {
   const socket = await connectToLock(lockSocketPath(pgliteDir));
   if (!socket) return null;
   writeLine(socket, request);

@@ -138,7 +138,7 @@ function listen(server: Server, socketPath: string): Promise<void> {
 
 const heldKey = Symbol.for("ghostly.directory-locks");
 type GlobalWithLocks = typeof globalThis & { [heldKey]?: Map<string, DirectoryLock> };
-const held = () => ((globalThis as GlobalWithLocks)[heldKey] ??= new Map());
+const held = (): Map<string, DirectoryLock> => ((globalThis as GlobalWithLocks)[heldKey] ??= new Map<string, DirectoryLock>());
 
 /** The lock this process holds on `dir`, if any (the server installs its admin handler on it). */
 export function heldLock(dir: string): DirectoryLock | undefined {

@@ -61,10 +61,7 @@ export function shaOfBlobKey(key: string, prefix = BLOB_PREFIX): string | null {
  * Content-addressed storage over an object store, below `prefix`. `ready` is awaited before each
  * write (the local store's sweep of a crash's temp files must not race this process's own writes).
  */
-export function createBlobStorage(
-  objects: ObjectStore,
-  options: { prefix?: string; ready?: Promise<unknown> } = {},
-): BlobStorage {
+export function createBlobStorage(objects: ObjectStore, options: { prefix?: string; ready?: Promise<unknown> } = {}): BlobStorage {
   const prefix = options.prefix ?? BLOB_PREFIX;
   const ready = options.ready ?? Promise.resolve();
   const keyOf = (sha256: string) => blobKey(sha256, prefix);

@@ -41,7 +41,14 @@ export async function sweepTempFiles(dir: string): Promise<string[]> {
     const pid = Number(match[2]);
     const ours = match[1] === HOST && (pid === process.pid || !processAlive(pid));
     const old = !ours && Date.now() - ((await stat(file).catch(() => null))?.mtimeMs ?? Date.now()) > STALE_AFTER_MS;
-    if ((ours || old) && (await unlink(file).then(() => true, () => false))) removed.push(file);
+    if (
+      (ours || old) &&
+      (await unlink(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(file);
   }
   return removed;
 }
@@ -118,4 +125,3 @@ export function createLocalObjectStore(rootDir: string): ObjectStore {
     },
   };
 }
-
