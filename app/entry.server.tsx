@@ -38,12 +38,7 @@ const ABORT_DELAY = 5_000;
  * plus the security headers on every document: a per-response CSP nonce handed to the React tree
  * so <Scripts/> and <ScrollRestoration/> can run under `script-src 'nonce-…'`.
  */
-export default function handleRequest(
-  request: Request,
-  responseStatusCode: number,
-  responseHeaders: Headers,
-  remixContext: EntryContext,
-) {
+export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
   const nonce = createNonce();
   applySecurityHeaders(responseHeaders, request, nonce);
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;

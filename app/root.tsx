@@ -50,7 +50,9 @@ export function Layout({ children }: { children: ReactNode }) {
             GHOSTLY+ EMG
           </Link>
           <nav aria-label="Main">
-            <NavLink to="/sessions" end>Sessions</NavLink>
+            <NavLink to="/sessions" end>
+              Sessions
+            </NavLink>
             {/* Before sign-in the header shows what a therapist would see. */}
             {can(user?.role ?? "therapist", "upload") ? <NavLink to="/sessions/new">Upload</NavLink> : null}
             <NavLink to="/analyze">Quick analysis</NavLink>

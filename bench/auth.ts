@@ -39,7 +39,11 @@ export default async function bench(args: string[]): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-auth-"));
   const db = await createDb({ pgliteDir: path.join(dir, "pglite") });
   try {
-    const user = await createUser(ACTING_ADMIN, { email: "bench@example.org", displayName: "Bench", password: "benchmark password", role: "researcher" }, { db });
+    const user = await createUser(
+      ACTING_ADMIN,
+      { email: "bench@example.org", displayName: "Bench", password: "benchmark password", role: "researcher" },
+      { db },
+    );
     const { token } = await createApiToken(callerOf(user), "bench", { db });
     for (let i = 0; i < 20; i++) await callerForApiToken(token, { db });
     const lookup = await measure(runs * 10, () => callerForApiToken(token, { db }));

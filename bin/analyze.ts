@@ -97,7 +97,8 @@ export function parseArgs(argv: string[]): CliArgs {
   if (table !== undefined && table !== "contractions") throw new UsageError(`--table must be contractions, got "${table}"`);
   if (table && format !== "csv") throw new UsageError("--table contractions needs --format csv");
   const decimation = Number(cli["signal-decimation"] ?? "1");
-  if (!Number.isInteger(decimation) || decimation < 1) throw new UsageError(`--signal-decimation must be an integer ≥ 1, got "${cli["signal-decimation"]}"`);
+  if (!Number.isInteger(decimation) || decimation < 1)
+    throw new UsageError(`--signal-decimation must be an integer ≥ 1, got "${cli["signal-decimation"]}"`);
   const now = cli.timestamp === undefined ? new Date() : new Date(cli.timestamp);
   if (Number.isNaN(now.getTime())) throw new UsageError(`--timestamp must be an ISO 8601 time, got "${cli.timestamp}"`);
   return {
@@ -126,7 +127,9 @@ function c3dFiles(paths: string[]): { files: string[]; batch: boolean } {
     }
     if (stat.isDirectory()) {
       batch = true;
-      const inFolder = readdirSync(path).filter((name) => /\.c3d$/i.test(name)).sort();
+      const inFolder = readdirSync(path)
+        .filter((name) => /\.c3d$/i.test(name))
+        .sort();
       if (inFolder.length === 0) throw new UsageError(`${path}: the folder has no .c3d files`);
       files.push(...inFolder.map((name) => join(path, name)));
     } else files.push(path);
@@ -175,7 +178,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       });
     } catch (error) {
       failed++;
-      io.stderr(`${path}: ${isInputError(error) ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      io.stderr(
+        `${path}: ${isInputError(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       return null;
     }
   }

@@ -39,10 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
         days: daysField === "" ? undefined : Number(daysField),
       });
       // Shown once; the response must not be cached anywhere.
-      return data(
-        { intent, token, name: record.name, error: null },
-        { headers: { "Cache-Control": "no-store" } },
-      );
+      return data({ intent, token, name: record.name, error: null }, { headers: { "Cache-Control": "no-store" } });
     } catch (error) {
       if (error instanceof TokenInputError) return data({ intent, token: null, name: null, error: error.message }, { status: 422 });
       throw error;
@@ -70,9 +67,8 @@ export default function AccountTokens() {
     <div>
       <h2>API tokens</h2>
       <p>
-        Scripts send a token as <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/…</code> routes.
-        A token does only what its scopes allow, and only what your account may do; it stops working when it
-        expires.
+        Scripts send a token as <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/…</code> routes. A token does only what
+        its scopes allow, and only what your account may do; it stops working when it expires.
       </p>
       {result?.token ? (
         <div role="status" className="card">

@@ -11,13 +11,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { analyzeUploadForExport, fieldError, isInputError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport, ExportTableUnavailableError, renderExport, uploadExportFilename } from "~/lib/export";
 import { getConfig } from "~/lib/server/http/config.server";
-import {
-  exportError,
-  exportResponse,
-  parseBooleanField,
-  parseFormat,
-  parseTable,
-} from "~/lib/server/export.server";
+import { exportError, exportResponse, parseBooleanField, parseFormat, parseTable } from "~/lib/server/export.server";
 import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
 import { readC3dUpload, textFields } from "~/lib/server/http/upload.server";
@@ -30,7 +24,8 @@ function loaderUnsecured() {
 function parseDecimation(value: string | undefined): number | Response {
   if (value === undefined) return 1;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) return exportError(400, `signal_decimation must be an integer ≥ 1, got "${value}"`, "signal_decimation");
+  if (!Number.isInteger(n) || n < 1)
+    return exportError(400, `signal_decimation must be an integer ≥ 1, got "${value}"`, "signal_decimation");
   return n;
 }
 

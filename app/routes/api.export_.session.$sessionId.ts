@@ -5,14 +5,7 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ExportTableUnavailableError, renderExport, sessionExportFilename } from "~/lib/export";
-import {
-  exportError,
-  exportResponse,
-  exportStoredSession,
-  parseBooleanField,
-  parseFormat,
-  parseTable,
-} from "~/lib/server/export.server";
+import { exportError, exportResponse, exportStoredSession, parseBooleanField, parseFormat, parseTable } from "~/lib/server/export.server";
 import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
 import { secureResource } from "~/lib/server/http/security-headers.server";

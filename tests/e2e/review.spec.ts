@@ -30,7 +30,9 @@ for (const javaScriptEnabled of [true, false]) {
       const code = uniquePatientCode();
 
       await page.goto("/sessions/new");
-      await page.getByLabel("C3D file").setInputFiles({ name: "broken.c3d", mimeType: "application/octet-stream", buffer: corruptC3d(GHOSTLY.small) });
+      await page
+        .getByLabel("C3D file")
+        .setInputFiles({ name: "broken.c3d", mimeType: "application/octet-stream", buffer: corruptC3d(GHOSTLY.small) });
       await page.getByLabel("or a new patient code").fill(code);
       const [answer] = await Promise.all([
         page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sessions/new"),
@@ -44,7 +46,9 @@ for (const javaScriptEnabled of [true, false]) {
       expect(new URL(page.url()).pathname).toBe("/sessions/new");
 
       await page.goto("/sessions/new");
-      await page.getByLabel("C3D file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a recording") });
+      await page
+        .getByLabel("C3D file")
+        .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a recording") });
       await page.getByLabel("or a new patient code").fill(code);
       await page.getByRole("button", { name: "Upload and analyse" }).click();
       await expect(page.locator("[data-field-error=file]")).toHaveText('"notes.txt" is not a C3D file: the name must end in .c3d.');
@@ -76,7 +80,9 @@ test.describe("a server with MAX_UPLOAD_MB=1", () => {
   });
 
   for (const javaScriptEnabled of [true, false]) {
-    test(`a 1.2 MB file is refused with 413 and the limit on the form (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
+    test(`a 1.2 MB file is refused with 413 and the limit on the form (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+      browser,
+    }) => {
       const context = await browser.newContext({ javaScriptEnabled, baseURL: server.url });
       const page = await context.newPage();
       const { signInAs } = await import("./support/auth");
@@ -155,7 +161,10 @@ test("editing the post-session RPE re-scores the session exactly as docs/scoring
   expect(json.performance_scores.rpe_post_session).toBe(7);
   expect(json.data_completeness).toMatchObject({ has_rpe: true, rpe_source: "therapist_edit" });
   const csv = (await downloadText(page, () => page.getByTestId("download-csv").click())).text;
-  const [header, row] = csv.trim().split("\n").map((l) => l.split(","));
+  const [header, row] = csv
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
   expectClose(Number(row[header.indexOf("performance_overall_score")]), withRpe7, "CSV overall");
 
   // Clearing the RPE redistributes its weight again.
@@ -187,7 +196,9 @@ test("a patient's page plots their sessions over time and downloads them as one 
   for (const series of ["overall", "compliance", "symmetry"]) {
     await expect(page.locator(`[data-series=${series}] circle`)).toHaveCount(2);
   }
-  const overall = [pipelineReference(GHOSTLY.fourth), pipelineReference(GHOSTLY.small)].map((r) => (r.performance_scores.overall_score as number).toFixed(1));
+  const overall = [pipelineReference(GHOSTLY.fourth), pipelineReference(GHOSTLY.small)].map((r) =>
+    (r.performance_scores.overall_score as number).toFixed(1),
+  );
   await expect(page.locator("[data-testid=patient-sessions] tbody tr td:nth-child(3)")).toHaveText(overall);
   const csv = (await downloadText(page, () => page.getByTestId("batch-csv").click())).text;
   const lines = csv.trim().split("\n");

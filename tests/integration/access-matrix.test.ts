@@ -60,8 +60,7 @@ const MISSING_SESSION = "00000000-0000-4000-8000-00000000dead";
 // Column order: anonymous, therapistA, therapistB, researcher, admin, token (therapist A's, scope export),
 // revokedToken, deactivated, uploadToken (therapist A's, scope upload only), expiredToken (therapist A's, expired).
 type Columns = [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected];
-const row = (values: Columns) =>
-  Object.fromEntries(WHO.map((w, i) => [w, values[i]])) as Record<Who, Expected>;
+const row = (values: Columns) => Object.fromEntries(WHO.map((w, i) => [w, values[i]])) as Record<Who, Expected>;
 
 /** A page every signed-in user may open. Tokens authenticate the API only: on pages they count as anonymous. */
 const ANY_SIGNED_IN_PAGE = row(["login", 200, 200, 200, 200, "login", "login", "login", "login", "login"]);
@@ -74,9 +73,30 @@ const API_NOT_FOUND = row([401, 404, 404, 404, 404, 404, 401, 401, 403, 401]);
 const PUBLIC = row([200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
 
 const ROWS: Row[] = [
-  { file: "_index.tsx", name: "start page", kind: "page", load: () => import("~/routes/_index"), url: () => "/", expect: ANY_SIGNED_IN_PAGE },
-  { file: "sessions._index/route.tsx", name: "session list", kind: "page", load: () => import("~/routes/sessions._index/route"), url: () => "/sessions", expect: ANY_SIGNED_IN_PAGE },
-  { file: "sessions.new/route.tsx", name: "upload page", kind: "page", load: () => import("~/routes/sessions.new/route"), url: () => "/sessions/new", expect: UPLOAD_PAGE },
+  {
+    file: "_index.tsx",
+    name: "start page",
+    kind: "page",
+    load: () => import("~/routes/_index"),
+    url: () => "/",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "sessions._index/route.tsx",
+    name: "session list",
+    kind: "page",
+    load: () => import("~/routes/sessions._index/route"),
+    url: () => "/sessions",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "sessions.new/route.tsx",
+    name: "upload page",
+    kind: "page",
+    load: () => import("~/routes/sessions.new/route"),
+    url: () => "/sessions/new",
+    expect: UPLOAD_PAGE,
+  },
   {
     file: "patients.$code/route.tsx",
     name: "patient of therapist A",
@@ -95,7 +115,14 @@ const ROWS: Row[] = [
     params: () => ({ code: "P999" }),
     expect: NOT_FOUND_PAGE,
   },
-  { file: "analyze/route.tsx", name: "quick analysis page", kind: "page", load: () => import("~/routes/analyze/route"), url: () => "/analyze", expect: ANY_SIGNED_IN_PAGE },
+  {
+    file: "analyze/route.tsx",
+    name: "quick analysis page",
+    kind: "page",
+    load: () => import("~/routes/analyze/route"),
+    url: () => "/analyze",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
   {
     file: "sessions.$sessionId/route.tsx",
     name: "review therapist A's session",
@@ -126,10 +153,38 @@ const ROWS: Row[] = [
     // Saved → redirect back to the review page; researchers may not edit; B must not learn it exists.
     expect: row(["login", 302, 404, 403, 302, "login", "login", "login", "login", "login"]),
   },
-  { file: "account.tsx", name: "account", kind: "page", load: () => import("~/routes/account"), url: () => "/account", expect: ANY_SIGNED_IN_PAGE },
-  { file: "account._index.tsx", name: "account password", kind: "page", load: () => import("~/routes/account._index"), url: () => "/account", expect: ANY_SIGNED_IN_PAGE },
-  { file: "account.tokens.tsx", name: "API tokens", kind: "page", load: () => import("~/routes/account.tokens"), url: () => "/account/tokens", expect: ANY_SIGNED_IN_PAGE },
-  { file: "admin.users.tsx", name: "user admin", kind: "page", load: () => import("~/routes/admin.users"), url: () => "/admin/users", expect: ADMIN_PAGE },
+  {
+    file: "account.tsx",
+    name: "account",
+    kind: "page",
+    load: () => import("~/routes/account"),
+    url: () => "/account",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "account._index.tsx",
+    name: "account password",
+    kind: "page",
+    load: () => import("~/routes/account._index"),
+    url: () => "/account",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "account.tokens.tsx",
+    name: "API tokens",
+    kind: "page",
+    load: () => import("~/routes/account.tokens"),
+    url: () => "/account/tokens",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "admin.users.tsx",
+    name: "user admin",
+    kind: "page",
+    load: () => import("~/routes/admin.users"),
+    url: () => "/admin/users",
+    expect: ADMIN_PAGE,
+  },
   {
     file: "admin.users.tsx",
     name: "user admin: create a user (POST)",
@@ -140,7 +195,14 @@ const ROWS: Row[] = [
     form: { intent: "create", displayName: "New", email: "", role: "therapist", password: "a-long-password-9" },
     expect: row(["login", 403, 403, 403, 200, "login", "login", "login", "login", "login"]),
   },
-  { file: "admin.scoring/route.tsx", name: "scoring configuration", kind: "page", load: () => import("~/routes/admin.scoring/route"), url: () => "/admin/scoring", expect: ADMIN_PAGE },
+  {
+    file: "admin.scoring/route.tsx",
+    name: "scoring configuration",
+    kind: "page",
+    load: () => import("~/routes/admin.scoring/route"),
+    url: () => "/admin/scoring",
+    expect: ADMIN_PAGE,
+  },
   {
     file: "admin.scoring/route.tsx",
     name: "scoring configuration: save an invalid one (POST)",
@@ -152,10 +214,31 @@ const ROWS: Row[] = [
     // Only the admin gets as far as validation.
     expect: row(["login", 403, 403, 403, 422, "login", "login", "login", "login", "login"]),
   },
-  { file: "admin.exports.tsx", name: "export history", kind: "page", load: () => import("~/routes/admin.exports"), url: () => "/admin/exports", expect: ADMIN_PAGE },
+  {
+    file: "admin.exports.tsx",
+    name: "export history",
+    kind: "page",
+    load: () => import("~/routes/admin.exports"),
+    url: () => "/admin/exports",
+    expect: ADMIN_PAGE,
+  },
   // Public pages: the sign-in page sends signed-in users on; /setup no longer exists once a user does.
-  { file: "login.tsx", name: "sign-in page", kind: "page", load: () => import("~/routes/login"), url: () => "/login", expect: row([200, 302, 302, 302, 302, 200, 200, 200, 200, 200]) },
-  { file: "setup.tsx", name: "first-run setup", kind: "page", load: () => import("~/routes/setup"), url: () => "/setup", expect: row([404, 404, 404, 404, 404, 404, 404, 404, 404, 404]) },
+  {
+    file: "login.tsx",
+    name: "sign-in page",
+    kind: "page",
+    load: () => import("~/routes/login"),
+    url: () => "/login",
+    expect: row([200, 302, 302, 302, 302, 200, 200, 200, 200, 200]),
+  },
+  {
+    file: "setup.tsx",
+    name: "first-run setup",
+    kind: "page",
+    load: () => import("~/routes/setup"),
+    url: () => "/setup",
+    expect: row([404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+  },
   {
     file: "logout.tsx",
     name: "sign out (POST)",
@@ -244,12 +327,16 @@ forEachDriver("access matrix", (t) => {
       const user = await createUser(ACTING_ADMIN, { email, displayName: name, password: PASSWORD, role }, { db: t.db });
       users[who] = { userId: user.id, role, email, displayName: name };
     }
-    const deactivated = await createUser(ACTING_ADMIN, {
-      email: `gone-${tag}@matrix.test`,
-      displayName: "Gone",
-      password: PASSWORD,
-      role: "therapist",
-    }, { db: t.db });
+    const deactivated = await createUser(
+      ACTING_ADMIN,
+      {
+        email: `gone-${tag}@matrix.test`,
+        displayName: "Gone",
+        password: PASSWORD,
+        role: "therapist",
+      },
+      { db: t.db },
+    );
 
     const storage = createFileStorage(path.join(t.tempDir, "uploads"));
     const store = async (caller: Caller, patientCode: string) => {
@@ -298,7 +385,11 @@ forEachDriver("access matrix", (t) => {
       const csrf = browser.csrf ?? "";
       const req = new Request(BASE + url, {
         method: "POST",
-        headers: { ...browser.headers, ...(browser.cookie ? { Cookie: browser.cookie } : {}), "Content-Type": "application/x-www-form-urlencoded" },
+        headers: {
+          ...browser.headers,
+          ...(browser.cookie ? { Cookie: browser.cookie } : {}),
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
         body: new URLSearchParams({ csrf, ...fields }),
       });
       return invoke(module.action as Handler, req, params);
@@ -348,7 +439,9 @@ forEachDriver("access matrix", (t) => {
   describe("what a caller sees", () => {
     it("another therapist's session answers exactly like a missing one", async () => {
       const route = await import("~/routes/api.export_.session.$sessionId");
-      const other = await invoke(route.loader, callers.therapistB.get(`/api/export/session/${ids.sessionA}?format=json`), { sessionId: ids.sessionA });
+      const other = await invoke(route.loader, callers.therapistB.get(`/api/export/session/${ids.sessionA}?format=json`), {
+        sessionId: ids.sessionA,
+      });
       const missing = await invoke(route.loader, callers.therapistB.get(`/api/export/session/${MISSING_SESSION}?format=json`), {
         sessionId: MISSING_SESSION,
       });
@@ -371,11 +464,19 @@ forEachDriver("access matrix", (t) => {
     it("a researcher's exports contain no therapist identity", async () => {
       const single = await import("~/routes/api.export_.session.$sessionId");
       const batch = await import("~/routes/api.export_.sessions");
-      const json = await invoke(single.loader, callers.researcher.get(`/api/export/session/${ids.sessionA}?format=json`), { sessionId: ids.sessionA });
-      const csv = await invoke(single.loader, callers.researcher.get(`/api/export/session/${ids.sessionA}?format=csv`), { sessionId: ids.sessionA });
+      const json = await invoke(single.loader, callers.researcher.get(`/api/export/session/${ids.sessionA}?format=json`), {
+        sessionId: ids.sessionA,
+      });
+      const csv = await invoke(single.loader, callers.researcher.get(`/api/export/session/${ids.sessionA}?format=csv`), {
+        sessionId: ids.sessionA,
+      });
       const all = await invoke(batch.loader, callers.researcher.get(`/api/export/sessions?format=csv`));
       expect((json.body as { session: { patient_code: string } }).session.patient_code).toBe("P001");
-      for (const [what, answer] of [["json", json], ["csv", csv], ["batch csv", all]] as const) {
+      for (const [what, answer] of [
+        ["json", json],
+        ["csv", csv],
+        ["batch csv", all],
+      ] as const) {
         expect(answer.status, what).toBe(200);
         const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
         for (const therapist of [users.therapistA, users.therapistB]) {
@@ -385,7 +486,9 @@ forEachDriver("access matrix", (t) => {
         }
       }
       // The same export for the owner does name the therapist (so the check above can fail).
-      const own = await invoke(single.loader, callers.therapistA.get(`/api/export/session/${ids.sessionA}?format=json`), { sessionId: ids.sessionA });
+      const own = await invoke(single.loader, callers.therapistA.get(`/api/export/session/${ids.sessionA}?format=json`), {
+        sessionId: ids.sessionA,
+      });
       expect(JSON.stringify(own.body)).toContain(users.therapistA.displayName);
     });
 
@@ -436,8 +539,12 @@ describe("the matrix covers every route", () => {
     const routesDir = path.resolve(__dirname, "../../app/routes");
     const files = readdirSync(routesDir, { withFileTypes: true }).flatMap((entry) =>
       entry.isDirectory()
-        ? readdirSync(path.join(routesDir, entry.name)).filter((f) => /^route\.(tsx?|jsx?)$/.test(f)).map((f) => `${entry.name}/${f}`)
-        : /\.(tsx?|jsx?)$/.test(entry.name) ? [entry.name] : [],
+        ? readdirSync(path.join(routesDir, entry.name))
+            .filter((f) => /^route\.(tsx?|jsx?)$/.test(f))
+            .map((f) => `${entry.name}/${f}`)
+        : /\.(tsx?|jsx?)$/.test(entry.name)
+          ? [entry.name]
+          : [],
     );
     const covered = new Set(ROWS.map((r) => r.file));
     expect(files.filter((f) => !covered.has(f))).toEqual([]);

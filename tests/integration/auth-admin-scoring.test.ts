@@ -50,12 +50,22 @@ forEachDriver("admin: default scoring configuration", (t) => {
   it("refuses weights that do not sum to 1, naming the field, and changes nothing", async () => {
     const browser = await admin();
     const before = await getDefaultScoringConfiguration({ db: t.db });
-    const answer = await submit(browser, adminScoring, "/admin/scoring", { ...DEFAULT_FORM, weight_game: "0.1", rpe_3: "abc", bfr_pressure_min_aop: "70" });
+    const answer = await submit(browser, adminScoring, "/admin/scoring", {
+      ...DEFAULT_FORM,
+      weight_game: "0.1",
+      rpe_3: "abc",
+      bfr_pressure_min_aop: "70",
+    });
     expect(answer.status).toBe(422);
     const errors = (answer.body as { errors: Record<string, string> }).errors;
     // Non-numbers are reported before the schema runs.
     expect(errors).toEqual({ rpe_3: 'rpe_3 must be a number, got "abc"' });
-    const again = await submit(browser, adminScoring, "/admin/scoring", { ...DEFAULT_FORM, weight_game: "0.1", rpe_3: "120", bfr_pressure_min_aop: "70" });
+    const again = await submit(browser, adminScoring, "/admin/scoring", {
+      ...DEFAULT_FORM,
+      weight_game: "0.1",
+      rpe_3: "120",
+      bfr_pressure_min_aop: "70",
+    });
     const schemaErrors = (again.body as { errors: Record<string, string> }).errors;
     expect(schemaErrors.weight_compliance).toBe("weights compliance + symmetry + effort + game must sum to 1 ± 0.001");
     expect(schemaErrors.rpe_3).toBe("scores must be ≤ 100");

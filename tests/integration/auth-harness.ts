@@ -36,11 +36,7 @@ export interface Answer {
 }
 
 /** Calls a loader or action and normalises what it returns or throws (Response, data(), plain value). */
-export async function invoke(
-  handler: Handler | undefined,
-  request: Request,
-  params: Record<string, string> = {},
-): Promise<Answer> {
+export async function invoke(handler: Handler | undefined, request: Request, params: Record<string, string> = {}): Promise<Answer> {
   if (!handler) throw new Error(`no handler for ${request.method} ${request.url}`);
   let result: unknown;
   try {

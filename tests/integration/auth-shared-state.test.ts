@@ -62,7 +62,10 @@ forEachDriver("shared sign-in failure limiter", (t) => {
     // Spread them as failures at t = 0, 1, 2, 3, 4 s seen at t = 5 s: the oldest leaves at t = 60 s → 55 s.
     const { rows } = await t.db.query<{ id: string }>("select id::text as id from sign_in_failures where key = $1 order by id", [key]);
     for (const [i, row] of rows.entries()) {
-      await t.db.query("update sign_in_failures set failed_at = failed_at - $2::float8 * interval '1 second' where id = $1::bigint", [row.id, 5 - i]);
+      await t.db.query("update sign_in_failures set failed_at = failed_at - $2::float8 * interval '1 second' where id = $1::bigint", [
+        row.id,
+        5 - i,
+      ]);
     }
     const refused = await limiter.begin(t.db, [key]);
     expect(refused).toEqual({ allowed: false, retryAfterSeconds: 55 });
@@ -98,9 +101,7 @@ forEachDriver("shared sign-in failure limiter", (t) => {
     const servers = [new FailureLimiter(), new FailureLimiter()];
     const key = "account:burst@example.org";
     // 12 attempts at once, alternating servers: the per-key lock makes count-then-insert one step.
-    const decisions = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => servers[i % 2].begin(i % 2 === 0 ? t.db : second.db, [key])),
-    );
+    const decisions = await Promise.all(Array.from({ length: 12 }, (_, i) => servers[i % 2].begin(i % 2 === 0 ? t.db : second.db, [key])));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
     expect(await failuresOf(t.db, key)).toBe(5);
   });
@@ -137,10 +138,9 @@ forEachDriver("shared sign-in failure limiter", (t) => {
   it("prunes rows that left the window, at most pruneBatch per admitted attempt", async () => {
     const limiter = new FailureLimiter({ pruneBatch: 3 });
     const key = "account:old@example.org";
-    await t.db.query(
-      "insert into sign_in_failures (key, failed_at) select $1, now() - interval '2 minutes' from generate_series(1, 5)",
-      [key],
-    );
+    await t.db.query("insert into sign_in_failures (key, failed_at) select $1, now() - interval '2 minutes' from generate_series(1, 5)", [
+      key,
+    ]);
     await fail(limiter, t.db, ["account:trigger@example.org"]);
     expect(await failuresOf(t.db, key)).toBe(2);
     await fail(limiter, t.db, ["account:trigger@example.org"]);

@@ -11,7 +11,16 @@ import * as adminExports from "~/routes/admin.exports";
 import { BAD_CREDENTIALS_MESSAGE } from "~/lib/server/auth/sign-in.server";
 import { requireApiCaller, requireUser } from "~/lib/server/auth/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
-import { createFirstAdmin, createUser, getUserById, listUsers, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
+import {
+  createFirstAdmin,
+  createUser,
+  getUserById,
+  listUsers,
+  setActive,
+  setPassword,
+  setRole,
+  UserInputError,
+} from "~/lib/server/auth/users.server";
 import { ForbiddenError } from "~/lib/server/errors.server";
 import { listExportHistory, recordExport } from "~/lib/server/repositories/export-history.server";
 import { ACTING_ADMIN, callerOf } from "../support/users";
@@ -117,28 +126,42 @@ forEachDriver("accounts and sign-in", (t) => {
 
   describe("users", () => {
     it("creates users with a role; email is unique case-insensitively; no password in the row", async () => {
-      const therapist = await createUser(ACTING_ADMIN, {
-        email: ` Thera-${tag}@Example.org `,
-        displayName: "Thera",
-        password: PASSWORD,
-        role: "therapist",
-      }, { db: t.db });
+      const therapist = await createUser(
+        ACTING_ADMIN,
+        {
+          email: ` Thera-${tag}@Example.org `,
+          displayName: "Thera",
+          password: PASSWORD,
+          role: "therapist",
+        },
+        { db: t.db },
+      );
       expect(therapist.email).toBe(`thera-${tag}@example.org`);
       await expect(
-        createUser(ACTING_ADMIN, { email: `THERA-${tag}@example.org`, displayName: "Twin", password: PASSWORD, role: "researcher" }, { db: t.db }),
+        createUser(
+          ACTING_ADMIN,
+          { email: `THERA-${tag}@example.org`, displayName: "Twin", password: PASSWORD, role: "researcher" },
+          { db: t.db },
+        ),
       ).rejects.toThrow(UserInputError);
-      const { rows } = await t.db.query<{ password_hash: string }>("select password_hash from users where id = $1", [
-        therapist.id,
-      ]);
+      const { rows } = await t.db.query<{ password_hash: string }>("select password_hash from users where id = $1", [therapist.id]);
       expect(rows[0].password_hash.startsWith("scrypt$")).toBe(true);
       expect(rows[0].password_hash).not.toContain(PASSWORD);
     });
 
     it("only an admin manages accounts; anybody may change their own password, nobody else's", async () => {
       const therapist = callerOf(
-        await createUser(ACTING_ADMIN, { email: `own-${tag}@example.org`, displayName: "Own", password: PASSWORD, role: "therapist" }, { db: t.db }),
+        await createUser(
+          ACTING_ADMIN,
+          { email: `own-${tag}@example.org`, displayName: "Own", password: PASSWORD, role: "therapist" },
+          { db: t.db },
+        ),
       );
-      const other = await createUser(ACTING_ADMIN, { email: `other-${tag}@example.org`, displayName: "Other", password: PASSWORD, role: "therapist" }, { db: t.db });
+      const other = await createUser(
+        ACTING_ADMIN,
+        { email: `other-${tag}@example.org`, displayName: "Other", password: PASSWORD, role: "therapist" },
+        { db: t.db },
+      );
       const refused = [
         createUser(therapist, { email: `sneak-${tag}@example.org`, displayName: "Sneak", password: PASSWORD, role: "admin" }, { db: t.db }),
         listUsers(therapist, { db: t.db }),
@@ -184,9 +207,13 @@ forEachDriver("accounts and sign-in", (t) => {
       await signIn(admin, adminEmail);
       await visit(admin, root, adminUsers, "/admin/users");
       expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "wizard" })).status).toBe(422);
-      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "researcher" })).status).toBe(200);
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "researcher" })).status).toBe(
+        200,
+      );
       expect((await requireUser(browser.get("/sessions"))).role).toBe("researcher");
-      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: "not-a-uuid", role: "admin" })).status).toBe(404);
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: "not-a-uuid", role: "admin" })).status).toBe(
+        404,
+      );
     });
   });
 
@@ -413,7 +440,11 @@ forEachDriver("accounts and sign-in", (t) => {
 
   describe("export history", () => {
     it("records exports (with the token when there is one) and lists them for admins only", async () => {
-      const user = await createUser(ACTING_ADMIN, { email: `exp-${tag}@example.org`, displayName: "Exp", password: PASSWORD, role: "researcher" }, { db: t.db });
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `exp-${tag}@example.org`, displayName: "Exp", password: PASSWORD, role: "researcher" },
+        { db: t.db },
+      );
       const { record } = await createApiToken(callerOf(user), "R script", { db: t.db });
       const sessionIds = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
       await recordExport({ userId: user.id, tokenId: record.id }, { kind: "batch", format: "csv", sessionIds });
@@ -424,7 +455,13 @@ forEachDriver("accounts and sign-in", (t) => {
       const history = (await listExportHistory(adminCaller, { db: t.db })).filter((e) => e.userId === user.id);
       expect(history).toHaveLength(2);
       const batch = history.find((e) => e.kind === "batch")!;
-      expect(batch).toMatchObject({ format: "csv", sessionIds, tokenId: record.id, tokenName: "R script", userEmail: `exp-${tag}@example.org` });
+      expect(batch).toMatchObject({
+        format: "csv",
+        sessionIds,
+        tokenId: record.id,
+        tokenName: "R script",
+        userEmail: `exp-${tag}@example.org`,
+      });
       expect(history.find((e) => e.kind === "session")!.tokenId).toBeNull();
       await expect(listExportHistory({ userId: user.id, role: user.role }, { db: t.db })).rejects.toBeInstanceOf(ForbiddenError);
 
@@ -439,8 +476,16 @@ forEachDriver("accounts and sign-in", (t) => {
 
   describe("password changes end other sessions", () => {
     it("an admin reset signs the user out everywhere; the new password works", async () => {
-      const admin = await createUser(ACTING_ADMIN, { email: `pw-admin-${tag}@example.org`, displayName: "Adm", password: PASSWORD, role: "admin" }, { db: t.db });
-      const user = await createUser(ACTING_ADMIN, { email: `pw-user-${tag}@example.org`, displayName: "Usr", password: PASSWORD, role: "therapist" }, { db: t.db });
+      const admin = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-admin-${tag}@example.org`, displayName: "Adm", password: PASSWORD, role: "admin" },
+        { db: t.db },
+      );
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-user-${tag}@example.org`, displayName: "Usr", password: PASSWORD, role: "therapist" },
+        { db: t.db },
+      );
       const laptop = new Browser();
       const phone = new Browser();
       await signIn(laptop, user.email);
@@ -450,7 +495,11 @@ forEachDriver("accounts and sign-in", (t) => {
       const adminBrowser = new Browser();
       await signIn(adminBrowser, admin.email);
       await visit(adminBrowser, root, adminUsers, "/admin/users");
-      const reset = await submit(adminBrowser, adminUsers, "/admin/users", { intent: "reset-password", userId: user.id, password: "a-brand-new-password" });
+      const reset = await submit(adminBrowser, adminUsers, "/admin/users", {
+        intent: "reset-password",
+        userId: user.id,
+        password: "a-brand-new-password",
+      });
       expect(reset.status).toBe(200);
 
       for (const browser of [laptop, phone]) {
@@ -464,7 +513,11 @@ forEachDriver("accounts and sign-in", (t) => {
     });
 
     it("changing one's own password keeps this session and ends the others", async () => {
-      const user = await createUser(ACTING_ADMIN, { email: `pw-self-${tag}@example.org`, displayName: "Self", password: PASSWORD, role: "researcher" }, { db: t.db });
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-self-${tag}@example.org`, displayName: "Self", password: PASSWORD, role: "researcher" },
+        { db: t.db },
+      );
       const here = new Browser();
       const elsewhere = new Browser();
       await signIn(here, user.email);

@@ -33,7 +33,11 @@ forEachDriver("patients", (t) => {
 
   it("reads a patient's stored MVC; admins see every patient with its therapist", async () => {
     await insertPatient(t.db, "P103", therapistB, { mvcCh1: 0.0004 });
-    expect(await getPatient(therapistB, "P103", { db: t.db })).toMatchObject({ therapistId: therapistB.userId, mvcCh1: 0.0004, mvcCh2: null });
+    expect(await getPatient(therapistB, "P103", { db: t.db })).toMatchObject({
+      therapistId: therapistB.userId,
+      mvcCh1: 0.0004,
+      mvcCh2: null,
+    });
     expect((await getPatient(admin, "P103", { db: t.db }))?.therapistId).toBe(therapistB.userId);
   });
 
@@ -75,9 +79,9 @@ forEachDriver("patients", (t) => {
     await recordExport(researcher, { format: "csv", kind: "batch", sessionIds: [] }, { db: t.db });
     const { rows } = await t.db.query("select user_id, format, kind, session_ids from export_history");
     expect(rows).toEqual([{ user_id: researcher.userId, format: "csv", kind: "batch", session_ids: [] }]);
-    await expect(
-      recordExport(researcher, { format: "xml" as "csv", kind: "batch", sessionIds: [] }, { db: t.db }),
-    ).rejects.toMatchObject({ constraint: "export_history_format_check" });
+    await expect(recordExport(researcher, { format: "xml" as "csv", kind: "batch", sessionIds: [] }, { db: t.db })).rejects.toMatchObject({
+      constraint: "export_history_format_check",
+    });
     expect(await listSessions(admin, { limit: Number.NaN, offset: Number.NaN }, { db: t.db })).toEqual({
       sessions: [],
       total: 0,

@@ -101,18 +101,17 @@ forEachDriver("session repository", (t) => {
     const results = await Promise.all([store(therapistA, "P004", bytes), store(therapistA, "P004", bytes)]);
     expect(results[0].sessionId).toBe(results[1].sessionId);
     expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
-    const { rows } = await t.db.query("select id from therapy_sessions where file_sha256 = $1", [
-      buildAnalysis(bytes).session.file_sha256,
-    ]);
+    const { rows } = await t.db.query("select id from therapy_sessions where file_sha256 = $1", [buildAnalysis(bytes).session.file_sha256]);
     expect(rows).toHaveLength(1);
   });
 
   it("rejects a malformed patient code, in the repository and in the database", async () => {
     await expect(store(therapistA, "X17")).rejects.toThrow(ValidationError);
     await expect(store(therapistA, "P12")).rejects.toThrow(/P followed by at least three digits/);
-    await expect(
-      t.db.query("insert into patients (code, therapist_id) values ('p001', $1)", [therapistA.userId]),
-    ).rejects.toMatchObject({ code: "23514", constraint: "patients_code_format" });
+    await expect(t.db.query("insert into patients (code, therapist_id) values ('p001', $1)", [therapistA.userId])).rejects.toMatchObject({
+      code: "23514",
+      constraint: "patients_code_format",
+    });
   });
 
   it("rolls back everything when a write fails half-way (contraction breaking a constraint)", async () => {
@@ -202,19 +201,13 @@ forEachDriver("session repository", (t) => {
       const page1 = await listSessions(therapistA, { patientCode: "P020", limit: 2 }, options);
       const page2 = await listSessions(therapistA, { patientCode: "P020", limit: 2, offset: 2 }, options);
       expect(page1.total).toBe(5);
-      expect([...page1.sessions, ...page2.sessions].map((s) => s.recorded_at)).toEqual(
-        [...recorded].sort().reverse().slice(0, 4),
-      );
+      expect([...page1.sessions, ...page2.sessions].map((s) => s.recorded_at)).toEqual([...recorded].sort().reverse().slice(0, 4));
       expect(page1.sessions[0].overall_score).toBeCloseTo(buildAnalysis(fakeC3dBytes()).performance_scores.overall_score!, 10);
     });
 
     it("filters by date: a date-only `to` includes that whole day", async () => {
       const list = await listSessions(therapistA, { patientCode: "P020", from: "2024-01-02", to: "2024-01-04" }, options);
-      expect(list.sessions.map((s) => s.recorded_at)).toEqual([
-        "2024-01-04T10:00:00",
-        "2024-01-03T10:00:00",
-        "2024-01-02T10:00:00",
-      ]);
+      expect(list.sessions.map((s) => s.recorded_at)).toEqual(["2024-01-04T10:00:00", "2024-01-03T10:00:00", "2024-01-02T10:00:00"]);
       await expect(listSessions(therapistA, { from: "yesterday" }, options)).rejects.toMatchObject({ field: "from" });
     });
 
@@ -265,10 +258,16 @@ forEachDriver("session repository", (t) => {
       expect(await updateSessionInputs(therapistB, sessionId, inputs, updated!, options)).toBeNull();
       await expect(updateSessionInputs(researcher, sessionId, inputs, updated!, options)).rejects.toThrow(ForbiddenError);
       await expect(
-        updateSessionInputs(therapistA, sessionId, { ...inputs, rpe_post_session: 3 }, {
-          ...updated!,
-          performance_scores: { ...updated!.performance_scores, effort_score: 140 },
-        }, options),
+        updateSessionInputs(
+          therapistA,
+          sessionId,
+          { ...inputs, rpe_post_session: 3 },
+          {
+            ...updated!,
+            performance_scores: { ...updated!.performance_scores, effort_score: 140 },
+          },
+          options,
+        ),
       ).rejects.toThrow(ValidationError);
       expect((await getSession(therapistA, sessionId, options))?.session_parameters.rpe_post_session).toBe(9);
     });

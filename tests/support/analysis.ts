@@ -104,8 +104,7 @@ function muscleOf(channel: string, list: Contraction[]): MuscleCompliance {
   const duration_rate = count === 0 ? 0 : duration / count;
   return {
     channel,
-    overall_compliance:
-      100 * (SUB.completion * completion_rate + SUB.intensity * intensity_rate + SUB.duration * duration_rate),
+    overall_compliance: 100 * (SUB.completion * completion_rate + SUB.intensity * intensity_rate + SUB.duration * duration_rate),
     completion_rate,
     intensity_rate,
     duration_rate,

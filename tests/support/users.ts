@@ -13,10 +13,11 @@ export async function insertUser(
 ): Promise<Caller & { email: string; displayName: string }> {
   const email = options.email ?? `${role}-${randomUUID().slice(0, 8)}@example.org`;
   const displayName = options.displayName ?? `Test ${role}`;
-  const { rows } = await db.query<{ id: string }>(
-    "insert into users (email, display_name, role) values ($1, $2, $3) returning id",
-    [email.toLowerCase(), displayName, role],
-  );
+  const { rows } = await db.query<{ id: string }>("insert into users (email, display_name, role) values ($1, $2, $3) returning id", [
+    email.toLowerCase(),
+    displayName,
+    role,
+  ]);
   return { userId: rows[0].id, role, email: email.toLowerCase(), displayName };
 }
 

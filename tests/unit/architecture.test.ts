@@ -123,9 +123,17 @@ interface Edge {
   line: number;
 }
 
-const files = sourceFiles(APP).map((path) => relative(ROOT, path)).sort();
+const files = sourceFiles(APP)
+  .map((path) => relative(ROOT, path))
+  .sort();
 const edges: Edge[] = files.flatMap((file) =>
-  importsOf(join(ROOT, file)).map((i) => ({ from: file, specifier: i.specifier, to: resolve(join(ROOT, file), i.specifier), typeOnly: i.typeOnly, line: i.line })),
+  importsOf(join(ROOT, file)).map((i) => ({
+    from: file,
+    specifier: i.specifier,
+    to: resolve(join(ROOT, file), i.specifier),
+    typeOnly: i.typeOnly,
+    line: i.line,
+  })),
 );
 const where = (e: Edge) => `${e.from}:${e.line} imports "${e.specifier}"`;
 
@@ -215,7 +223,8 @@ describe("architecture of app/", () => {
       const layer = inLayer(file);
       if (!layer || layer === "analysis") continue;
       const closure = valueClosure(file);
-      for (const [specifier, by] of closure.external) if (isNodeModule(specifier)) violations.push(`${file} reaches "${specifier}" (via ${by})`);
+      for (const [specifier, by] of closure.external)
+        if (isNodeModule(specifier)) violations.push(`${file} reaches "${specifier}" (via ${by})`);
       for (const reached of closure.files) if (isServerModule(reached)) violations.push(`${file} reaches ${reached}`);
     }
     expect(violations).toEqual([]);
@@ -237,9 +246,7 @@ describe("architecture of app/", () => {
 
   it("(e) reaches the SIMD kernels only through their entry point app/lib/emg/simd/index.ts", () => {
     const simd = "app/lib/emg/simd/";
-    const violations = edges
-      .filter((e) => !e.from.startsWith(simd) && e.to?.startsWith(simd) && e.to !== `${simd}index.ts`)
-      .map(where);
+    const violations = edges.filter((e) => !e.from.startsWith(simd) && e.to?.startsWith(simd) && e.to !== `${simd}index.ts`).map(where);
     expect(violations).toEqual([]);
   });
 });

@@ -55,8 +55,7 @@ export interface ResolvedProcessingParameters extends ProcessingParameters {
 export function parameterErrorFrom(error: z.ZodError, prefix = ""): ParameterError {
   const issue = error.issues[0];
   const field = issue.path.length > 0 ? issue.path.map(String).join(".") : "options";
-  const message =
-    issue.code === "unrecognized_keys" ? `unknown parameter ${issue.keys.join(", ")}` : issue.message;
+  const message = issue.code === "unrecognized_keys" ? `unknown parameter ${issue.keys.join(", ")}` : issue.message;
   return new ParameterError(prefix + (issue.code === "unrecognized_keys" ? issue.keys[0] : field), message);
 }
 

@@ -3,13 +3,7 @@
  * overall score and category. The one implementation behind analyzeC3d, therapist re-scoring, the
  * review page and every export.
  */
-import type {
-  Category,
-  ComplianceBreakdown,
-  Contraction,
-  MuscleCompliance,
-  PerformanceScores,
-} from "~/lib/domain";
+import type { Category, ComplianceBreakdown, Contraction, MuscleCompliance, PerformanceScores } from "~/lib/domain";
 import type { ScoringConfiguration } from "./configuration";
 
 export interface MuscleRates {

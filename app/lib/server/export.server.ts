@@ -157,7 +157,6 @@ export function streamChunks(chunks: AsyncGenerator<string>): ReadableStream<Uin
   });
 }
 
-
 /** A download: Content-Type by format, attachment name, never cached (health data). */
 export function exportResponse(body: string | ReadableStream<Uint8Array>, format: ExportFormat, filename: string): Response {
   return new Response(body, {

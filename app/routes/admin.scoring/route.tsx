@@ -2,10 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
-import {
-  getDefaultScoringConfiguration,
-  saveDefaultScoringConfiguration,
-} from "~/lib/server/repositories/scoring-configurations.server";
+import { getDefaultScoringConfiguration, saveDefaultScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
 import { RPE_KEYS, scoringConfigurationFromForm, TARGET_FIELDS, WEIGHT_FIELDS, type FieldErrors } from "./form.server";
 
 export const meta: MetaFunction = () => [{ title: "Scoring configuration — GHOSTLY+ EMG" }];
@@ -82,8 +79,8 @@ export default function AdminScoring() {
         <Link to="/admin/users">Users</Link> · <Link to="/admin/exports">Export history</Link>
       </p>
       <p>
-        New sessions are scored with these values. Stored sessions keep the configuration they were scored with (their
-        export states it); re-scoring a session after correcting its inputs uses the values in force then.
+        New sessions are scored with these values. Stored sessions keep the configuration they were scored with (their export states it);
+        re-scoring a session after correcting its inputs uses the values in force then.
       </p>
       {result?.ok ? <p role="status">Saved.</p> : null}
       {result && !result.ok ? (

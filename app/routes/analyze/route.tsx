@@ -59,7 +59,9 @@ export default function QuickAnalysis() {
           <button type="submit" disabled={busy}>
             {busy ? "Analysing…" : "Analyse"}
           </button>
-          <div role="status" aria-live="polite">{busy ? "Uploading and analysing…" : null}</div>
+          <div role="status" aria-live="polite">
+            {busy ? "Uploading and analysing…" : null}
+          </div>
         </div>
       </Form>
       {result ? (

@@ -61,9 +61,15 @@ export default function PatientPage() {
             <tr>
               <th scope="col">Recorded</th>
               <th scope="col">Session</th>
-              <th scope="col" className="num">Overall</th>
-              <th scope="col" className="num">Compliance</th>
-              <th scope="col" className="num">Symmetry</th>
+              <th scope="col" className="num">
+                Overall
+              </th>
+              <th scope="col" className="num">
+                Compliance
+              </th>
+              <th scope="col" className="num">
+                Symmetry
+              </th>
               <th scope="col">Category</th>
             </tr>
           </thead>

@@ -52,16 +52,19 @@ async function rescoringConfiguration(caller: Caller, stored: StoredSession, rep
   }
   return parseScoringConfiguration({
     ...snapshot,
-    expected_contractions: sp.expected_contractions_ch1 ?? sp.expected_contractions_ch2 ?? DEFAULT_SCORING_CONFIGURATION.expected_contractions,
+    expected_contractions:
+      sp.expected_contractions_ch1 ?? sp.expected_contractions_ch2 ?? DEFAULT_SCORING_CONFIGURATION.expected_contractions,
     target_duration_ms: sp.target_duration_ch1_ms ?? sp.target_duration_ch2_ms ?? DEFAULT_SCORING_CONFIGURATION.target_duration_ms,
-    mvc_threshold_percentage: stored.processing_parameters?.mvc_threshold_percentage ?? DEFAULT_SCORING_CONFIGURATION.mvc_threshold_percentage,
+    mvc_threshold_percentage:
+      stored.processing_parameters?.mvc_threshold_percentage ?? DEFAULT_SCORING_CONFIGURATION.mvc_threshold_percentage,
   });
 }
 
 function scoredMuscle(stored: StoredSession, side: "left_muscle" | "right_muscle"): ScoredMuscle | null {
   const muscle = stored.compliance_breakdown[side];
   if (!muscle.channel) return null;
-  const fallback = side === "left_muscle" ? stored.session_parameters.expected_contractions_ch1 : stored.session_parameters.expected_contractions_ch2;
+  const fallback =
+    side === "left_muscle" ? stored.session_parameters.expected_contractions_ch1 : stored.session_parameters.expected_contractions_ch2;
   return {
     channel: muscle.channel,
     expected_contractions: muscle.expected_contractions ?? fallback ?? DEFAULT_SCORING_CONFIGURATION.expected_contractions,
@@ -69,9 +72,7 @@ function scoredMuscle(stored: StoredSession, side: "left_muscle" | "right_muscle
   };
 }
 
-export type CorrectionResult =
-  | { ok: true }
-  | { ok: false; status: 400 | 404 | 422; errors: FieldErrors; values: Record<string, string> };
+export type CorrectionResult = { ok: true } | { ok: false; status: 400 | 404 | 422; errors: FieldErrors; values: Record<string, string> };
 
 /**
  * Applies corrected therapist inputs (an empty field clears the value) and stores the re-computed

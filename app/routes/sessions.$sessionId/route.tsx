@@ -84,8 +84,7 @@ export default function SessionPage() {
           <section aria-labelledby="correct-heading" className="correct">
             <h2 id="correct-heading">Correct therapist inputs</h2>
             <p className="hint">
-              Saving re-scores the session from its stored contractions; an empty field clears the value (its weight is
-              then redistributed).
+              Saving re-scores the session from its stored contractions; an empty field clears the value (its weight is then redistributed).
             </p>
             <Form method="post" noValidate key={JSON.stringify(current)}>
               <CsrfInput />

@@ -54,12 +54,22 @@ export default function SessionsList() {
             {(props) => <input {...props} type="date" defaultValue={filters.to} />}
           </Field>
         </div>
-        {errors.page ? <p className="field-error" data-field-error="page">{errors.page}</p> : null}
-        {errors.form ? <p className="field-error" data-field-error="form">{errors.form}</p> : null}
+        {errors.page ? (
+          <p className="field-error" data-field-error="page">
+            {errors.page}
+          </p>
+        ) : null}
+        {errors.form ? (
+          <p className="field-error" data-field-error="form">
+            {errors.form}
+          </p>
+        ) : null}
         <button type="submit">Filter</button> <Link to="/sessions">Clear filters</Link>
       </Form>
       <p role="status">
-        {total === 0 ? "No sessions match." : `${total} session${total === 1 ? "" : "s"}, newest first. Page ${filters.page} of ${pageCount}.`}
+        {total === 0
+          ? "No sessions match."
+          : `${total} session${total === 1 ? "" : "s"}, newest first. Page ${filters.page} of ${pageCount}.`}
       </p>
       {sessions.length > 0 ? (
         <table data-testid="sessions-table">
@@ -69,7 +79,9 @@ export default function SessionsList() {
               <th scope="col">Patient</th>
               <th scope="col">Session</th>
               <th scope="col">File</th>
-              <th scope="col" className="num">Overall</th>
+              <th scope="col" className="num">
+                Overall
+              </th>
               <th scope="col">Category</th>
               {sessions.some((s) => s.therapist) ? <th scope="col">Therapist</th> : null}
             </tr>
@@ -97,11 +109,19 @@ export default function SessionsList() {
       ) : null}
       {pageCount > 1 ? (
         <nav aria-label="Pages" className="pager">
-          {filters.page > 1 ? <Link to={pageHref(filters.page - 1)} rel="prev">← Newer</Link> : null}
+          {filters.page > 1 ? (
+            <Link to={pageHref(filters.page - 1)} rel="prev">
+              ← Newer
+            </Link>
+          ) : null}
           <span>
             Page {filters.page} of {pageCount}
           </span>
-          {filters.page < pageCount ? <Link to={pageHref(filters.page + 1)} rel="next">Older →</Link> : null}
+          {filters.page < pageCount ? (
+            <Link to={pageHref(filters.page + 1)} rel="next">
+              Older →
+            </Link>
+          ) : null}
         </nav>
       ) : null}
     </section>

@@ -52,8 +52,8 @@ export default function UploadSession() {
     <section className="upload-page">
       <h1>Upload a session</h1>
       <p>
-        The file is read, analysed and scored on the server, then stored for the patient. Uploading the same file
-        again for the same patient opens the session already stored.
+        The file is read, analysed and scored on the server, then stored for the patient. Uploading the same file again for the same patient
+        opens the session already stored.
       </p>
       <ProgressForm action="/sessions/new" serverErrors={actionData?.errors ?? {}} submitLabel="Upload and analyse">
         {(errors) => (
@@ -83,7 +83,13 @@ export default function UploadSession() {
                   error={errors.new_patient_code}
                 >
                   {(props) => (
-                    <input {...props} type="text" pattern={PATIENT_CODE_PATTERN} autoComplete="off" defaultValue={values.new_patient_code ?? ""} />
+                    <input
+                      {...props}
+                      type="text"
+                      pattern={PATIENT_CODE_PATTERN}
+                      autoComplete="off"
+                      defaultValue={values.new_patient_code ?? ""}
+                    />
                   )}
                 </Field>
               </div>

@@ -98,9 +98,7 @@ describe("CSRF", () => {
     expect(plain).not.toMatch(/Secure/);
     const https = await support.csrfTokenFor(new Request("https://example.org/login"));
     expect(new Headers(https.headers).get("Set-Cookie")).toMatch(/; Secure/);
-    const proxied = await support.csrfTokenFor(
-      new Request("http://internal:3000/login", { headers: { "X-Forwarded-Proto": "https" } }),
-    );
+    const proxied = await support.csrfTokenFor(new Request("http://internal:3000/login", { headers: { "X-Forwarded-Proto": "https" } }));
     expect(new Headers(proxied.headers).get("Set-Cookie")).toMatch(/; Secure/);
     expect(cookies.isHttpsRequest(new Request("https://x/", { headers: { "X-Forwarded-Proto": "http" } }))).toBe(false);
   });

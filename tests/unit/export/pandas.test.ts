@@ -62,7 +62,6 @@ function readWithPandas(file: string, mode: "round_trip" | "default" = "round_tr
   return out[file];
 }
 
-
 const now = new Date("2026-01-02T03:04:05.678Z");
 const exports: SessionExport[] = [
   buildSessionExport({ ...referenceAnalysis("b"), session_id: "s-b" }, { now }),

@@ -113,7 +113,8 @@ describe("weights and gates", () => {
 
   it("game score needs both points and a positive maximum; capped at 100", () => {
     const score = (points: number | null, max: number | null) =>
-      scoreSession({ ...worked, game_points_achieved: points, game_points_max: max }, DEFAULT_SCORING_CONFIGURATION).performance_scores.game_score;
+      scoreSession({ ...worked, game_points_achieved: points, game_points_max: max }, DEFAULT_SCORING_CONFIGURATION).performance_scores
+        .game_score;
     expect([score(null, 10), score(5, null), score(5, 0), score(20, 10), score(3, 12)]).toEqual([null, null, null, 100, 25]);
   });
 
@@ -194,12 +195,20 @@ describe("scoring configuration", () => {
 
   it("rejects an RPE mapping that misses a value or goes beyond 0–10 / 0–100", () => {
     const { "5": _dropped, ...missing } = DEFAULT_SCORING_CONFIGURATION.rpe_mapping;
-    expect(() => parseScoringConfiguration({ ...DEFAULT_SCORING_CONFIGURATION, rpe_mapping: missing })).toThrow(/rpe_mapping: must map every RPE value/);
+    expect(() => parseScoringConfiguration({ ...DEFAULT_SCORING_CONFIGURATION, rpe_mapping: missing })).toThrow(
+      /rpe_mapping: must map every RPE value/,
+    );
     expect(() =>
-      parseScoringConfiguration({ ...DEFAULT_SCORING_CONFIGURATION, rpe_mapping: { ...DEFAULT_SCORING_CONFIGURATION.rpe_mapping, "11": 5 } }),
+      parseScoringConfiguration({
+        ...DEFAULT_SCORING_CONFIGURATION,
+        rpe_mapping: { ...DEFAULT_SCORING_CONFIGURATION.rpe_mapping, "11": 5 },
+      }),
     ).toThrow(/keys must be the RPE values/);
     expect(() =>
-      parseScoringConfiguration({ ...DEFAULT_SCORING_CONFIGURATION, rpe_mapping: { ...DEFAULT_SCORING_CONFIGURATION.rpe_mapping, "4": 120 } }),
+      parseScoringConfiguration({
+        ...DEFAULT_SCORING_CONFIGURATION,
+        rpe_mapping: { ...DEFAULT_SCORING_CONFIGURATION.rpe_mapping, "4": 120 },
+      }),
     ).toThrow(/≤ 100/);
   });
 

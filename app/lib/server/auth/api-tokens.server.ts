@@ -86,7 +86,10 @@ export function validateNewToken(role: Role, input: NewApiToken): { name: string
   const asked = input.scopes ?? ["export"];
   const unknown = asked.filter((s) => !isTokenScope(s));
   if (unknown.length > 0) {
-    throw new TokenInputError(`Unknown scope ${unknown.map((s) => JSON.stringify(s)).join(", ")}: use ${TOKEN_SCOPES.join(", ")}.`, "scopes");
+    throw new TokenInputError(
+      `Unknown scope ${unknown.map((s) => JSON.stringify(s)).join(", ")}: use ${TOKEN_SCOPES.join(", ")}.`,
+      "scopes",
+    );
   }
   if (asked.length === 0) throw new TokenInputError("Give the token at least one scope.", "scopes");
   const usable = scopesForRole(role);
@@ -126,10 +129,9 @@ export async function createApiToken(
 /** The caller's own tokens, newest first. */
 export async function listApiTokens(caller: Caller, options: QueryOptions = {}): Promise<ApiToken[]> {
   const db = await dbOf(options);
-  const { rows } = await db.query<TokenRow>(
-    `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`,
-    [caller.userId],
-  );
+  const { rows } = await db.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`, [
+    caller.userId,
+  ]);
   return rows.map(toToken);
 }
 

@@ -45,16 +45,15 @@ export interface SessionSecretSource {
  */
 export async function resolveSessionSecrets(source: SessionSecretSource = {}): Promise<string[]> {
   const config = getConfig();
-  const configured = config.SESSION_SECRET?.split(",").map((s) => s.trim()).filter(Boolean);
+  const configured = config.SESSION_SECRET?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (configured && configured.length > 0) return configured;
   const db = source.db ?? (await getDb());
   const stored = await readStoredSecret(db);
   if (stored) return [stored];
   const candidate = (await readLegacySecret(source.dataDir ?? config.DATA_DIR)) ?? randomBytes(32).toString("base64url");
-  await db.query("insert into app_secrets (name, value) values ($1, $2) on conflict (name) do nothing", [
-    SESSION_SECRET_NAME,
-    candidate,
-  ]);
+  await db.query("insert into app_secrets (name, value) values ($1, $2) on conflict (name) do nothing", [SESSION_SECRET_NAME, candidate]);
   const winner = await readStoredSecret(db);
   if (!winner) throw new Error("app_secrets: the session secret row vanished right after it was written");
   return [winner];

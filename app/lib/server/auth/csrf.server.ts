@@ -36,9 +36,9 @@ export async function requireCsrf(request: Request, formData: FormData): Promise
   const session = await getSession(request);
   const submitted = formData.get(CSRF_FIELD);
   if (!csrfTokensMatch(session.get("csrf"), submitted)) {
-    throw new Response(
-      "The form has expired or did not come from this site (CSRF check failed). Reload the page and try again.",
-      { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } },
-    );
+    throw new Response("The form has expired or did not come from this site (CSRF check failed). Reload the page and try again.", {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
 }

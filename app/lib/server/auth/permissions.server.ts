@@ -188,9 +188,7 @@ export interface LayoutUser {
  * /login even if that page's own loader forgot requireUser; while there is no account, every
  * page leads to /setup.
  */
-export async function layoutAuth(
-  request: Request,
-): Promise<{ user: LayoutUser | null; csrf: string; headers: Headers }> {
+export async function layoutAuth(request: Request): Promise<{ user: LayoutUser | null; csrf: string; headers: Headers }> {
   const db = await getDb();
   const path = returnPath(request).split("?")[0];
   if (!(await hasAnyUser({ db })) && path !== "/setup") throw redirect("/setup");

@@ -25,8 +25,7 @@ export interface SignInAttempt {
 }
 
 export type AttemptDecision =
-  | { allowed: true; retryAfterSeconds: 0; attempt: SignInAttempt }
-  | { allowed: false; retryAfterSeconds: number; attempt?: undefined };
+  { allowed: true; retryAfterSeconds: 0; attempt: SignInAttempt } | { allowed: false; retryAfterSeconds: number; attempt?: undefined };
 
 export interface FailureLimiterOptions {
   limit?: number;
@@ -39,7 +38,10 @@ const LOCK_NAMESPACE = "ghostly.sign-in-failures:";
 
 /** A 64-bit advisory-lock id per key (a collision only serialises two unrelated keys). */
 function lockId(key: string): bigint {
-  return createHash("sha256").update(LOCK_NAMESPACE + key).digest().readBigInt64BE(0);
+  return createHash("sha256")
+    .update(LOCK_NAMESPACE + key)
+    .digest()
+    .readBigInt64BE(0);
 }
 
 export class FailureLimiter {

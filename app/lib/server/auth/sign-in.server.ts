@@ -2,13 +2,7 @@ import { redirect } from "@remix-run/node";
 import { dbOf, type QueryOptions, type RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { newCsrfToken } from "~/lib/server/auth/csrf.server";
 import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
-import {
-  commitSession,
-  destroySession,
-  getSession,
-  newSession,
-  type AppSession,
-} from "~/lib/server/auth/cookie-session.server";
+import { commitSession, destroySession, getSession, newSession, type AppSession } from "~/lib/server/auth/cookie-session.server";
 import { authenticate, countUsers, type User } from "~/lib/server/auth/users.server";
 
 /** The one message for every failed sign-in: it never tells which of the two was wrong. */
@@ -29,9 +23,7 @@ export function clientAddress(request: Request): string | null {
 }
 
 export type SignInResult =
-  | { ok: true; user: User }
-  | { ok: false; reason: "credentials" }
-  | { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
+  { ok: true; user: User } | { ok: false; reason: "credentials" } | { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
 
 /**
  * Checks credentials under the failure limit: more than 5 failures within a minute for one

@@ -72,14 +72,12 @@ function validateNewUser(input: NewUser): NewUser {
   const email = normalizeEmail(input.email);
   if (!EMAIL_PATTERN.test(email) || email.length > 254) throw new UserInputError("email", "Enter a valid email address.");
   const displayName = input.displayName.trim();
-  if (displayName.length === 0 || displayName.length > 120)
-    throw new UserInputError("displayName", "Enter a name of 1 to 120 characters.");
+  if (displayName.length === 0 || displayName.length > 120) throw new UserInputError("displayName", "Enter a name of 1 to 120 characters.");
   if (!isRole(input.role)) throw new UserInputError("role", `Role must be one of ${ROLES.join(", ")}.`);
   const problem = passwordProblem(input.password);
   if (problem) throw new UserInputError("password", problem);
   return { email, displayName, password: input.password, role: input.role };
 }
-
 
 /** An admin creates an account (any role). */
 export async function createUser(caller: Caller, input: NewUser, options: QueryOptions = {}): Promise<User> {
@@ -104,10 +102,7 @@ export async function createUser(caller: Caller, input: NewUser, options: QueryO
  * Creates the first admin only while the users table is empty. The table lock serialises two
  * concurrent /setup submissions so that exactly one of them wins.
  */
-export async function createFirstAdmin(
-  input: Omit<NewUser, "role">,
-  options: RepositoryOptions = {},
-): Promise<User | null> {
+export async function createFirstAdmin(input: Omit<NewUser, "role">, options: RepositoryOptions = {}): Promise<User | null> {
   const valid = validateNewUser({ ...input, role: "admin" });
   const passwordHash = await hashPassword(valid.password);
   const db = await dbOf(options);
@@ -186,10 +181,7 @@ export async function setActive(caller: Caller, userId: string, active: boolean,
   assertCan(caller, "admin", "deactivate users");
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   const db = await dbOf(options);
-  const { rowCount } = await db.query("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", [
-    userId,
-    active,
-  ]);
+  const { rowCount } = await db.query("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", [userId, active]);
   if (rowCount !== 1) throw new UserInputError("email", "No such user.");
 }
 

@@ -60,9 +60,7 @@ export function getDb(): Promise<Db> {
   if (!g[globalKey]) {
     const config = getConfig();
     const opening = createDb(
-      config.DATABASE_URL
-        ? { databaseUrl: config.DATABASE_URL }
-        : { pgliteDir: path.join(config.DATA_DIR, "pglite") },
+      config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { pgliteDir: path.join(config.DATA_DIR, "pglite") },
     );
     g[globalKey] = opening;
     opening.catch(() => {

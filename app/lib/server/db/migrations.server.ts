@@ -69,9 +69,7 @@ async function ensureTable(db: Db): Promise<void> {
 }
 
 async function appliedChecksums(q: ScriptQueryable): Promise<Map<string, string>> {
-  const { rows } = await q.query<{ name: string; checksum: string }>(
-    "select name, checksum from app_schema_migrations order by name",
-  );
+  const { rows } = await q.query<{ name: string; checksum: string }>("select name, checksum from app_schema_migrations order by name");
   return new Map(rows.map((row) => [row.name, row.checksum]));
 }
 
@@ -117,9 +115,7 @@ export async function migrate(db: Db, options: { dir?: string } = {}): Promise<s
 /** For /healthz: how the database compares with the migration files. */
 export async function migrationStatus(db: Db, options: { dir?: string } = {}): Promise<MigrationStatus> {
   const files = await readMigrations(options.dir);
-  const exists = await db.query<{ present: boolean }>(
-    "select to_regclass('app_schema_migrations') is not null as present",
-  );
+  const exists = await db.query<{ present: boolean }>("select to_regclass('app_schema_migrations') is not null as present");
   if (!exists.rows[0]?.present) return { applied: 0, pending: files.map((f) => f.name), mismatched: [] };
   return compare(files, await appliedChecksums(db));
 }

@@ -35,10 +35,7 @@ const configSchema = z
         .default(3000),
     ),
     HOST: z.preprocess(emptyToUndefined, z.string().optional()),
-    SESSION_SECRET: z.preprocess(
-      emptyToUndefined,
-      z.string().min(32, { error: "must be at least 32 characters" }).optional(),
-    ),
+    SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { error: "must be at least 32 characters" }).optional()),
     MAX_UPLOAD_MB: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -59,7 +56,13 @@ const configSchema = z
         .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name (3-63 of a-z, 0-9, '.', '-')" })
         .optional(),
     ),
-    S3_REGION: z.preprocess(emptyToUndefined, z.string().regex(/^[a-z0-9-]+$/, { error: "must be a region name like us-east-1" }).optional()),
+    S3_REGION: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[a-z0-9-]+$/, { error: "must be a region name like us-east-1" })
+        .optional(),
+    ),
     S3_ACCESS_KEY_ID: z.preprocess(emptyToUndefined, z.string().optional()),
     S3_SECRET_ACCESS_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
     S3_FORCE_PATH_STYLE: booleanFlag.transform((value) => value !== undefined && ["true", "1", "yes", "on"].includes(value)),
@@ -67,7 +70,11 @@ const configSchema = z
   .superRefine((config, ctx) => {
     const s3Set = S3_VARIABLES.filter((key) => config[key] !== undefined);
     if (s3Set.length > 0 && config.S3_BUCKET === undefined) {
-      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: `must be set because ${s3Set.join(", ")} ${s3Set.length === 1 ? "is" : "are"} (S3 storage needs a bucket)` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_BUCKET"],
+        message: `must be set because ${s3Set.join(", ")} ${s3Set.length === 1 ? "is" : "are"} (S3 storage needs a bucket)`,
+      });
     }
     const keys = ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
     const keysSet = keys.filter((key) => config[key] !== undefined);
@@ -116,9 +123,7 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(env);
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? "environment"), message: issue.message })),
-  );
+  throw new ConfigError(result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? "environment"), message: issue.message })));
 }
 
 // Kept on globalThis like the database and the storage: one validated configuration per process.

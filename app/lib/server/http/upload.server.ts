@@ -26,8 +26,7 @@ export interface UploadedFile {
 }
 
 export type UploadReadResult =
-  | { ok: true; form: FormData; file: UploadedFile }
-  | { ok: false; status: 400 | 413 | 422; errors: FieldErrors; form: FormData | null };
+  { ok: true; form: FormData; file: UploadedFile } | { ok: false; status: 400 | 413 | 422; errors: FieldErrors; form: FormData | null };
 
 const MB = 1024 * 1024;
 

@@ -36,17 +36,17 @@ export async function recordExport(
   options: QueryOptions = {},
 ): Promise<void> {
   const db = await dbOf(options);
-  await db.query(
-    `insert into export_history (user_id, token_id, format, kind, session_ids) values ($1, $2, $3, $4, $5::uuid[])`,
-    [caller.userId, caller.tokenId ?? null, input.format, input.kind, input.sessionIds],
-  );
+  await db.query(`insert into export_history (user_id, token_id, format, kind, session_ids) values ($1, $2, $3, $4, $5::uuid[])`, [
+    caller.userId,
+    caller.tokenId ?? null,
+    input.format,
+    input.kind,
+    input.sessionIds,
+  ]);
 }
 
 /** The newest entries first (default 200), with who exported and through which token; admins only. */
-export async function listExportHistory(
-  caller: Caller,
-  options: QueryOptions & { limit?: number } = {},
-): Promise<ExportHistoryEntry[]> {
+export async function listExportHistory(caller: Caller, options: QueryOptions & { limit?: number } = {}): Promise<ExportHistoryEntry[]> {
   assertCan(caller, "admin", "read the export history");
   const db = await dbOf(options);
   const { rows } = await db.query<{

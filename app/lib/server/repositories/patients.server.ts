@@ -28,10 +28,7 @@ export function patientScope(caller: Caller, patientAlias: string, params: unkno
 
 export function assertPatientCode(code: string): void {
   if (!isPatientCode(code)) {
-    throw new ValidationError(
-      `patient code ${JSON.stringify(code)} must be ${PATIENT_CODE_RULE} (e.g. P001)`,
-      "patientCode",
-    );
+    throw new ValidationError(`patient code ${JSON.stringify(code)} must be ${PATIENT_CODE_RULE} (e.g. P001)`, "patientCode");
   }
 }
 
@@ -109,10 +106,7 @@ export async function ensurePatient(caller: Caller, code: string, options: Query
   const taken = await db.query("select 1 from patients where code = $1", [code]);
   if (taken.rows.length > 0) throw new ForbiddenError(`patient ${code} is treated by another therapist`);
   // ON CONFLICT covers a concurrent ensurePatient of the same code.
-  await db.query(
-    `insert into patients (code, therapist_id) values ($1, $2::uuid) on conflict (code) do nothing`,
-    [code, caller.userId],
-  );
+  await db.query(`insert into patients (code, therapist_id) values ($1, $2::uuid) on conflict (code) do nothing`, [code, caller.userId]);
   const patient = await getPatient(caller, code, { db });
   if (!patient) throw new ForbiddenError(`patient ${code} is treated by another therapist`);
   return patient;

@@ -22,9 +22,7 @@ const SCORING_COLUMNS = `c.id, c.name, c.is_default, c.weight_compliance, c.weig
 /** The global default configuration (a migration inserts it, so it always exists). */
 export async function getDefaultScoringConfiguration(options: QueryOptions = {}): Promise<StoredScoringConfiguration> {
   const db = await dbOf(options);
-  const { rows } = await db.query<StoredScoringConfiguration>(
-    `select ${SCORING_COLUMNS} from scoring_configurations c where c.is_default`,
-  );
+  const { rows } = await db.query<StoredScoringConfiguration>(`select ${SCORING_COLUMNS} from scoring_configurations c where c.is_default`);
   if (!rows[0]) throw new Error("no default scoring configuration: are the migrations applied?");
   return rows[0];
 }
@@ -44,7 +42,6 @@ export async function getPatientScoringConfiguration(
   );
   return rows[0] ?? getDefaultScoringConfiguration({ db });
 }
-
 
 /**
  * The admin's edit of the global default. Stored sessions keep their snapshot, so only sessions

@@ -64,18 +64,11 @@ export const CHANNEL_JSON = ["error", "warnings"] as const satisfies readonly (k
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>;
 const storesEveryScore: Exhaustive<keyof PerformanceScores, (typeof SCORE_FIELDS)[number]> = true;
 const storesEveryMuscleField: Exhaustive<keyof MuscleCompliance, (typeof MUSCLE_FIELDS)[number]> = true;
-const storesEveryChannelField: Exhaustive<
-  keyof ChannelResult,
-  (typeof CHANNEL_SCALARS)[number] | (typeof CHANNEL_JSON)[number]
-> = true;
+const storesEveryChannelField: Exhaustive<keyof ChannelResult, (typeof CHANNEL_SCALARS)[number] | (typeof CHANNEL_JSON)[number]> = true;
 void [storesEveryScore, storesEveryMuscleField, storesEveryChannelField];
 
 export const SIDES = ["left", "right"] as const;
-export const SCORE_COLUMNS = [
-  ...SCORE_FIELDS,
-  ...SIDES.flatMap((side) => MUSCLE_FIELDS.map((field) => `${side}_${field}`)),
-];
-
+export const SCORE_COLUMNS = [...SCORE_FIELDS, ...SIDES.flatMap((side) => MUSCLE_FIELDS.map((field) => `${side}_${field}`))];
 
 export const CONTRACTION_FIELDS = [
   "channel",
@@ -94,14 +87,19 @@ const storesEveryContractionField: Exhaustive<keyof Contraction, (typeof CONTRAC
 void storesEveryContractionField;
 
 /** The float8 columns of a contraction: the only ones the database lets hold a value the export rejects. */
-export const CONTRACTION_FLOATS = ["start_ms", "end_ms", "duration_ms", "peak_rms", "mean_rms", "percent_mvc"] as const satisfies readonly (typeof CONTRACTION_FIELDS)[number][];
+export const CONTRACTION_FLOATS = [
+  "start_ms",
+  "end_ms",
+  "duration_ms",
+  "peak_rms",
+  "mean_rms",
+  "percent_mvc",
+] as const satisfies readonly (typeof CONTRACTION_FIELDS)[number][];
 
 /** Text columns among the lists above: the only places where the string "NaN" is a value, not a float. */
 export const TEXT_COLUMNS = new Set(["label", "side", "timing_source", "mvc_source", "category", "channel"]);
 
-
 export const columnList = (columns: readonly string[], alias: string) => columns.map((c) => `${alias}.${c}`).join(", ");
-
 
 /**
  * recorded_at as stored: wall-clock `YYYY-MM-DDTHH:MM:SS` without zone (docs/decisions/020),
@@ -109,7 +107,6 @@ export const columnList = (columns: readonly string[], alias: string) => columns
  */
 export const RECORDED_AT_SQL = `case when s.recorded_at = date_trunc('second', s.recorded_at)
   then to_char(s.recorded_at, 'YYYY-MM-DD"T"HH24:MI:SS') else to_char(s.recorded_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') end`;
-
 
 /** The therapist as the caller may see it: display name (else email), or null when pseudonymised. */
 export function therapistSql(caller: Caller): string {

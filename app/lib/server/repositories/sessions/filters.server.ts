@@ -11,7 +11,6 @@ export function clampInt(value: number | undefined, fallback: number, min: numbe
   return Math.min(Math.max(n, min), max);
 }
 
-
 /** The date bounds as wall-clock time stamps for `::timestamp` (the policy's one grammar); a bad one → 422 naming it. */
 function dateBounds(filters: SessionFilters): { from?: string; to?: string } {
   const parsed = parseDateRange({ from: filters.from, to: filters.to });

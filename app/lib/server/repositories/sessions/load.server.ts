@@ -60,7 +60,6 @@ interface SessionDoc {
   scores: unknown[] | null;
 }
 
-
 /**
  * PostgreSQL's JSON has no NaN/±Infinity: a float8 holding one is sent as the string "NaN",
  * "Infinity" or "-Infinity". Turning it back into the number keeps what a plain column read gave.
@@ -84,7 +83,6 @@ function record<F extends readonly string[]>(fields: F, values: unknown[], offse
   }
   return out;
 }
-
 
 /**
  * Loads sessions with ONE query: each session comes back as a single JSON text (its row, its

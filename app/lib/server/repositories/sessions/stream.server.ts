@@ -40,7 +40,12 @@ export async function* streamSessions(
        where ${where} order by s.sort_at desc, s.id desc limit ${pageSize}`,
       params,
     );
-    const sessions = await loadSessions(db, caller, rows.map((row) => row.id), include);
+    const sessions = await loadSessions(
+      db,
+      caller,
+      rows.map((row) => row.id),
+      include,
+    );
     const last = rows[rows.length - 1];
     return { sessions, next: rows.length === pageSize ? { sortKey: last.sort_key, id: last.id } : undefined };
   };

@@ -5,13 +5,7 @@
  * correction of therapist inputs with the re-computed scores.
  */
 import type { EnvelopeSeries } from "~/lib/analysis/types";
-import type {
-  ChannelResult,
-  ComplianceBreakdown,
-  Contraction,
-  PerformanceScores,
-  SessionParameters,
-} from "~/lib/export/schema";
+import type { ChannelResult, ComplianceBreakdown, Contraction, PerformanceScores, SessionParameters } from "~/lib/export/schema";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
@@ -44,15 +38,11 @@ function json(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
-
 /** Turns a constraint violation into a 422 naming the rule; other errors pass through. */
 function asValidationError(error: unknown): unknown {
   const code = pgErrorCode(error);
   if (code && ["23514", "23502", "22P02", "22003", "22007", "22008"].includes(code)) {
-    return new ValidationError(
-      `session rejected by the database: ${(error as Error).message}`,
-      pgConstraint(error),
-    );
+    return new ValidationError(`session rejected by the database: ${(error as Error).message}`, pgConstraint(error));
   }
   return error;
 }
@@ -65,7 +55,11 @@ async function insertChannels(
 ): Promise<void> {
   const columns = ["session_id", "channel_id", "position", ...CHANNEL_SCALARS, ...CHANNEL_JSON, "envelope_times_s", "envelope_values"];
   const placeholders = columns.map((column, i) =>
-    (CHANNEL_JSON as readonly string[]).includes(column) ? `$${i + 1}::text::jsonb` : column.startsWith("envelope_") ? `$${i + 1}::float8[]` : `$${i + 1}`,
+    (CHANNEL_JSON as readonly string[]).includes(column)
+      ? `$${i + 1}::text::jsonb`
+      : column.startsWith("envelope_")
+        ? `$${i + 1}::float8[]`
+        : `$${i + 1}`,
   );
   const sql = `insert into channel_results (${columns.join(", ")}) values (${placeholders.join(", ")})`;
   let position = 0;
@@ -90,10 +84,13 @@ async function updateChannels(tx: Queryable, sessionId: string, channels: Record
     ...CHANNEL_JSON.map((field, i) => `${field} = $${CHANNEL_SCALARS.length + i + 3}::text::jsonb`),
   ];
   for (const [channelId, channel] of Object.entries(channels)) {
-    const result = await tx.query(
-      `update channel_results set ${sets.join(", ")} where session_id = $1 and channel_id = $2`,
-      [sessionId, channelId, ...CHANNEL_SCALARS.map((field) => channel[field]), json(channel.error), json(channel.warnings ?? [])],
-    );
+    const result = await tx.query(`update channel_results set ${sets.join(", ")} where session_id = $1 and channel_id = $2`, [
+      sessionId,
+      channelId,
+      ...CHANNEL_SCALARS.map((field) => channel[field]),
+      json(channel.error),
+      json(channel.warnings ?? []),
+    ]);
     if (result.rowCount === 0) throw new ValidationError(`session has no channel ${channelId}`, "channels");
   }
 }
@@ -123,12 +120,7 @@ async function insertContractions(tx: Queryable, sessionId: string, contractions
   );
 }
 
-async function upsertScores(
-  tx: Queryable,
-  sessionId: string,
-  scores: PerformanceScores,
-  breakdown: ComplianceBreakdown,
-): Promise<void> {
+async function upsertScores(tx: Queryable, sessionId: string, scores: PerformanceScores, breakdown: ComplianceBreakdown): Promise<void> {
   const values = [
     ...SCORE_FIELDS.map((field) => scores[field]),
     ...SIDES.flatMap((side) => MUSCLE_FIELDS.map((field) => breakdown[`${side}_muscle`][field])),
@@ -140,7 +132,6 @@ async function upsertScores(
     [sessionId, ...values],
   );
 }
-
 
 /**
  * Stores an analysed upload: the C3D bytes first (content-addressed), then session, channels with
@@ -222,7 +213,6 @@ export async function storeAnalysis(
     throw asValidationError(error);
   }
 }
-
 
 /**
  * Stores new therapist inputs and the scores re-computed from them, in one transaction.
