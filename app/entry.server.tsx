@@ -9,7 +9,8 @@ import { NonceContext } from "~/components/nonce";
 import { applySecurityHeaders, createNonce } from "~/lib/server/http/security-headers.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { closeDb, getDb } from "~/lib/server/db/connection.server";
-import { getStorage } from "~/lib/server/storage.server";
+import { getStorage } from "~/lib/server/storage/connection.server";
+import { startAdminSocket } from "~/lib/server/admin/socket.server";
 import { startOrphanSweeper } from "~/lib/server/repositories/upload-sweep.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the
@@ -18,6 +19,8 @@ import { startOrphanSweeper } from "~/lib/server/repositories/upload-sweep.serve
 getConfig();
 getDb().catch((error: Error) => console.error(`database not ready: ${error.message}`));
 getStorage().catch((error: Error) => console.error(`storage not ready: ${error.message}`));
+// The admin CLI reaches the embedded database through this process (docs/deployment.md).
+startAdminSocket().catch((error: Error) => console.error(`admin socket not ready: ${error.message}`));
 // Original files no session points to (a crash between file and commit): now, then every 15 min.
 const stopSweeper = startOrphanSweeper(async () => ({ db: await getDb(), storage: await getStorage() }));
 

@@ -9,7 +9,7 @@ import { expect, it } from "vitest";
 import { createUser } from "~/lib/server/auth/users.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import { ORPHAN_MIN_AGE_MS, sweepOrphanUploads } from "~/lib/server/repositories/upload-sweep.server";
-import { blobKey, createFileStorage } from "~/lib/server/storage.server";
+import { blobKey, createFileStorage } from "~/lib/server/storage/blobs.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
 import { ACTING_ADMIN } from "../support/users";
@@ -36,10 +36,10 @@ forEachDriver("orphan upload sweep", (t) => {
     const oldOrphan = (await storage.put(new Uint8Array([1, 2, 3, 4]))).sha256;
     const youngOrphan = (await storage.put(new Uint8Array([5, 6, 7, 8]))).sha256;
     const reused = (await storage.put(new Uint8Array([9, 9]))).sha256;
-    const file = (sha: string) => path.join(root, blobKey(sha));
+    const file = (sha: string) => path.join(root, blobKey(sha, ""));
     const longAgo = new Date(Date.now() - ORPHAN_MIN_AGE_MS - 60_000);
     for (const sha of [keptSha, oldOrphan, reused]) utimesSync(file(sha), longAgo, longAgo);
-    // Re-used by a new upload just now: the store touches it, so it is young again.
+    // Re-used by a new upload just now: the store writes it again, so it is young again.
     expect((await storage.put(new Uint8Array([9, 9]))).created).toBe(false);
 
     expect(await sweepOrphanUploads(t.db, storage)).toEqual([oldOrphan]);

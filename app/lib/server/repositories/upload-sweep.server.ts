@@ -2,19 +2,19 @@
  * The orphan sweep: original C3D files no stored session points to. A refused upload stores no
  * file (the patient is checked first), but a process killed between writing the file and
  * committing its session leaves one, and so does a session whose transaction failed. Files younger
- * than an hour are spared — an upload may be between its write and its commit — and a re-used
- * file is touched by the store, so it counts as young (docs/decisions/057-refused-uploads-store-nothing.md).
+ * than an hour are spared — an upload may be between its write and its commit — and a file re-used
+ * after half an hour is written again by the store, so it counts as young (docs/decisions/057-refused-uploads-store-nothing.md).
  */
 import type { Queryable } from "~/lib/server/db/types.server";
-import type { BlobStorage } from "~/lib/server/storage.server";
+import type { BlobStorage } from "~/lib/server/storage/blobs.server";
 
 export const ORPHAN_MIN_AGE_MS = 60 * 60 * 1000;
 const BATCH = 500;
 
-/** Deletes the unreferenced blobs older than `minAgeMs`; returns their hashes. */
+/** Deletes the unreferenced blobs older than `minAgeMs` (any store that reports write times); returns their hashes. */
 export async function sweepOrphanUploads(db: Queryable, storage: BlobStorage, minAgeMs: number = ORPHAN_MIN_AGE_MS): Promise<string[]> {
-  if (!storage.listOlderThan || !storage.removeIfOlderThan) return [];
   const removed: string[] = [];
+  const oldEnough = (when: Date | null) => when !== null && Date.now() - when.getTime() > minAgeMs;
   let batch: string[] = [];
   const flush = async () => {
     const { rows } = await db.query<{ file_sha256: string }>(
@@ -23,12 +23,16 @@ export async function sweepOrphanUploads(db: Queryable, storage: BlobStorage, mi
     );
     const referenced = new Set(rows.map((r) => r.file_sha256.trim()));
     for (const sha of batch) {
-      if (!referenced.has(sha) && (await storage.removeIfOlderThan!(sha, minAgeMs))) removed.push(sha);
+      // Asked again right before deleting: a re-upload may have rewritten it meanwhile.
+      if (referenced.has(sha) || !oldEnough(await storage.lastModified(sha))) continue;
+      await storage.delete(sha);
+      removed.push(sha);
     }
     batch = [];
   };
-  for await (const sha of storage.listOlderThan(minAgeMs)) {
-    batch.push(sha);
+  for await (const blob of storage.list()) {
+    if (!oldEnough(blob.lastModified)) continue;
+    batch.push(blob.sha256);
     if (batch.length >= BATCH) await flush();
   }
   if (batch.length > 0) await flush();
