@@ -81,9 +81,10 @@ export function createBlobStorage(objects: ObjectStore, options: { prefix?: stri
       const stale = existing?.lastModified && Date.now() - existing.lastModified.getTime() > REWRITE_REUSED_AFTER_MS;
       // Re-used bytes written long ago are written again, so the orphan sweep (which spares what is
       // younger than an hour) cannot take them while their new session commits.
-      if (existing && existing.sizeBytes === bytes.byteLength && !stale) return { sha256, sizeBytes: bytes.byteLength, created: false };
+      const reused = existing !== null && existing.sizeBytes === bytes.byteLength;
+      if (reused && !stale) return { sha256, sizeBytes: bytes.byteLength, created: false };
       await objects.write(key, bytes, { contentType: "application/octet-stream" });
-      return { sha256, sizeBytes: bytes.byteLength, created: true };
+      return { sha256, sizeBytes: bytes.byteLength, created: !reused };
     },
     get: async (sha256) => objects.read(keyOf(sha256)),
     has: async (sha256) => (await objects.stat(keyOf(sha256))) !== null,
