@@ -6,7 +6,8 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
-import { ARCHIVED_CHOICES, COHORT_FORMATS, loadCohortPage, QUALITY_STATUSES, type CohortField, type CohortPageData } from "./cohort.server";
+import { ARCHIVED_CHOICES, COHORT_FORMATS, QUALITY_STATUSES, type CohortField } from "./cohort-query";
+import { loadCohortPage, type CohortPageData } from "./cohort.server";
 
 export const meta: MetaFunction = () => [{ title: "Cohort export — GHOSTLY+ EMG" }];
 
@@ -79,7 +80,9 @@ export default function CohortExportPage() {
               <select id="cohort-patient" name="patient" defaultValue={query.patient} {...invalid("patient")}>
                 <option value="">{TEXT.allPatients}</option>
                 {patients.map((code) => (
-                  <option key={code}>{code}</option>
+                  <option key={code} value={code}>
+                    {code}
+                  </option>
                 ))}
               </select>
               <FieldError id="patient-error" message={errors.patient} />

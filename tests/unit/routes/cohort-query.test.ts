@@ -3,7 +3,7 @@
  * table only with CSV, and the download address carries exactly the filters that are set.
  */
 import { describe, expect, it } from "vitest";
-import { batchHref, cohortQuerySchema } from "~/routes/exports/cohort.server";
+import { batchHref, cohortQuerySchema } from "~/routes/exports/cohort-query";
 
 const fieldsOf = (input: Record<string, string>) => {
   const parsed = cohortQuerySchema.safeParse(input);
