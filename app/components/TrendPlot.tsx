@@ -89,9 +89,8 @@ export function TrendPlot({ points, describedBy, view = "scores" }: { points: Tr
                   data-value={p.value}
                 >
                   <title>{tip}</title>
-                  {/* The larger transparent circle is the pointer and touch target. */}
-                  <circle cx={p.x} cy={p.y} r="9" fill="transparent" />
-                  <circle cx={p.x} cy={p.y} r="3.5" fill={s.color} />
+                  {/* The wide transparent stroke is the pointer and touch target (and the focus ring). */}
+                  <circle cx={p.x} cy={p.y} r="3.5" fill={s.color} stroke="transparent" strokeWidth="11" />
                 </a>
               );
             })}
