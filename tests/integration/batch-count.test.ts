@@ -11,7 +11,7 @@ import { countBatch } from "~/lib/server/repositories/sessions/count.server";
 import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
 import type { SessionFilters } from "~/lib/server/repositories/sessions/types.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
 import { insertUser } from "../support/users";
