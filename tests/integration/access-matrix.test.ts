@@ -118,6 +118,23 @@ const ROWS: Row[] = [
     expect: NOT_FOUND_PAGE,
   },
   {
+    file: "patients.$code_.compare/route.tsx",
+    name: "comparison of two sessions of therapist A's patient",
+    kind: "page",
+    load: () => import("~/routes/patients.$code_.compare/route"),
+    url: (ids) => `/patients/P001/compare?a=${ids.sessionA}&b=${ids.sessionA}`,
+    params: () => ({ code: "P001" }),
+    expect: row(["login", 200, 404, 200, 200, "login", "login", "login", "login", "login"]),
+  },
+  {
+    file: "exports/route.tsx",
+    name: "cohort export page",
+    kind: "page",
+    load: () => import("~/routes/exports/route"),
+    url: () => "/exports",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
     file: "analyze/route.tsx",
     name: "quick analysis page",
     kind: "page",
@@ -503,6 +520,12 @@ forEachDriver("access matrix", (t) => {
         { load: () => import("~/routes/sessions._index/route"), url: "/sessions", params: {} },
         { load: () => import("~/routes/sessions.$sessionId/route"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
         { load: () => import("~/routes/patients.$code/route"), url: "/patients/P001", params: { code: "P001" } },
+        {
+          load: () => import("~/routes/patients.$code_.compare/route"),
+          url: `/patients/P001/compare?a=${ids.sessionA}&b=${ids.sessionA}`,
+          params: { code: "P001" },
+        },
+        { load: () => import("~/routes/exports/route"), url: "/exports", params: {} },
       ];
       for (const page of pages) {
         const module = await page.load();
