@@ -87,6 +87,7 @@ function pathArb(sessionId: string) {
       "/admin/users",
       "/admin/scoring",
       "/admin/exports",
+      "/exports",
       "/login",
       "/logout",
       "/setup",
@@ -108,6 +109,7 @@ function pathArb(sessionId: string) {
     id.map((i) => `/sessions/${i}.data`),
     id.map((i) => `/api/export/session/${i}`),
     code.map((c) => `/patients/${c}`),
+    fc.tuple(code, id, id).map(([c, a, b]) => `/patients/${c}/compare?a=${a}&b=${b}`),
   );
 }
 
@@ -371,6 +373,8 @@ test("the fuzz paths cover every route file", () => {
     "login.tsx",
     "logout.tsx",
     "patients.$code",
+    "patients.$code_.compare",
+    "exports",
     "sessions.$sessionId",
     "sessions._index",
     "sessions.new",
