@@ -43,16 +43,18 @@ export function choosePatient(fields: Record<string, string>): { code: string } 
 }
 
 /**
- * Handles one upload POST for `caller`. CSRF is checked as soon as the form is parsed (a missing
- * or wrong token throws the 403 response of `requireCsrf`).
+ * Handles one upload POST for `caller` — from the form and from the upload API (`POST /api/sessions`).
+ * CSRF is checked as soon as the form is parsed (a missing or wrong token throws the 403 response of
+ * `requireCsrf`), except when `csrf: false`: a request authenticated by a bearer token carries no
+ * cookie a foreign site could ride on.
  */
 export async function uploadSession(
   caller: Caller,
   request: Request,
-  options: { maxUploadMb?: number; repository?: RepositoryOptions } = {},
+  options: { maxUploadMb?: number; repository?: RepositoryOptions; csrf?: boolean } = {},
 ): Promise<SessionUploadResult> {
   const read = await readC3dUpload(request, options.maxUploadMb ?? getConfig().MAX_UPLOAD_MB);
-  if (read.form) await requireCsrf(request, read.form);
+  if (read.form && options.csrf !== false) await requireCsrf(request, read.form);
   const values = textFields(read.form);
   if (!read.ok) return { ok: false, status: read.status, errors: read.errors, values };
 
