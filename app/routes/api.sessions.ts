@@ -24,7 +24,7 @@ async function actionUnsecured({ request }: ActionFunctionArgs) {
   const caller = await requireApiCaller(request);
   requireApiPermission(caller, "upload");
   // A browser session (cookie) must still prove the form came from this site; a bearer token cannot be ridden.
-  const result = await uploadSession(caller, request, { csrf: caller.tokenId === undefined });
+  const result = await uploadSession(caller, request, { csrf: caller.tokenId === undefined, patientCodeMayBeNew: true });
   if (result.ok) {
     const url = new URL(`/sessions/${result.sessionId}`, request.url).toString();
     return Response.json(

@@ -48,6 +48,8 @@ type Row = {
   params?: (ids: Ids) => Record<string, string>;
   /** Form fields for POST rows (the CSRF token is added for cookie callers). */
   form?: Record<string, string>;
+  /** The row ends the caller's session (sign-out): signed-in callers use a session of their own for it. */
+  ownSession?: true;
   expect: Record<Who, Expected>;
 };
 interface Ids {
@@ -114,6 +116,23 @@ const ROWS: Row[] = [
     url: () => "/patients/P999",
     params: () => ({ code: "P999" }),
     expect: NOT_FOUND_PAGE,
+  },
+  {
+    file: "patients.$code_.compare/route.tsx",
+    name: "comparison of two sessions of therapist A's patient",
+    kind: "page",
+    load: () => import("~/routes/patients.$code_.compare/route"),
+    url: (ids) => `/patients/P001/compare?a=${ids.sessionA}&b=${ids.sessionA}`,
+    params: () => ({ code: "P001" }),
+    expect: row(["login", 200, 404, 200, 200, "login", "login", "login", "login", "login"]),
+  },
+  {
+    file: "exports/route.tsx",
+    name: "cohort export page",
+    kind: "page",
+    load: () => import("~/routes/exports/route"),
+    url: () => "/exports",
+    expect: ANY_SIGNED_IN_PAGE,
   },
   {
     file: "analyze/route.tsx",
@@ -247,6 +266,7 @@ const ROWS: Row[] = [
     load: () => import("~/routes/logout"),
     url: () => "/logout",
     form: {},
+    ownSession: true,
     // Callers without a session cookie have no CSRF token: 403 (nothing to sign out of anyway).
     // The anonymous browser has one from the sign-in page it loaded.
     expect: row([302, 302, 302, 302, 302, 403, 403, 302, 403, 403]),
@@ -357,7 +377,7 @@ forEachDriver("access matrix", (t) => {
     ids.sessionA = await store(users.therapistA, "P001");
     ids.sessionB = await store(users.therapistB, "P002");
 
-    const signIn = async (email: string) => {
+    signIn = async (email: string) => {
       const browser = new Browser();
       await visit(browser, root, loginRoute, "/login");
       const answer = await submit(browser, loginRoute, "/login", { email, password: PASSWORD });
@@ -385,8 +405,11 @@ forEachDriver("access matrix", (t) => {
     callers.expiredToken = new Browser({ Authorization: `Bearer ${expired.token}` });
   });
 
+  let signIn: (email: string) => Promise<Browser>;
+
   async function request(row: Row, who: Who): Promise<Answer> {
-    const browser = callers[who];
+    const signedIn = who === "therapistA" || who === "therapistB" || who === "researcher" || who === "admin";
+    const browser = row.ownSession && signedIn ? await signIn(users[who].email) : callers[who];
     const module = await row.load();
     const url = row.url(ids);
     const params = row.params?.(ids) ?? {};
@@ -508,6 +531,12 @@ forEachDriver("access matrix", (t) => {
         { load: () => import("~/routes/sessions._index/route"), url: "/sessions", params: {} },
         { load: () => import("~/routes/sessions.$sessionId/route"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
         { load: () => import("~/routes/patients.$code/route"), url: "/patients/P001", params: { code: "P001" } },
+        {
+          load: () => import("~/routes/patients.$code_.compare/route"),
+          url: `/patients/P001/compare?a=${ids.sessionA}&b=${ids.sessionA}`,
+          params: { code: "P001" },
+        },
+        { load: () => import("~/routes/exports/route"), url: "/exports", params: {} },
       ];
       for (const page of pages) {
         const module = await page.load();

@@ -1,8 +1,8 @@
 /**
  * The upload API (POST /api/sessions) with bearer tokens, on PGlite and a real PostgreSQL: 201 for a
  * new session, 200 with the same id for the same file again, the form's statuses for bad input
- * (400 / 413 / 422), 403 naming the scope `upload` for a token without it and for another
- * therapist's patient, 401 without a token — and nothing stored whenever the answer is an error.
+ * (400 / 413 / 422), 403 naming the scope `upload` for a token without it, 409 for another
+ * therapist's patient code, 401 without a token — and nothing stored whenever the answer is an error.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -111,13 +111,13 @@ forEachDriver("upload API", (t) => {
     expect(await sessionCount()).toBe(before);
   });
 
-  it("refuses a token without the upload scope (403 naming it), another therapist's patient (403) and no token (401)", async () => {
+  it("refuses a token without the upload scope (403 naming it), another therapist's patient (409, saying only that the code is taken) and no token (401)", async () => {
     const before = await sessionCount();
     const scoped = await apiUpload(exportOnly, { patient_code: `${prefix}04` });
     expect(scoped.status).toBe(403);
     expect((scoped.body as { error: string }).error).toContain("'upload'");
     const foreign = await apiUpload(otherTherapist, { patient_code: `${prefix}01` });
-    expect(foreign.status).toBe(403);
+    expect(foreign.status).toBe(409);
     const anonymous = await apiUpload(null, { patient_code: `${prefix}04` });
     expect(anonymous.status).toBe(401);
     expect(await sessionCount()).toBe(before);
