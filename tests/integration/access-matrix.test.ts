@@ -318,6 +318,17 @@ const ROWS: Row[] = [
     expect: row([401, 400, 400, 400, 400, 400, 401, 401, 403, 401]),
   },
   {
+    file: "api.sessions.ts",
+    name: "upload API without a multipart body (POST)",
+    kind: "api",
+    method: "POST",
+    load: () => import("~/routes/api.sessions"),
+    url: () => "/api/sessions",
+    form: { patient_code: "P001" },
+    // Callers allowed to upload meet the body check (400); a researcher's role and an export-only token may not (403).
+    expect: row([401, 400, 400, 403, 400, 403, 401, 401, 400, 401]),
+  },
+  {
     file: "api.export_.schema[.]json.ts",
     name: "export JSON Schema (no health data)",
     kind: "api",

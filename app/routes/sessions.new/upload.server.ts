@@ -52,7 +52,14 @@ function patientRefusal(
   availability: "visible" | "free" | "taken",
   code: string,
   values: Record<string, string>,
+  patientCodeMayBeNew = false,
 ): { status: 404 | 409; errors: FieldErrors } | null {
+  if (values[PATIENT_FIELD] && patientCodeMayBeNew) {
+    // The upload API has one field: the caller's patient, or a new one created for them.
+    return availability === "taken"
+      ? { status: 409, errors: { [PATIENT_FIELD]: `The patient code ${code} is already in use: choose another code.` } }
+      : null;
+  }
   if (values[PATIENT_FIELD]) {
     return availability === "visible"
       ? null
@@ -64,16 +71,18 @@ function patientRefusal(
 }
 
 /**
- * Handles one upload POST for `caller`. CSRF is checked as soon as the form is parsed (a missing
- * or wrong token throws the 403 response of `requireCsrf`).
+ * Handles one upload POST for `caller` — from the form and from the upload API (`POST /api/sessions`).
+ * CSRF is checked as soon as the form is parsed (a missing or wrong token throws the 403 response of
+ * `requireCsrf`), except when `csrf: false`: a request authenticated by a bearer token carries no
+ * cookie a foreign site could ride on.
  */
 export async function uploadSession(
   caller: Caller,
   request: Request,
-  options: { maxUploadMb?: number; repository?: RepositoryOptions } = {},
+  options: { maxUploadMb?: number; repository?: RepositoryOptions; csrf?: boolean; patientCodeMayBeNew?: boolean } = {},
 ): Promise<SessionUploadResult> {
   const read = await readC3dUpload(request, options.maxUploadMb ?? getConfig().MAX_UPLOAD_MB);
-  if (read.form) await requireCsrf(request, read.form);
+  if (read.form && options.csrf !== false) await requireCsrf(request, read.form);
   const values = textFields(read.form);
   if (!read.ok) return { ok: false, status: read.status, errors: read.errors, values };
 
@@ -91,7 +100,12 @@ export async function uploadSession(
   if ("errors" in patient) return { ok: false, status: 400, errors: patient.errors, values };
 
   // Before any analysis or storage: whose patient is it? (docs/decisions/057-refused-uploads-store-nothing.md)
-  const refusal = patientRefusal(await patientAvailability(caller, patient.code, options.repository), patient.code, values);
+  const refusal = patientRefusal(
+    await patientAvailability(caller, patient.code, options.repository),
+    patient.code,
+    values,
+    options.patientCodeMayBeNew,
+  );
   if (refusal) return { ok: false, ...refusal, values };
   const existing = await getPatient(caller, patient.code, options.repository);
   const scoring = await getPatientScoringConfiguration(caller, patient.code, options.repository);
@@ -118,7 +132,8 @@ export async function uploadSession(
     return { ok: true, sessionId: stored.sessionId, duplicate: stored.duplicate };
   } catch (error) {
     // The code was taken by someone else between the check above and the store.
-    if (error instanceof ForbiddenError) return { ok: false, ...patientRefusal("taken", patient.code, values)!, values };
+    if (error instanceof ForbiddenError)
+      return { ok: false, ...patientRefusal("taken", patient.code, values, options.patientCodeMayBeNew)!, values };
     if (error instanceof ValidationError) {
       return { ok: false, status: 422, errors: { form: `The session was not stored: ${error.message}` }, values };
     }
