@@ -22,6 +22,7 @@ import {
   SCORE_FIELDS,
   SIDES,
 } from "~/lib/server/repositories/sessions/columns.server";
+import { recordSessionEvent, scoredChanges } from "~/lib/server/repositories/sessions/history.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { newSessionCode } from "~/lib/server/repositories/sessions/session-code.server";
 import type {
@@ -207,12 +208,16 @@ export async function storeAnalysis(
       await insertChannels(tx, inserted.id, analysis.channels, analysis.envelopes ?? {});
       await insertContractions(tx, inserted.id, analysis.contractions);
       await upsertScores(tx, inserted.id, analysis.performance_scores, analysis.compliance_breakdown);
+      await recordSessionEvent(tx, { sessionId: inserted.id, actor: caller, kind: "uploaded" });
       return { sessionId: inserted.id, sessionCode: inserted.session_code, duplicate: false };
     });
   } catch (error) {
     throw asValidationError(error);
   }
 }
+
+/** The scalar parts only: what a history diff needs. */
+const LIGHT = { envelopes: false, c3dMetadata: false, contractions: false } as const;
 
 /**
  * Stores new therapist inputs and the scores re-computed from them, in one transaction.
@@ -237,6 +242,7 @@ export async function updateSessionInputs(
         params,
       );
       if (locked.rows.length === 0) return false;
+      const before = await getSession(caller, id, { db: tx, include: LIGHT });
       await tx.query(
         `update therapy_sessions set session_parameters = $2::text::jsonb, data_completeness = $3::text::jsonb,
            scoring_configuration = coalesce($4::text::jsonb, scoring_configuration), updated_at = now()
@@ -249,6 +255,10 @@ export async function updateSessionInputs(
         await insertContractions(tx, id, rescored.contractions);
       }
       await upsertScores(tx, id, rescored.performance_scores, rescored.compliance_breakdown);
+      if (before) {
+        const changes = scoredChanges(before, { session_parameters: inputs, performance_scores: rescored.performance_scores });
+        await recordSessionEvent(tx, { sessionId: id, actor: caller, kind: "inputs_corrected", changes });
+      }
       return true;
     });
     if (!found) return null;
