@@ -37,6 +37,8 @@ type Row = {
   params?: (ids: Ids) => Record<string, string>;
   /** Form fields for POST rows (the CSRF token is added for cookie callers). */
   form?: Record<string, string>;
+  /** A JSON body for POST API rows instead of a form (the CSRF token goes in the X-CSRF-Token header). */
+  json?: Record<string, unknown>;
   expect: Record<Who, Expected>;
 };
 interface Ids {
@@ -293,6 +295,48 @@ const ROWS: Row[] = [
     url: () => "/api/export/schema.json",
     expect: PUBLIC,
   },
+  {
+    file: "api.sessions.$sessionId_.history.ts",
+    name: "history of therapist A's session",
+    kind: "api",
+    load: () => import("~/routes/api.sessions.$sessionId_.history"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/history`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    expect: API_OWNER_ONLY,
+  },
+  {
+    file: "api.sessions.$sessionId_.history.ts",
+    name: "history of a missing session",
+    kind: "api",
+    load: () => import("~/routes/api.sessions.$sessionId_.history"),
+    url: () => `/api/sessions/${MISSING_SESSION}/history`,
+    params: () => ({ sessionId: MISSING_SESSION }),
+    expect: API_NOT_FOUND,
+  },
+  {
+    // The matrix's sessions are stored without their file in the app's storage: a permitted caller gets 409.
+    file: "api.sessions.$sessionId_.reprocess.ts",
+    name: "re-process therapist A's session (POST)",
+    kind: "api",
+    method: "POST",
+    load: () => import("~/routes/api.sessions.$sessionId_.reprocess"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/reprocess`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    json: {},
+    expect: row([401, 409, 404, 403, 409, 409, 401, 401]),
+  },
+  {
+    file: "api.sessions.$sessionId_.reprocess.ts",
+    name: "re-process with a bad field (POST)",
+    kind: "api",
+    method: "POST",
+    load: () => import("~/routes/api.sessions.$sessionId_.reprocess"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/reprocess`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    json: { rms_window_ms: "wide" },
+    // Another therapist learns nothing about the session, not even that the field is bad.
+    expect: row([401, 400, 404, 403, 400, 400, 401, 401]),
+  },
   { file: "healthz.ts", name: "health check", kind: "api", load: () => import("~/routes/healthz"), url: () => "/healthz", expect: PUBLIC },
 ];
 
@@ -364,6 +408,18 @@ forEachDriver("access matrix", (t) => {
     if (row.method === "POST") {
       const fields = { ...row.form, ...(row.form?.email === "" ? { email: `new-${who}-${tag}-${Date.now()}@matrix.test` } : {}) };
       const csrf = browser.csrf ?? "";
+      if (row.json) {
+        const req = new Request(BASE + url, {
+          method: "POST",
+          headers: {
+            ...browser.headers,
+            ...(browser.cookie ? { Cookie: browser.cookie, "X-CSRF-Token": csrf } : {}),
+            "Content-Type": "application/json",
+          },
+          body: JSON.stringify(row.json),
+        });
+        return invoke(module.action as Handler, req, params);
+      }
       const req = new Request(BASE + url, {
         method: "POST",
         headers: {

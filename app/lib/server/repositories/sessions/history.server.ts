@@ -14,9 +14,11 @@ import { patientScope } from "~/lib/server/repositories/patients.server";
 export const SESSION_EVENT_KINDS = ["uploaded", "inputs_corrected", "reprocessed", "archived", "restored"] as const;
 export type SessionEventKind = (typeof SESSION_EVENT_KINDS)[number];
 
+/** Inputs and scores are scalars (the export's `history` schema says so too). */
+export type ChangedValue = string | number | boolean | null;
 export interface FieldChange {
-  from: unknown;
-  to: unknown;
+  from: ChangedValue;
+  to: ChangedValue;
 }
 export type SessionChanges = Record<string, FieldChange>;
 
@@ -84,8 +86,8 @@ export function diffFields(before: object, after: object, prefix = ""): SessionC
   const b = before as Record<string, unknown>;
   const a = after as Record<string, unknown>;
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    const from = b[key] ?? null;
-    const to = a[key] ?? null;
+    const from = (b[key] ?? null) as ChangedValue;
+    const to = (a[key] ?? null) as ChangedValue;
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[`${prefix}${key}`] = { from, to };
   }
   return changes;
@@ -104,7 +106,7 @@ export function scoredChanges(
   const scores = before.performance_scores as unknown as Record<string, unknown>;
   const next = after.performance_scores as unknown as Record<string, unknown>;
   for (const key of new Set([...Object.keys(scores), ...Object.keys(next)])) {
-    changes[`performance_scores.${key}`] = { from: scores[key] ?? null, to: next[key] ?? null };
+    changes[`performance_scores.${key}`] = { from: (scores[key] ?? null) as ChangedValue, to: (next[key] ?? null) as ChangedValue };
   }
   return changes;
 }
