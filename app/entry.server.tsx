@@ -9,7 +9,8 @@ import { NonceContext } from "~/components/nonce";
 import { applySecurityHeaders, createNonce } from "~/lib/server/http/security-headers.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { closeDb, getDb } from "~/lib/server/db/connection.server";
-import { getStorage } from "~/lib/server/storage.server";
+import { getStorage } from "~/lib/server/storage/connection.server";
+import { startAdminSocket } from "~/lib/server/admin/socket.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the
 // database is opened and migrated (and the upload store swept of a crash's temp files) before the
@@ -17,6 +18,8 @@ import { getStorage } from "~/lib/server/storage.server";
 getConfig();
 getDb().catch((error: Error) => console.error(`database not ready: ${error.message}`));
 getStorage().catch((error: Error) => console.error(`storage not ready: ${error.message}`));
+// The admin CLI reaches the embedded database through this process (docs/deployment.md).
+startAdminSocket().catch((error: Error) => console.error(`admin socket not ready: ${error.message}`));
 
 // remix-serve stops listening on SIGTERM/SIGINT but an open database keeps the process alive for
 // minutes. Close it and exit: a request cut short loses only its own uncommitted transaction.

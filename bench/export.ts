@@ -28,7 +28,7 @@ import { createDb } from "~/lib/server/db/connection.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import { startPostgres, type PostgresServer } from "../tests/support/postgres";
 

@@ -390,7 +390,7 @@ forEachDriver("accounts and sign-in", (t) => {
       const browser = new Browser();
       await signIn(browser, email);
       await visit(browser, root, accountTokens, "/account/tokens");
-      const created = await submit(browser, accountTokens, "/account/tokens", { intent: "create", name: "pandas" });
+      const created = await submit(browser, accountTokens, "/account/tokens", { intent: "create", name: "pandas", scopes: "export" });
       expect(created.status).toBe(200);
       const token = (created.body as { token: string }).token;
       expect(token).toMatch(/^ghostly_pat_[A-Za-z0-9_-]{43}$/);
@@ -408,7 +408,7 @@ forEachDriver("accounts and sign-in", (t) => {
 
       const request = () => new Request(BASE + "/api/export/sessions", { headers: { Authorization: `Bearer ${token}` } });
       const caller = await requireApiCaller(request());
-      expect(caller).toEqual({ userId: user.id, role: "researcher", tokenId: record.id });
+      expect(caller).toEqual({ userId: user.id, role: "researcher", tokenId: record.id, scopes: ["export"] });
       expect((await listApiTokens(callerOf(user), { db: t.db }))[0].lastUsedAt).toBeInstanceOf(Date);
 
       // Somebody else cannot revoke it.

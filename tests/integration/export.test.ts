@@ -15,7 +15,7 @@ import { sessionExportSchema, type SessionExport } from "~/lib/export/schema";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import * as uploadRoute from "~/routes/api.export";
 import * as schemaRoute from "~/routes/api.export_.schema[.]json";

@@ -13,7 +13,7 @@ import { newSessionCode } from "~/lib/server/repositories/sessions/session-code.
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { storeAnalysis, updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
 import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
 import { expectSameSections } from "../support/stored";

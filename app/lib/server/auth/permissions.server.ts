@@ -40,7 +40,7 @@
  * which pages ask too.
  */
 import { redirect } from "@remix-run/node";
-import { can, type Action } from "~/lib/policy";
+import { can, permissionProblem, type Action, type TokenScope } from "~/lib/policy";
 import type { Caller, Role } from "~/lib/server/auth/caller.server";
 import { getDb } from "~/lib/server/db/connection.server";
 import type { QueryOptions } from "~/lib/server/repositories/options.server";
@@ -59,6 +59,8 @@ export interface PageCaller extends Caller {
 export interface ApiCaller extends Caller {
   /** Set when the request was authenticated by an API token (recorded in the export history). */
   tokenId?: string;
+  /** The token's scopes; the policy lets a token act only within them. Absent for a browser session. */
+  scopes?: TokenScope[];
 }
 
 /** The path (and query) to come back to after signing in; single-fetch `.data` URLs map to their page. */
@@ -146,6 +148,11 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
         "WWW-Authenticate": 'Bearer error="invalid_token"',
       });
     }
+    if ("expiredAt" in caller) {
+      throw apiError(401, `The API token expired on ${caller.expiredAt.toISOString()}; create a new one.`, {
+        "WWW-Authenticate": 'Bearer error="invalid_token", error_description="token expired"',
+      });
+    }
     return caller;
   }
   const user = await getSignedInUser(request, { db });
@@ -153,9 +160,17 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
   return { userId: user.id, role: user.role };
 }
 
-/** Throws a 403 JSON response when the role may not do this. */
-export function requireApiPermission(caller: Pick<Caller, "role">, action: Action): void {
-  if (!can(caller, action)) throw apiError(403, `Your role (${caller.role}) may not ${action}.`);
+/** Throws a 403 JSON response when the role may not do this, or the API token lacks the scope for it (named). */
+export function requireApiPermission(caller: Pick<ApiCaller, "role" | "scopes">, action: Action): void {
+  const problem = permissionProblem(caller, action);
+  if (problem?.kind === "role") throw apiError(403, `Your role (${caller.role}) may not ${action}.`);
+  if (problem?.kind === "scope") {
+    throw apiError(
+      403,
+      `This API token lacks the scope '${problem.scope}' (it has: ${caller.scopes?.join(", ")}); create a token with that scope.`,
+      { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${problem.scope}"` },
+    );
+  }
 }
 
 /** Pages anybody may open: everything else needs a signed-in user (checked again in the root loader). */

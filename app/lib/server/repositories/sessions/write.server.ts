@@ -32,7 +32,7 @@ import type {
   StoredEnvelope,
   StoredSession,
 } from "~/lib/server/repositories/sessions/types.server";
-import { getStorage } from "~/lib/server/storage.server";
+import { getStorage } from "~/lib/server/storage/connection.server";
 
 /** jsonb parameter: serialised here and cast in SQL as $n::text::jsonb, which both drivers pass through unchanged. */
 function json(value: unknown): string | null {
