@@ -10,7 +10,7 @@ import { listSessionEvents, recordSessionEvent } from "~/lib/server/repositories
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { storeAnalysis, updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
 import { insertUser } from "../support/users";

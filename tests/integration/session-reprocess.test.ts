@@ -13,7 +13,7 @@ import { listSessionEvents } from "~/lib/server/repositories/sessions/history.se
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { forEachDriver } from "../support/databases";
 import { insertUser } from "../support/users";
 

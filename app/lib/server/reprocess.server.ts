@@ -12,7 +12,7 @@ import { getPatientScoringConfiguration } from "~/lib/server/repositories/scorin
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import type { StoredSession } from "~/lib/server/repositories/sessions/types.server";
 import { replaceAnalysis } from "~/lib/server/repositories/sessions/write.server";
-import { getStorage } from "~/lib/server/storage.server";
+import { getStorage } from "~/lib/server/storage/connection.server";
 
 export type ReprocessResult =
   { ok: true; session: StoredSession } | { ok: false; status: 400 | 404 | 409 | 415 | 422; field: string; error: string };
