@@ -109,6 +109,8 @@ function pathArb(sessionId: string) {
     id.map((i) => `/sessions/${i}`),
     id.map((i) => `/sessions/${i}.data`),
     id.map((i) => `/api/export/session/${i}`),
+    id.map((i) => `/api/sessions/${i}/reprocess`),
+    id.map((i) => `/api/sessions/${i}/history`),
     code.map((c) => `/patients/${c}`),
     fc.tuple(code, id, id).map(([c, a, b]) => `/patients/${c}/compare?a=${a}&b=${b}`),
   );
@@ -371,6 +373,8 @@ test("the fuzz paths cover every route file", () => {
     "api.export_.session.$sessionId.ts",
     "api.export_.sessions.ts",
     "api.sessions.ts",
+    "api.sessions.$sessionId_.history.ts",
+    "api.sessions.$sessionId_.reprocess.ts",
     "healthz.ts",
     "login.tsx",
     "logout.tsx",

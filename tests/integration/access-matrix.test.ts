@@ -50,6 +50,8 @@ type Row = {
   form?: Record<string, string>;
   /** The row ends the caller's session (sign-out): signed-in callers use a session of their own for it. */
   ownSession?: true;
+  /** A JSON body for POST API rows instead of a form (the CSRF token goes in the X-CSRF-Token header). */
+  json?: Record<string, unknown>;
   expect: Record<Who, Expected>;
 };
 interface Ids {
@@ -336,6 +338,49 @@ const ROWS: Row[] = [
     url: () => "/api/export/schema.json",
     expect: PUBLIC,
   },
+  {
+    file: "api.sessions.$sessionId_.history.ts",
+    name: "history of therapist A's session",
+    kind: "api",
+    load: () => import("~/routes/api.sessions.$sessionId_.history"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/history`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    expect: API_OWNER_ONLY,
+  },
+  {
+    file: "api.sessions.$sessionId_.history.ts",
+    name: "history of a missing session",
+    kind: "api",
+    load: () => import("~/routes/api.sessions.$sessionId_.history"),
+    url: () => `/api/sessions/${MISSING_SESSION}/history`,
+    params: () => ({ sessionId: MISSING_SESSION }),
+    expect: API_NOT_FOUND,
+  },
+  {
+    // The matrix's sessions are stored without their file in the app's storage: a permitted caller gets 409.
+    file: "api.sessions.$sessionId_.reprocess.ts",
+    name: "re-process therapist A's session (POST)",
+    kind: "api",
+    method: "POST",
+    load: () => import("~/routes/api.sessions.$sessionId_.reprocess"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/reprocess`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    json: {},
+    // The matrix token has the default (export) scope: re-processing needs "manage".
+    expect: row([401, 409, 404, 403, 409, 403, 401, 401, 403, 401]),
+  },
+  {
+    file: "api.sessions.$sessionId_.reprocess.ts",
+    name: "re-process with a bad field (POST)",
+    kind: "api",
+    method: "POST",
+    load: () => import("~/routes/api.sessions.$sessionId_.reprocess"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/reprocess`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    json: { rms_window_ms: "wide" },
+    // Another therapist learns nothing about the session, not even that the field is bad.
+    expect: row([401, 400, 404, 403, 400, 403, 401, 401, 403, 401]),
+  },
   { file: "healthz.ts", name: "health check", kind: "api", load: () => import("~/routes/healthz"), url: () => "/healthz", expect: PUBLIC },
 ];
 
@@ -417,6 +462,18 @@ forEachDriver("access matrix", (t) => {
     if (row.method === "POST") {
       const fields = { ...row.form, ...(row.form?.email === "" ? { email: `new-${who}-${tag}-${Date.now()}@matrix.test` } : {}) };
       const csrf = browser.csrf ?? "";
+      if (row.json) {
+        const req = new Request(BASE + url, {
+          method: "POST",
+          headers: {
+            ...browser.headers,
+            ...(browser.cookie ? { Cookie: browser.cookie, "X-CSRF-Token": csrf } : {}),
+            "Content-Type": "application/json",
+          },
+          body: JSON.stringify(row.json),
+        });
+        return invoke(module.action as Handler, req, params);
+      }
       const req = new Request(BASE + url, {
         method: "POST",
         headers: {

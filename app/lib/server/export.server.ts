@@ -18,6 +18,7 @@ import {
 } from "~/lib/export";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
+import { listSessionEvents } from "~/lib/server/repositories/sessions/history.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
 import type { SessionFilters, SessionInclude, StoredSession } from "~/lib/server/repositories/sessions/types.server";
@@ -73,7 +74,10 @@ export async function exportStoredSession(
   options: ExportRequestOptions = {},
 ): Promise<AnyExport | null> {
   const stored = await getSession(caller, sessionId, { include: readsFor(options) });
-  return stored ? buildSessionExport(exportSourceFromStored(stored), settings(options)) : null;
+  if (!stored) return null;
+  // The history is a JSON section only: the one-row CSV does not carry it.
+  const history = options.csvRows ? null : await listSessionEvents(caller, sessionId);
+  return buildSessionExport({ ...exportSourceFromStored(stored), history }, settings(options));
 }
 
 /**

@@ -228,3 +228,36 @@ export async function requireForm(request: Request, limits?: FormLimits): Promis
     throw error;
   }
 }
+
+/**
+ * A JSON API body read under the same byte limit as a page form, counted while streaming: an
+ * empty body is `{}`; anything else must be `application/json` (415) and parse (400).
+ */
+export async function readJsonBody(request: Request, maxBytes: number = FORM_MAX_BYTES): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new RequestBodyError(413, `the body is larger than ${formatBytes(maxBytes)}`, "body");
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new RequestBodyError(413, `the body is larger than ${formatBytes(maxBytes)}`, "body");
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return {};
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) throw new RequestBodyError(415, "the body must be application/json", "body");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new RequestBodyError(400, "the body must be JSON", "body");
+  }
+}
