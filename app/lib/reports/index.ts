@@ -11,3 +11,4 @@ export { renderSessionWorkbook } from "./xlsx/session-workbook";
 export { writeBatchWorkbook } from "./xlsx/batch-workbook";
 export type { BatchWorkbookOptions, BatchWorkbookSource } from "./xlsx/batch-workbook";
 export { DATE_COLUMNS, isoToSheetDate } from "./xlsx/cells";
+export * from "./render";

@@ -22,9 +22,9 @@ import { addTypedRow, contractionRows, headedSheet } from "./session-workbook";
 
 export interface BatchWorkbookSource {
   /** First pass: every session of the batch (the `sessions` sheet needs no contraction list). */
-  sessions: () => AsyncIterable<AnyExport>;
+  sessions: () => AsyncIterable<AnyExport> | Iterable<AnyExport>;
   /** Second pass: the sessions again, with their contractions. */
-  contractions: () => AsyncIterable<AnyExport>;
+  contractions: () => AsyncIterable<AnyExport> | Iterable<AnyExport>;
 }
 
 export interface BatchWorkbookOptions {
