@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
-  const root = useRouteLoaderData("root") as { user: LayoutUser | null } | undefined;
+  const root = useRouteLoaderData<{ user: LayoutUser | null }>("root");
   const user = root?.user ?? null;
   return (
     <html lang="en">

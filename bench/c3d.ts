@@ -7,7 +7,7 @@ import { readC3d } from "../app/lib/c3d/index";
 
 const DEFAULT_FILE = "tests/fixtures/c3d/Ghostly_Emg_20230321_17-50-17-0881.c3d";
 
-export default async function bench(args: string[]): Promise<void> {
+export default function bench(args: string[]): void {
   const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const path = option("file") ?? DEFAULT_FILE;
   const runs = Math.max(30, Number(option("runs") ?? 50) || 50);

@@ -89,7 +89,7 @@ function stageBreakdown(bytes: Uint8Array): Record<string, number> {
   return stages;
 }
 
-export default async function bench(args: string[]): Promise<void> {
+export default function bench(args: string[]): void {
   const file = flag(args, "--file") ?? DEFAULT_FILE;
   const runs = Math.max(30, Number(flag(args, "--runs") ?? 50));
   const json = args.includes("--json");

@@ -10,5 +10,5 @@ if (!benchName || !known.includes(benchName)) {
   console.error(`usage: npm run bench -- <${known.join("|")}> [options]`);
   process.exit(2);
 }
-const mod = (await import(`./${benchName}.ts`)) as { default: (args: string[]) => Promise<void> };
+const mod = (await import(`./${benchName}.ts`)) as { default: (args: string[]) => void | Promise<void> };
 await mod.default(args);

@@ -107,7 +107,7 @@ export function parseArgs(argv: string[]): CliArgs {
   return {
     paths,
     format,
-    table: table as "contractions" | undefined,
+    table,
     fields,
     includeSignals: flags.has("include-signals"),
     includeRawSignals: flags.has("include-raw-signals"),

@@ -25,7 +25,6 @@ import {
   schemaPaths,
   type Column,
 } from "~/lib/export";
-import type { SessionExport } from "~/lib/export/schema";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const EXAMPLE_FILE = "Ghostly_Emg_20230321_17-23-09-0409.c3d";
@@ -85,7 +84,7 @@ export function fieldDictionaryMarkdown(): string {
 /** Relative path → content of every generated file. */
 export function generatedFiles(): Record<string, string> {
   const source = exampleSource();
-  const full = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP }) as SessionExport;
+  const full = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP });
   const minimal = buildSessionExport(source, { now: EXAMPLE_TIMESTAMP, enhanced: false });
   const base = EXAMPLE_FILE.replace(/\.c3d$/, "");
   return {

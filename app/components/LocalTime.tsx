@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 
 const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -24,17 +24,19 @@ export function formatTimestamp(iso: string, options: { dateOnly?: boolean; loca
   return options.dateOnly ? text : `${text} (local time of the recording)`;
 }
 
+// Hydration is the one "change": React renders the server snapshot (false) while hydrating, then the
+// client snapshot (true), without an effect that sets state.
+const neverChanges = () => () => {};
+
 /**
  * A time stamp rendered on the client. The server does not know the viewer's zone or locale, so it
  * renders the ISO value (what a reader without JavaScript sees); after hydration the browser
  * replaces it. Rendering the same text on both sides first avoids a hydration mismatch.
  */
 export function LocalTime({ iso, dateOnly = false }: { iso: string | null | undefined; dateOnly?: boolean }) {
-  const [text, setText] = useState<string | null>(null);
-  useEffect(() => {
-    setText(iso ? formatTimestamp(iso, { dateOnly }) : null);
-  }, [iso, dateOnly]);
+  const hydrated = useSyncExternalStore(neverChanges, () => true, () => false);
   if (!iso) return <span>unknown</span>;
+  const text = hydrated ? formatTimestamp(iso, { dateOnly }) : null;
   return (
     <time dateTime={iso} title={iso} data-local={text ? "true" : "false"}>
       {text ?? iso}

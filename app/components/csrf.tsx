@@ -10,6 +10,6 @@ interface RootCsrfData {
  * loader; the action checks it with `await requireCsrf(request, formData)`.
  */
 export function CsrfInput() {
-  const data = useRouteLoaderData("root") as RootCsrfData | undefined;
+  const data = useRouteLoaderData<RootCsrfData>("root");
   return <input type="hidden" name="csrf" value={data?.csrf ?? ""} />;
 }

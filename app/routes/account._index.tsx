@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { renewSessionVersion } from "~/lib/server/auth.server";
 import { getDb } from "~/lib/server/db.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
@@ -18,12 +19,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   await requireCsrf(request, formData);
   const db = await getDb();
-  const current = String(formData.get("currentPassword") ?? "");
-  const next = String(formData.get("newPassword") ?? "");
+  const current = formText(formData, "currentPassword");
+  const next = formText(formData, "newPassword");
   if (!(await authenticate(db, user.email, current))) {
     return data({ ok: false, field: "currentPassword", message: "The current password is incorrect." }, { status: 422 });
   }
-  if (next !== String(formData.get("newPasswordConfirm") ?? "")) {
+  if (next !== formText(formData, "newPasswordConfirm")) {
     return data({ ok: false, field: "newPasswordConfirm", message: "The two new passwords differ." }, { status: 422 });
   }
   let sessionVersion: number;
@@ -41,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AccountPassword() {
-  const result = useActionData() as { ok: boolean; field: string | null; message: string } | undefined;
+  const result = useActionData<{ ok: boolean; field: string | null; message: string }>();
   const errorFor = (field: string) =>
     result && !result.ok && result.field === field ? (
       <p className="field-error" role="alert">

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { getDb } from "~/lib/server/db.server";
 import { requireCsrf, requireUser } from "~/lib/server/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken, TokenNameError } from "~/lib/server/tokens.server";
@@ -29,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent === "create") {
     try {
-      const { token, record } = await createApiToken(db, caller.userId, String(formData.get("name") ?? ""));
+      const { token, record } = await createApiToken(db, caller.userId, formText(formData, "name"));
       // Shown once; the response must not be cached anywhere.
       return data(
         { intent, token, name: record.name, error: null },
@@ -41,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
   }
   if (intent === "revoke") {
-    const revoked = await revokeApiToken(db, caller.userId, String(formData.get("tokenId") ?? ""));
+    const revoked = await revokeApiToken(db, caller.userId, formText(formData, "tokenId"));
     if (!revoked) return data({ intent, token: null, name: null, error: "No such active token." }, { status: 404 });
     return { intent, token: null, name: null, error: null };
   }
@@ -52,9 +53,7 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "â€
 
 export default function AccountTokens() {
   const { tokens } = useLoaderData<typeof loader>();
-  const result = useActionData() as
-    | { intent: string | null; token: string | null; name: string | null; error: string | null }
-    | undefined;
+  const result = useActionData<{ intent: string | null; token: string | null; name: string | null; error: string | null }>();
   return (
     <div>
       <h2>API tokens</h2>

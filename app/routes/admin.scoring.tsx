@@ -27,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   await requireCsrf(request, form);
   const { config, errors } = scoringConfigurationFromForm(form);
-  const values = Object.fromEntries([...form.entries()].filter(([k]) => k !== "csrf").map(([k, v]) => [k, String(v)]));
+  const values = Object.fromEntries([...form.entries()].flatMap(([k, v]) => (k !== "csrf" && typeof v === "string" ? [[k, v]] : [])));
   if (!config) return data({ ok: false, errors, values }, { status: 422 });
   await saveDefaultScoringConfiguration(await getDb(), config);
   return { ok: true, errors: {} as FieldErrors, values };
@@ -50,7 +50,7 @@ const LABELS: Record<string, string> = {
 
 export default function AdminScoring() {
   const { config, weightFields, targetFields, rpeKeys } = useLoaderData<typeof loader>();
-  const result = useActionData() as { ok: boolean; errors: FieldErrors; values: Record<string, string> } | undefined;
+  const result = useActionData<{ ok: boolean; errors: FieldErrors; values: Record<string, string> }>();
   const stored: Record<string, string> = {
     name: config.name,
     ...Object.fromEntries([...weightFields, ...targetFields].map((f) => [f, String(config[f])])),

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { getDb } from "~/lib/server/db.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
 import { requireAdmin, requireCsrf } from "~/lib/server/permissions.server";
@@ -26,24 +27,24 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   await requireCsrf(request, formData);
   const db = await getDb();
-  const intent = String(formData.get("intent") ?? "");
-  const userId = String(formData.get("userId") ?? "");
+  const intent = formText(formData, "intent");
+  const userId = formText(formData, "userId");
   const fail = (status: number, result: Result) => data<Result>(result, { status });
   try {
     switch (intent) {
       case "create": {
-        const role = String(formData.get("role") ?? "");
+        const role = formText(formData, "role");
         if (!isRole(role)) return fail(422, { intent, field: "role", error: `Role must be one of ${ROLES.join(", ")}.` });
         const user = await createUser(db, {
-          email: String(formData.get("email") ?? ""),
-          displayName: String(formData.get("displayName") ?? ""),
-          password: String(formData.get("password") ?? ""),
+          email: formText(formData, "email"),
+          displayName: formText(formData, "displayName"),
+          password: formText(formData, "password"),
           role,
         });
         return data<Result>({ intent, userId: user.id, message: `Created ${user.email} (${user.role}).` });
       }
       case "reset-password":
-        await setPassword(db, userId, String(formData.get("password") ?? ""));
+        await setPassword(db, userId, formText(formData, "password"));
         return data<Result>({ intent, userId, message: "Password reset." });
       case "deactivate":
       case "reactivate":
@@ -52,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
         await setActive(db, userId, intent === "reactivate");
         return data<Result>({ intent, userId, message: intent === "reactivate" ? "Reactivated." : "Deactivated." });
       case "set-role": {
-        const role = String(formData.get("role") ?? "");
+        const role = formText(formData, "role");
         if (userId === caller.userId) return fail(422, { intent, userId, error: "You cannot change your own role." });
         if (!isRole(role)) return fail(422, { intent, userId, field: "role", error: `Role must be one of ${ROLES.join(", ")}.` });
         await setRole(db, userId, role);
@@ -72,7 +73,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function AdminUsers() {
   const { users, selfId, roles } = useLoaderData<typeof loader>();
-  const result = useActionData() as Result | undefined;
+  const result = useActionData<Result>();
   const createError = result?.intent === "create" ? result.error : undefined;
   return (
     <section>

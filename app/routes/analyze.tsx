@@ -38,7 +38,7 @@ interface ActionData {
 
 export default function QuickAnalysis() {
   const { maxUploadMb } = useLoaderData() as { maxUploadMb: number };
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const errors = actionData?.errors ?? {};

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { attemptSignIn, BAD_CREDENTIALS_MESSAGE, createUserSession, hasAnyUser, safeRedirectPath } from "~/lib/server/auth.server";
 import { getDb } from "~/lib/server/db.server";
 import { getSignedInUser, requireCsrf } from "~/lib/server/permissions.server";
@@ -19,8 +20,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const email = String(formData.get("email") ?? "").trim();
-  const password = String(formData.get("password") ?? "");
+  const email = formText(formData, "email").trim();
+  const password = formText(formData, "password");
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/");
   if (!email || !password) return data({ error: "Enter your email and password." }, { status: 400 });
   const result = await attemptSignIn(await getDb(), request, email, password);
@@ -35,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const actionData = useActionData() as { error: string } | undefined;
+  const actionData = useActionData<{ error: string }>();
   const [searchParams] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   return (
@@ -45,7 +46,7 @@ export default function Login() {
         <CsrfInput />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+        <input id="email" name="email" type="email" autoComplete="username" required />
         <label htmlFor="password">Password</label>
         <input id="password" name="password" type="password" autoComplete="current-password" required />
         {actionData?.error ? (

@@ -45,7 +45,7 @@ interface ActionData {
 
 export default function SessionPage() {
   const { sessionId, exp, envelopes, canEdit } = useLoaderData() as ReviewData;
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
   const [search] = useSearchParams();
   const sp = exp.session_parameters;

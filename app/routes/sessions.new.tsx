@@ -45,7 +45,7 @@ interface ActionData {
 
 export default function UploadSession() {
   const { patients, preselected, maxUploadMb } = useLoaderData() as LoaderData;
-  const actionData = useActionData() as ActionData | undefined;
+  const actionData = useActionData<ActionData>();
   const values = actionData?.values ?? {};
   return (
     <section className="upload-page">

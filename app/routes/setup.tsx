@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
+import { formText } from "~/lib/form";
 import { createUserSession, hasAnyUser } from "~/lib/server/auth.server";
 import { getDb } from "~/lib/server/db.server";
 import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
@@ -22,14 +23,14 @@ export async function action({ request }: ActionFunctionArgs) {
   if (await hasAnyUser(db)) throw notFound();
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const password = String(formData.get("password") ?? "");
-  if (password !== String(formData.get("passwordConfirm") ?? "")) {
+  const password = formText(formData, "password");
+  if (password !== formText(formData, "passwordConfirm")) {
     return data({ field: "passwordConfirm", error: "The two passwords differ." }, { status: 422 });
   }
   try {
     const admin = await createFirstAdmin(db, {
-      email: String(formData.get("email") ?? ""),
-      displayName: String(formData.get("displayName") ?? ""),
+      email: formText(formData, "email"),
+      displayName: formText(formData, "displayName"),
       password,
     });
     // Someone else finished setup between our check and our insert.
@@ -42,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Setup() {
-  const result = useActionData() as { field: string; error: string } | undefined;
+  const result = useActionData<{ field: string; error: string }>();
   const errorFor = (field: string) =>
     result?.field === field ? (
       <p className="field-error" id={`${field}-error`} role="alert">

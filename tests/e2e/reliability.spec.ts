@@ -143,7 +143,10 @@ test.describe("uploads under load", () => {
     const outcomes = await Promise.all(burst);
     expect(killed, "the server was killed during the burst").toBe(true);
     expect(outcomes.filter((o) => o === "connection lost").length, "some uploads were cut off").toBeGreaterThan(0);
-    test.info().annotations.push({ type: "burst", description: `${answered.length} redirected of ${total}: ${outcomes.join(", ")}` });
+    test.info().annotations.push({
+      type: "burst",
+      description: `${answered.length} redirected of ${total}: ${outcomes.join(", ")}`,
+    });
     await new Promise((r) => server!.process.exitCode !== null || server!.process.signalCode !== null ? r(null) : server!.process.once("exit", r));
 
     // Restart on the same data: every redirected session must be there, complete.

@@ -6,7 +6,7 @@
  */
 import { writeFileSync, mkdtempSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { forEachDriver, type TestDatabase } from "../support/databases";
 import { Browser, submit, useAsAppDb, visit } from "./auth-harness";
 import * as root from "~/root";

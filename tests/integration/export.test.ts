@@ -95,7 +95,7 @@ forEachDriver("export routes", (t) => {
       expect(answer.headers.get("Content-Disposition")).toContain(`filename="session_${sessionA}_export.json"`);
       expect(answer.headers.get("Cache-Control")).toBe("no-store");
       const exp = sessionExportSchema.parse(answer.body);
-      checkEveryField(exp as unknown as Record<string, unknown>);
+      checkEveryField(exp);
       expect(exp.errors).toBeUndefined();
       expect(exp.export_metadata.session_id).toBe(sessionA);
       expect(exp.session).toMatchObject({ patient_code: "P100", therapist: "Dr. Export", source_filename: FILE_A });
@@ -227,7 +227,7 @@ forEachDriver("export routes", (t) => {
       expect(answer.status).toBe(200);
       expect(answer.headers.get("Content-Disposition")).toContain(`filename="Ghostly_Emg_20230321_17-23-09-0409_export.json"`);
       const exp = sessionExportSchema.parse(answer.body);
-      checkEveryField(exp as unknown as Record<string, unknown>);
+      checkEveryField(exp);
       expect(exp.export_metadata.session_id).toBeNull();
       expect(exp.session?.source_filename).toBe(FILE_A);
       expect(exp.performance_scores).toEqual(analysisA.performance_scores);
@@ -274,7 +274,7 @@ forEachDriver("export routes", (t) => {
   });
 
   it("serves the export contract as JSON Schema", async () => {
-    const answer = await invoke(schemaRoute.loader as never, get("/api/export/schema.json"));
+    const answer = await invoke(schemaRoute.loader, get("/api/export/schema.json"));
     expect(answer.status).toBe(200);
     expect(answer.headers.get("Content-Type")).toBe("application/schema+json; charset=utf-8");
     const schema = answer.body as { properties: Record<string, { description?: string }> };

@@ -43,7 +43,7 @@ describe("temp files left by a killed writer", () => {
     const shard = path.join(dir, "ab");
     mkdirSync(shard, { recursive: true });
     const host = os.hostname().replace(/[^A-Za-z0-9-]/g, "_") || "host";
-    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!; // exited before we look
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid; // exited before we look
     const sha = "ab" + "0".repeat(62);
     const name = (h: string, pid: number) => `${sha}.c3d.${h}.${pid}.0123456789ab.tmp`;
     writeFileSync(path.join(shard, name(host, deadPid)), "partial");

@@ -63,7 +63,7 @@ forEachDriver("therapist web pages", (t) => {
   const sessionCount = async () => Number((await t.db.query<{ n: number }>("select count(*)::int as n from therapy_sessions")).rows[0].n);
   const patientCount = async () => Number((await t.db.query<{ n: number }>("select count(*)::int as n from patients")).rows[0].n);
   const upload = (browser: Browser, fields: Record<string, string>, file?: { name: string; bytes: Uint8Array } | null) =>
-    invoke(uploadRoute.action as Handler, multipart(browser, "/sessions/new", fields, file));
+    invoke(uploadRoute.action, multipart(browser, "/sessions/new", fields, file));
 
   it("signs the three users in", async () => {
     for (const [browser, role, name] of [
@@ -142,7 +142,7 @@ forEachDriver("therapist web pages", (t) => {
       const form = await noToken.formData();
       form.set("csrf", "forged");
       const forged = await invoke(
-        uploadRoute.action as Handler,
+        uploadRoute.action,
         new Request(BASE + "/sessions/new", { method: "POST", body: form, headers: { Cookie: therapist.cookie! } }),
       );
       expect(forged.status).toBe(403);
@@ -174,7 +174,7 @@ forEachDriver("therapist web pages", (t) => {
     it("shows the canonical export of the session to its therapist, 404 to anyone else", async () => {
       const stored = await upload(therapist, { new_patient_code: patient });
       sessionId = stored.location!.split("/").pop()!;
-      const review = await invoke(reviewRoute.loader as Handler, therapist.get(`/sessions/${sessionId}`), { sessionId });
+      const review = await invoke(reviewRoute.loader, therapist.get(`/sessions/${sessionId}`), { sessionId });
       expect(review.status).toBe(200);
       const body = review.body as { exp: { export_metadata: { session_id: string }; performance_scores: { overall_score: number } }; envelopes: Record<string, { times_s: number[] }>; canEdit: boolean };
       expect(body.exp.export_metadata.session_id).toBe(sessionId);
@@ -187,7 +187,7 @@ forEachDriver("therapist web pages", (t) => {
         [therapist, "00000000-0000-0000-0000-000000000000"],
         [therapist, "not-a-uuid"],
       ] as const) {
-        const answer = await invoke(reviewRoute.loader as Handler, browser.get(`/sessions/${id}`), { sessionId: id });
+        const answer = await invoke(reviewRoute.loader, browser.get(`/sessions/${id}`), { sessionId: id });
         expect(answer.status).toBe(404);
       }
     });
@@ -224,14 +224,14 @@ forEachDriver("therapist web pages", (t) => {
         ["page=0", "page", 'Page "0" is not a page number (1, 2, …).'],
         ["patient=bob", "patient", '"bob" is not a patient code (P followed by at least three digits, e.g. P001).'],
       ] as const) {
-        const answer = await invoke(listRoute.loader as Handler, therapist.get(`/sessions?${query}`));
+        const answer = await invoke(listRoute.loader, therapist.get(`/sessions?${query}`));
         expect(answer.status, query).toBe(400);
         expect(errorsOf(answer), query).toEqual({ [field]: message });
       }
     });
 
     it("lists only the caller's sessions, newest first, filtered by patient and date", async () => {
-      const all = await invoke(listRoute.loader as Handler, therapist.get("/sessions"));
+      const all = await invoke(listRoute.loader, therapist.get("/sessions"));
       const body = all.body as { sessions: { patient_code: string; recorded_at: string }[]; total: number };
       expect(all.status).toBe(200);
       expect(body.total).toBeGreaterThanOrEqual(2);
@@ -239,21 +239,21 @@ forEachDriver("therapist web pages", (t) => {
       expect([...times].sort().reverse()).toEqual(times);
       expect((await invoke(listRoute.loader as Handler, other.get("/sessions"))).body).toMatchObject({ total: 0 });
       // The fixture was recorded on 2023-03-21.
-      const day = await invoke(listRoute.loader as Handler, therapist.get("/sessions?from=2023-03-21&to=2023-03-21"));
+      const day = await invoke(listRoute.loader, therapist.get("/sessions?from=2023-03-21&to=2023-03-21"));
       expect((day.body as { total: number }).total).toBe(body.total);
-      const before = await invoke(listRoute.loader as Handler, therapist.get("/sessions?to=2023-03-20"));
+      const before = await invoke(listRoute.loader, therapist.get("/sessions?to=2023-03-20"));
       expect((before.body as { total: number }).total).toBe(0);
     });
 
     it("the patient page is 404 for an unknown or foreign patient and lists the patient's sessions", async () => {
-      const missing = await invoke(patientRoute.loader as Handler, therapist.get("/patients/P999999"), { code: "P999999" });
+      const missing = await invoke(patientRoute.loader, therapist.get("/patients/P999999"), { code: "P999999" });
       expect(missing.status).toBe(404);
       const { rows } = await t.db.query<{ code: string }>(
         "select p.code from patients p join therapy_sessions s on s.patient_id = p.id limit 1",
       );
       const code = rows[0].code;
       expect((await invoke(patientRoute.loader as Handler, other.get(`/patients/${code}`), { code })).status).toBe(404);
-      const page = await invoke(patientRoute.loader as Handler, therapist.get(`/patients/${code}`), { code });
+      const page = await invoke(patientRoute.loader, therapist.get(`/patients/${code}`), { code });
       expect(page.status).toBe(200);
       expect((page.body as { sessions: unknown[] }).sessions.length).toBeGreaterThanOrEqual(1);
     });
@@ -262,12 +262,12 @@ forEachDriver("therapist web pages", (t) => {
   describe("quick analysis", () => {
     it("answers the export of an upload without storing it; a bad file is 422 on the file field", async () => {
       const before = await sessionCount();
-      const ok = await invoke(analyzeRoute.action as Handler, multipart(therapist, "/analyze", {}));
+      const ok = await invoke(analyzeRoute.action, multipart(therapist, "/analyze", {}));
       expect(ok.status).toBe(200);
       const result = (ok.body as { result: { exp: { export_metadata: { session_id: null }; performance_scores: { overall_score: number } } } }).result;
       expect(result.exp.export_metadata.session_id).toBeNull();
       expect(result.exp.performance_scores.overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
-      const bad = await invoke(analyzeRoute.action as Handler, multipart(therapist, "/analyze", {}, { name: "x.c3d", bytes: new Uint8Array(512) }));
+      const bad = await invoke(analyzeRoute.action, multipart(therapist, "/analyze", {}, { name: "x.c3d", bytes: new Uint8Array(512) }));
       expect(bad.status).toBe(422);
       expect(errorsOf(bad).file).toMatch(/^"x\.c3d" cannot be read as C3D/);
       expect(await sessionCount()).toBe(before);

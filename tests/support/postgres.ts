@@ -85,7 +85,7 @@ function externalServer(url: string): PostgresServer {
   return {
     url: (db) => (db ? withDatabase(db) : url),
     createDatabase: () => createDatabaseAt(url, withDatabase),
-    stop: async () => undefined,
+    stop: () => Promise.resolve(),
   };
 }
 

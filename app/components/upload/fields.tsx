@@ -104,7 +104,7 @@ export function SessionInputFields({ errors, values }: { errors: FieldErrors; va
       </fieldset>
       <fieldset>
         <legend>MVC per leg (optional, in volts)</legend>
-        <p className="hint">Leave empty to use the patient's stored MVC, else the peak of this session.</p>
+        <p className="hint">Leave empty to use the patient&apos;s stored MVC, else the peak of this session.</p>
         <div className="field-row">
           <NumberField name="mvc_ch1" label="MVC left leg, CH1 (V)" hint="Volts, e.g. 0.00045 for 450 µV" min={0} step="any" {...common} />
           <NumberField name="mvc_ch2" label="MVC right leg, CH2 (V)" hint="Volts, e.g. 0.00052 for 520 µV" min={0} step="any" {...common} />

@@ -156,8 +156,8 @@ export function parseAnalysisOptions(record: Record<string, string | undefined>)
   if (left !== undefined) channels.left = left.trim();
   if (right !== undefined) channels.right = right.trim();
   const options: AnalysisOptions = {
-    processing: processing as ProcessingOptions,
-    session: session as SessionInputs,
+    processing,
+    session,
     channels,
   };
   validateAnalysisOptions(options);

@@ -117,7 +117,7 @@ export function readParameters(
     // A repeated name in one group (Vicon Nexus appends updated copies): the later record wins,
     // keeping the first one's position, as ezc3d does.
     let names = indexByName.get(group);
-    if (!names) indexByName.set(group, (names = new Map()));
+    if (!names) indexByName.set(group, (names = new Map<string, number>()));
     const key = parameter.name.toUpperCase();
     const existing = names.get(key);
     if (existing !== undefined) {
@@ -200,13 +200,13 @@ function readChars(bytes: Uint8Array, recordPos: number, pos: number, dimensions
   if (width === 0 && strings > bytes.length) {
     throw new C3dError("absurd-dimensions", recordPos, `char parameter ${name} declares ${strings} empty strings (dimensions [${dimensions.join(", ")}])`);
   }
-  const out: string[] = new Array(strings);
+  const out = new Array<string>(strings);
   for (let i = 0; i < strings; i++) out[i] = readString(bytes, pos + i * width, width);
   return out;
 }
 
 function readNumbers(bytes: Uint8Array, codec: NumberCodec, pos: number, count: number, type: number): number[] {
-  const out: number[] = new Array(count);
+  const out = new Array<number>(count);
   if (type === 1) for (let i = 0; i < count; i++) out[i] = bytes[pos + i];
   else if (type === 2) for (let i = 0; i < count; i++) out[i] = codec.int16(pos + 2 * i);
   else for (let i = 0; i < count; i++) out[i] = codec.float32(pos + 4 * i);

@@ -50,8 +50,8 @@ const unparseConfig = {
  * quoted, as papaparse's own guard would.
  */
 function csvLine(values: Cell[]): string {
-  const texts: (string | boolean | null)[] = new Array(values.length);
-  const quoted: boolean[] = new Array(values.length);
+  const texts = new Array<string | boolean | null>(values.length);
+  const quoted = new Array<boolean>(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (typeof value === "number") {

@@ -23,6 +23,8 @@ const CFG = "scoring configuration the session was scored with";
 
 const channelCounts = (what: string) => `${what} of this muscle (emg-pipeline.md §4)`;
 
+// One field per line, as the table it is: Prettier would spread the long entries over five lines each.
+// prettier-ignore
 export const FIELD_DICTIONARY: Record<string, FieldDoc> = {
   export_metadata: { meaning: "Facts about this export file", unit: "", source: "export" },
   "export_metadata.export_timestamp": { meaning: "When the export was built", unit: "ISO 8601 UTC", source: "export (server clock)" },
@@ -230,7 +232,7 @@ export function schemaPaths(schema: z.ZodType = sessionExportSchema, path = ""):
   const s = unwrap(schema);
   const out = path ? [path] : [];
   if (s instanceof z.ZodObject) {
-    for (const [key, child] of Object.entries(s.shape as Record<string, z.ZodType>)) {
+    for (const [key, child] of Object.entries<z.ZodType>(s.shape)) {
       out.push(...schemaPaths(child, path ? `${path}.${key}` : key));
     }
   } else if (s instanceof z.ZodRecord) {

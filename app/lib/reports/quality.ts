@@ -18,7 +18,7 @@ export interface DataQuality {
   findings: QualityFinding[];
 }
 
-const text = (v: unknown): string => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));
+const text = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "");
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /** The export's data-quality section, or null when it has none. */

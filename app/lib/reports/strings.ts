@@ -188,9 +188,9 @@ export const STRINGS = {
   },
   category: (c: Category | null): string => (c ? CATEGORY[c] : STRINGS.scores.notScored),
   component: (c: ScoreComponent): string => COMPONENT[c],
-  mvcSource: (s: string | null): string => (s ? MVC_SOURCE[s] ?? s : EMPTY),
-  timingSource: (s: string | null): string => (s ? TIMING_SOURCE[s] ?? s : EMPTY),
-  side: (s: string | null, fallback: string): string => (s ? SIDE[s] ?? s : fallback),
+  mvcSource: (s: string | null): string => (s ? (MVC_SOURCE[s] ?? s) : EMPTY),
+  timingSource: (s: string | null): string => (s ? (TIMING_SOURCE[s] ?? s) : EMPTY),
+  side: (s: string | null, fallback: string): string => (s ? (SIDE[s] ?? s) : fallback),
   yesNo: (b: boolean): string => (b ? "yes" : "no"),
   bfr: {
     label: "BFR cuff pressure",

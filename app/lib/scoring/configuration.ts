@@ -63,7 +63,7 @@ export const DEFAULT_SCORING_CONFIGURATION: ScoringConfiguration = Object.freeze
   weight_duration: 0.334,
   rpe_mapping: Object.freeze({
     "0": 20, "1": 20, "2": 60, "3": 80, "4": 100, "5": 100, "6": 100, "7": 80, "8": 60, "9": 20, "10": 20,
-  }) as Record<string, number>,
+  }),
   bfr_pressure_min_aop: 40,
   bfr_pressure_max_aop: 60,
   expected_contractions: DEFAULT_TARGETS.expected_contractions,

@@ -65,7 +65,7 @@ export async function attemptSignIn(
 /** Only same-site absolute paths: never `//evil.example` or `/\evil.example`. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/sessions"): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  if (/[\u0000-\u001f]/.test(to)) return fallback;
+  if ([...to].some((ch) => ch < " ")) return fallback; // a control character (U+0000–U+001F)
   return to;
 }
 

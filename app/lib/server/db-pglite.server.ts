@@ -25,8 +25,7 @@ export async function createPgliteDb(dir: string): Promise<Db> {
   const base = wrap(pg);
   return {
     driver: "pglite",
-    query: base.query,
-    exec: base.exec,
+    ...base,
     transaction<T>(fn: (tx: ScriptQueryable) => Promise<T>): Promise<T> {
       return pg.transaction((tx) => fn(wrap(tx)));
     },

@@ -26,8 +26,7 @@ export function createPostgresDb(connectionString: string, options: { max?: numb
   let closed = false;
   return {
     driver: "postgres",
-    query: base.query,
-    exec: base.exec,
+    ...base,
     async transaction<T>(fn: (tx: ScriptQueryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       // A client whose ROLLBACK failed is in an unknown state: destroy it instead of pooling it.

@@ -3,6 +3,7 @@
  * schema (the same rules the database checks enforce); stored sessions keep their snapshot, so only
  * sessions scored afterwards use the new values.
  */
+import { formText } from "~/lib/form";
 import type { Queryable } from "~/lib/server/db.server";
 import { scoringConfigurationSchema, type ScoringConfiguration } from "~/lib/scoring";
 
@@ -33,13 +34,13 @@ export type FieldErrors = Record<string, string>;
 export function scoringConfigurationFromForm(form: FormData): { config: ScoringConfiguration | null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const number = (field: string): number => {
-    const raw = String(form.get(field) ?? "").trim();
+    const raw = formText(form, field).trim();
     const value = raw === "" ? Number.NaN : Number(raw);
     if (!Number.isFinite(value)) errors[field] = `${field} must be a number, got "${raw}"`;
     return value;
   };
   const candidate = {
-    name: String(form.get("name") ?? ""),
+    name: formText(form, "name"),
     ...Object.fromEntries([...WEIGHT_FIELDS, ...TARGET_FIELDS].map((f) => [f, number(f)])),
     rpe_mapping: Object.fromEntries(RPE_KEYS.map((k) => [k, number(`rpe_${k}`)])),
   };

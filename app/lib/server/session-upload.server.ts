@@ -15,7 +15,6 @@ import {
 } from "~/lib/server/patients.server";
 import { storeAnalysis, type RepositoryOptions } from "~/lib/server/sessions.server";
 import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/upload.server";
-import type { ScoringConfiguration } from "~/lib/scoring/configuration";
 
 export const PATIENT_FIELD = "patient_code";
 export const NEW_PATIENT_FIELD = "new_patient_code";

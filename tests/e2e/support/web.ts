@@ -49,7 +49,7 @@ export function expectClose(actual: unknown, expected: Scalar, label: string): v
   if (typeof expected === "number") {
     expect(typeof actual, `${label} is a number`).toBe("number");
     const tolerance = 1e-9 * Math.max(1, Math.abs(expected));
-    expect(Math.abs((actual as number) - expected), `${label}: ${actual} vs reference ${expected}`).toBeLessThanOrEqual(tolerance);
+    expect(Math.abs((actual as number) - expected), `${label}: ${String(actual)} vs reference ${expected}`).toBeLessThanOrEqual(tolerance);
   } else {
     expect(actual, label).toEqual(expected);
   }

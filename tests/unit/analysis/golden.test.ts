@@ -113,7 +113,7 @@ describe.each(references)("%s", (referenceName) => {
     expect(analysis.contractions).toHaveLength(ref.contractions.length);
     ref.contractions.forEach((expected: Record<string, unknown>, i: number) => {
       const actual = analysis.contractions[i];
-      const where = `${expected.channel} #${expected.index}`;
+      const where = `${String(expected.channel)} #${String(expected.index)}`;
       expect([actual.channel, actual.index], where).toEqual([expected.channel, expected.index]);
       for (const key of ["start_ms", "end_ms", "duration_ms"] as const) {
         expect(Math.abs(actual[key] - (expected[key] as number)), `${where} ${key}`).toBeLessThanOrEqual(1e-6);
@@ -140,7 +140,7 @@ describe.each(references)("%s", (referenceName) => {
       const a = analysis.compliance_breakdown[side];
       for (const key of Object.keys(e) as (keyof typeof a)[]) {
         if (key.endsWith("_rate")) expectRel(a[key] as number, e[key], 1e-9, `${side}.${key}`);
-        else if (key === "overall_compliance") expectRel(a[key] as number, e[key], 1e-6, `${side}.${key}`);
+        else if (key === "overall_compliance") expectRel(a[key], e[key], 1e-6, `${side}.${key}`);
         else expect(a[key], `${side}.${key}`).toEqual(e[key]);
       }
     }

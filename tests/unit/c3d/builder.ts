@@ -147,8 +147,13 @@ export function buildC3d(options: BuildOptions = {}): Uint8Array {
           for (let i = 0; i < count; i++) {
             const v = Number(p.values[i] ?? 0);
             if (p.type === 1) b[pos++] = v & 0xff;
-            else if (p.type === 2) (w.int16(pos, v), (pos += 2));
-            else (w.float32(pos, v), (pos += 4));
+            else if (p.type === 2) {
+              w.int16(pos, v);
+              pos += 2;
+            } else {
+              w.float32(pos, v);
+              pos += 4;
+            }
           }
         }
         const description = p.description ?? "";

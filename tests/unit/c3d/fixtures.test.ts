@@ -149,12 +149,12 @@ describe.each(names)("%s", (name) => {
       seen.set(group.name, occurrence + 1);
       const mine = file.groups.filter((g) => g.name.toUpperCase() === group.name.toUpperCase())[occurrence];
       expect(mine, `${name} group ${group.name}#${occurrence}`).toBeDefined();
-      expect(mine!.description, `${name} group ${group.name} description`).toBe(group.description);
-      expect(mine!.locked, `${name} group ${group.name} locked`).toBe(group.locked);
+      expect(mine.description, `${name} group ${group.name} description`).toBe(group.description);
+      expect(mine.locked, `${name} group ${group.name} locked`).toBe(group.locked);
       for (const parameter of group.parameters) {
         if (parameter.in_file === false) continue; // added by ezc3d, not in the file
         const what = `${name} ${group.name}:${parameter.name}`;
-        const got = mine!.parameters.find((p) => p.name.toUpperCase() === parameter.name.toUpperCase());
+        const got = mine.parameters.find((p) => p.name.toUpperCase() === parameter.name.toUpperCase());
         expect(got, what).toBeDefined();
         expect(PARAMETER_TYPE_NAMES[got!.type], what).toBe(parameter.type);
         // ezc3d reports a scalar's (zero) dimensions as [1]

@@ -13,7 +13,7 @@ describe("buildSessionExport from an upload (SessionAnalysis)", () => {
 
   it("validates against the contract and has every section and field of export.md", () => {
     expect(sessionExportSchema.parse(exp)).toEqual(exp);
-    checkEveryField(exp as unknown as Record<string, unknown>);
+    checkEveryField(exp);
     expect(exp.errors).toBeUndefined();
   });
 
@@ -73,7 +73,7 @@ describe("buildSessionExport from a stored session", () => {
   it("has every section and field, with the stored id", () => {
     const exp = buildSessionExport(stored, { now });
     sessionExportSchema.parse(exp);
-    checkEveryField(exp as unknown as Record<string, unknown>);
+    checkEveryField(exp);
     expect(exp.export_metadata.session_id).toBe(stored.session_id);
     expect(exp.session?.patient_code).toBe("P-042");
   });

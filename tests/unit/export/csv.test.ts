@@ -146,7 +146,10 @@ describe("batch CSV", () => {
   it("streams the header once and one row per session with the same columns as the one-row CSV", async () => {
     const exports = ["a", "b", "c"].map((id) => buildSessionExport({ ...stored, session_id: id }, { now }));
     async function* source() {
-      yield* exports;
+      for (const exp of exports) {
+        await Promise.resolve(); // each row arrives in a later microtask, as from a database cursor
+        yield exp;
+      }
     }
     const chunks: string[] = [];
     for await (const chunk of renderBatchCsv(source())) chunks.push(chunk);

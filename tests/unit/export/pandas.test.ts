@@ -191,7 +191,7 @@ describe("pandas' default read_csv (no float_precision) gives back every number 
           const got = frame[column].values[i];
           if (value === null) return expect(got, `${file} ${column}[${i}]`).toBeNull();
           const d = ulpDistance(got as number, value as number);
-          expect(d, `${file} ${column}[${i}]: pandas ${String(got)}, JSON ${String(value)}`).toBeLessThanOrEqual(2);
+          expect(d, `${file} ${column}[${i}]: pandas ${String(got)}, JSON ${value as number}`).toBeLessThanOrEqual(2);
           worst = Math.max(worst, d);
           compared++;
         });

@@ -95,7 +95,7 @@ describe("plotEnvelopes", () => {
 });
 
 describe("SessionReview", () => {
-  const exp = buildSessionExport({ ...buildAnalysis(fakeC3dBytes()), session_id: "s1" }, { now: new Date("2026-01-01T00:00:00Z") }) as SessionExport;
+  const exp = buildSessionExport({ ...buildAnalysis(fakeC3dBytes()), session_id: "s1" }, { now: new Date("2026-01-01T00:00:00Z") });
   const render = (e: SessionExport) => renderToStaticMarkup(createElement(SessionReview, { exp: e, envelopes: {}, downloads: null }));
 
   it("renders the worked example of scoring.md: P 93.27 target achieved, symmetry 98.84 normal", () => {

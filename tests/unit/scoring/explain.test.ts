@@ -17,7 +17,12 @@ import {
 } from "~/lib/scoring";
 
 function contractions(channel: string, count: number, intensity: number, duration: number) {
-  return Array.from({ length: count }, (_, i) => ({ channel, meets_intensity: i < intensity, meets_duration: i < duration, is_good: i < intensity && i < duration }));
+  return Array.from({ length: count }, (_, i) => ({
+    channel,
+    meets_intensity: i < intensity,
+    meets_duration: i < duration,
+    is_good: i < intensity && i < duration,
+  }));
 }
 
 /** docs/scoring.md "Worked example". */
@@ -53,7 +58,14 @@ describe("overallFormula", () => {
     expect(weighted).toBeCloseTo(93.27, 2); // docs/scoring.md
     expect(weighted).toBeCloseTo(f.overall!, 10);
     expect(f.overall).toBe(exp.performance_scores.overall_score);
-    expect(f).toMatchObject({ bfr_gate: 1, bfr_compliant: true, bfr_pressure_aop: 52, bfr_range: [40, 60], category: "target_achieved", missing: null });
+    expect(f).toMatchObject({
+      bfr_gate: 1,
+      bfr_compliant: true,
+      bfr_pressure_aop: 52,
+      bfr_range: [40, 60],
+      category: "target_achieved",
+      missing: null,
+    });
   });
 
   it("drops a missing RPE and renormalises the remaining weights (0.5/0.75, 0.25/0.75)", () => {
@@ -81,7 +93,11 @@ describe("overallFormula", () => {
     const f = overallFormula(exportOf(worked))!;
     expect(f.bands).toBe(CATEGORY_BANDS);
     expect(f.bands.map((b) => [b.category, b.min])).toEqual([
-      ["target_achieved", 90], ["adequate", 80], ["below_target", 70], ["poor", 60], ["inadequate", 0],
+      ["target_achieved", 90],
+      ["adequate", 80],
+      ["below_target", 70],
+      ["poor", 60],
+      ["inadequate", 0],
     ]);
     for (const band of f.bands) {
       expect(scoreCategory(band.min)).toBe(band.category);
@@ -94,7 +110,11 @@ describe("muscleFormula", () => {
   it("S_m = 100 · Σ sub-weight · rate equals the export's overall_compliance (left of the worked example: 88.13)", () => {
     const exp = exportOf(worked);
     const f = muscleFormula(exp.breakdown.left_muscle, snapshot);
-    expect(f.terms.map((t) => [t.rate, t.weight])).toEqual([["completion", 0.333], ["intensity", 0.333], ["duration", 0.334]]);
+    expect(f.terms.map((t) => [t.rate, t.weight])).toEqual([
+      ["completion", 0.333],
+      ["intensity", 0.333],
+      ["duration", 0.334],
+    ]);
     expect(f.terms.map((t) => t.value)).toEqual([11 / 12, 9 / 11, 10 / 11]);
     expect(100 * f.terms.reduce((s, t) => s + t.weight * (t.value ?? 0), 0)).toBeCloseTo(f.compliance!, 10);
     expect(f.compliance).toBeCloseTo(88.13, 2);

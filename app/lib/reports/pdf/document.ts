@@ -73,7 +73,10 @@ export class ReportPdf {
   text(value: string, options: { size?: number; bold?: boolean; x?: number; width?: number; gap?: number; grey?: boolean } = {}): void {
     const size = options.size ?? 9;
     const width = options.width ?? this.width;
-    this.doc.font(options.bold ? BOLD : FONT).fontSize(size).fillColor(options.grey ? "#444444" : "black");
+    this.doc
+      .font(options.bold ? BOLD : FONT)
+      .fontSize(size)
+      .fillColor(options.grey ? "#444444" : "black");
     const height = this.doc.heightOfString(value, { width });
     this.ensure(height);
     this.doc.text(value, options.x ?? this.left, this.y, { width });
@@ -127,11 +130,19 @@ export class ReportPdf {
       if (header) this.rule(x0, x0 + total, 0.6);
     };
     this.ensure(rowHeight * 2);
-    drawRow(columns.map((c) => c.header), false, true);
+    drawRow(
+      columns.map((c) => c.header),
+      false,
+      true,
+    );
     rows.forEach((cells, r) => {
       if (this.y + rowHeight > this.bottom) {
         this.newPage();
-        drawRow(columns.map((c) => c.header), false, true);
+        drawRow(
+          columns.map((c) => c.header),
+          false,
+          true,
+        );
       }
       drawRow(cells, options.bold?.(r) ?? false, false);
       this.rule(x0, x0 + total, 0.2, "#999999");
@@ -149,8 +160,18 @@ export class ReportPdf {
     for (let i = range.start; i < range.start + range.count; i++) {
       this.doc.switchToPage(i);
       const y = this.doc.page.height - MARGIN + 8;
-      this.doc.save().moveTo(MARGIN, y - 4).lineTo(this.doc.page.width - MARGIN, y - 4).lineWidth(0.3).strokeColor("#777777").stroke().restore();
-      this.doc.font(FONT).fontSize(6.5).fillColor("#333333")
+      this.doc
+        .save()
+        .moveTo(MARGIN, y - 4)
+        .lineTo(this.doc.page.width - MARGIN, y - 4)
+        .lineWidth(0.3)
+        .strokeColor("#777777")
+        .stroke()
+        .restore();
+      this.doc
+        .font(FONT)
+        .fontSize(6.5)
+        .fillColor("#333333")
         .text(footer(i - range.start + 1, range.count), MARGIN, y, { width: this.width, lineBreak: false });
     }
     this.doc.end();

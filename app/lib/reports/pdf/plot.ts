@@ -137,7 +137,11 @@ export function drawPlot(pdf: ReportPdf, spec: PlotSpec): void {
   const { doc } = pdf;
   const legend = [
     ...spec.series.map((s) => ({ kind: "line" as const, label: s.label, style: s })),
-    ...(spec.lines ?? []).map((l) => ({ kind: "line" as const, label: l.label, style: { dash: l.dash, width: 0.8, grey: "#333333", marker: null as Marker } })),
+    ...(spec.lines ?? []).map((l) => ({
+      kind: "line" as const,
+      label: l.label,
+      style: { dash: l.dash, width: 0.8, grey: "#333333", marker: null as Marker },
+    })),
     ...(spec.bandLegend ?? []).map((b) => ({ kind: "band" as const, label: b.label, fill: b.fill })),
   ];
   const legendRows = Math.ceil(legend.length / 2);
@@ -166,12 +170,25 @@ export function drawPlot(pdf: ReportPdf, spec: PlotSpec): void {
   doc.font(FONT).fontSize(AXIS_FONT).fillColor("black");
   for (const t of yTicks) {
     const y = toY(t);
-    doc.save().moveTo(left, y).lineTo(left + width, y).lineWidth(0.25).strokeColor("#bbbbbb").stroke().restore();
+    doc
+      .save()
+      .moveTo(left, y)
+      .lineTo(left + width, y)
+      .lineWidth(0.25)
+      .strokeColor("#bbbbbb")
+      .stroke()
+      .restore();
     doc.text(tickText(t, yTicks), left - 40, y - 3, { width: 37, align: "right", lineBreak: false });
   }
   for (const t of xTicks) {
     const x = toX(t);
-    doc.save().moveTo(x, top + height).lineTo(x, top + height + 2).lineWidth(0.5).stroke().restore();
+    doc
+      .save()
+      .moveTo(x, top + height)
+      .lineTo(x, top + height + 2)
+      .lineWidth(0.5)
+      .stroke()
+      .restore();
     doc.text(tickText(t, xTicks), x - 20, top + height + 3, { width: 40, align: "center", lineBreak: false });
   }
   doc.text(spec.xLabel, left, top + height + 11, { width, align: "center", lineBreak: false });
@@ -188,7 +205,10 @@ export function drawPlot(pdf: ReportPdf, spec: PlotSpec): void {
   }
   for (const line of spec.lines ?? []) {
     styleLine(doc, { dash: line.dash, grey: "#333333" });
-    doc.moveTo(left, toY(line.y)).lineTo(left + width, toY(line.y)).stroke();
+    doc
+      .moveTo(left, toY(line.y))
+      .lineTo(left + width, toY(line.y))
+      .stroke();
   }
   for (const s of spec.series) {
     styleLine(doc, s);
@@ -217,12 +237,19 @@ export function drawPlot(pdf: ReportPdf, spec: PlotSpec): void {
     } else {
       doc.save();
       styleLine(doc, entry.style);
-      doc.moveTo(lx, ly + 3).lineTo(lx + 16, ly + 3).stroke();
+      doc
+        .moveTo(lx, ly + 3)
+        .lineTo(lx + 16, ly + 3)
+        .stroke();
       doc.undash();
       if (entry.style.marker) drawMarker(doc.lineWidth(0.6), entry.style.marker, lx + 8, ly + 3);
       doc.restore();
     }
-    doc.font(FONT).fontSize(AXIS_FONT + 0.5).fillColor("black").text(entry.label, lx + 20, ly, { width: pdf.width / 2 - 64, lineBreak: false });
+    doc
+      .font(FONT)
+      .fontSize(AXIS_FONT + 0.5)
+      .fillColor("black")
+      .text(entry.label, lx + 20, ly, { width: pdf.width / 2 - 64, lineBreak: false });
   });
   pdf.y = ly + LEGEND_ROW + 6;
 }

@@ -9,22 +9,18 @@ import * as f from "../format";
 import { dataQualityOf } from "../quality";
 import { EMPTY, STRINGS } from "../strings";
 import { BOLD, FONT, ReportPdf } from "./document";
-import {
-  contractionTable,
-  envelopePlots,
-  errorsBlock,
-  legTable,
-  musclesOf,
-  processingBlock,
-  qualityBlock,
-} from "./session-sections";
+import { contractionTable, envelopePlots, errorsBlock, legTable, musclesOf, processingBlock, qualityBlock } from "./session-sections";
 
 const S = STRINGS;
 
 function title(pdf: ReportPdf, text: string): void {
   const { doc } = pdf;
   doc.font(BOLD).fontSize(15).fillColor("black").text(text, pdf.left, pdf.y, { width: pdf.width, lineBreak: false });
-  doc.font(FONT).fontSize(8).fillColor("#444444").text(S.app, pdf.left, pdf.y + 5, { width: pdf.width, align: "right", lineBreak: false });
+  doc
+    .font(FONT)
+    .fontSize(8)
+    .fillColor("#444444")
+    .text(S.app, pdf.left, pdf.y + 5, { width: pdf.width, align: "right", lineBreak: false });
   pdf.y += 22;
   pdf.rule(pdf.left, pdf.left + pdf.width, 0.8);
   pdf.y += 6;
@@ -34,7 +30,9 @@ function title(pdf: ReportPdf, text: string): void {
 function header(pdf: ReportPdf, exp: SessionExport): void {
   const s = exp.session;
   const game = s?.game;
-  const gameText = game?.name ? `${game.name}${game.level !== null ? `, level ${game.level}` : ""}${game.points !== null ? `, ${game.points} points` : ""}` : EMPTY;
+  const gameText = game?.name
+    ? `${game.name}${game.level !== null ? `, level ${game.level}` : ""}${game.points !== null ? `, ${game.points} points` : ""}`
+    : EMPTY;
   const pairs: [string, string][] = [
     [S.header.patient, s?.patient_code ?? EMPTY],
     [S.header.session, s?.session_code ?? exp.export_metadata.session_id ?? EMPTY],
@@ -65,8 +63,12 @@ function formulaLines(formula: OverallFormula): string[] {
   if (dropped.length) lines.push(S.missing.dropped(dropped.map((t) => S.component(t.component)).join(", ")));
   const [min, max] = formula.bfr_range.map(f.plain);
   const p = f.plain(formula.bfr_pressure_aop);
-  lines.push(`${S.bfr.label}: ${formula.bfr_compliant === null ? S.bfr.unknown : formula.bfr_compliant ? S.bfr.inRange(p, min, max) : S.bfr.outOfRange(p, min, max)}`);
-  const bands = formula.bands.map((b, i) => S.band(S.category(b.category), String(b.min), i === 0 ? null : String(formula.bands[i - 1].min)));
+  lines.push(
+    `${S.bfr.label}: ${formula.bfr_compliant === null ? S.bfr.unknown : formula.bfr_compliant ? S.bfr.inRange(p, min, max) : S.bfr.outOfRange(p, min, max)}`,
+  );
+  const bands = formula.bands.map((b, i) =>
+    S.band(S.category(b.category), String(b.min), i === 0 ? null : String(formula.bands[i - 1].min)),
+  );
   lines.push(`${S.scores.bandsHeading} ${bands.join(" · ")}`);
   return lines;
 }
@@ -75,9 +77,16 @@ function scores(pdf: ReportPdf, exp: SessionExport): void {
   const p = exp.performance_scores;
   pdf.heading(S.scores.heading);
   const overall = p?.overall_score ?? null;
-  pdf.text(`${S.scores.overall}: ${overall === null ? S.scores.notScored : `${f.score(overall)} ${S.scores.scale} — ${S.category(p?.category ?? null)}`}`, { size: 12, bold: true, gap: 4 });
-  const effortDetail = p?.rpe_post_session !== null && p?.rpe_post_session !== undefined ? ` (${S.effortDetail(String(p.rpe_post_session))})` : "";
-  const gameDetail = p?.game_points_achieved != null && p?.game_points_max != null ? ` (${S.gameDetail(f.plain(p.game_points_achieved), f.plain(p.game_points_max))})` : "";
+  pdf.text(
+    `${S.scores.overall}: ${overall === null ? S.scores.notScored : `${f.score(overall)} ${S.scores.scale} — ${S.category(p?.category ?? null)}`}`,
+    { size: 12, bold: true, gap: 4 },
+  );
+  const effortDetail =
+    p?.rpe_post_session !== null && p?.rpe_post_session !== undefined ? ` (${S.effortDetail(String(p.rpe_post_session))})` : "";
+  const gameDetail =
+    p?.game_points_achieved != null && p?.game_points_max != null
+      ? ` (${S.gameDetail(f.plain(p.game_points_achieved), f.plain(p.game_points_max))})`
+      : "";
   pdf.facts(
     [
       [S.scores.compliance, f.score(p?.compliance_score)],

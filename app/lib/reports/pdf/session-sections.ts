@@ -51,7 +51,10 @@ export function legTable(pdf: ReportPdf, exp: SessionExport, muscles: MuscleView
   pdf.heading(S.legs.heading);
   const pct = exp.processing_parameters?.mvc_threshold_percentage;
   const rows: [string, (m: MuscleView) => string][] = [
-    [S.legs.contractions, (m) => `${f.count(m.channel?.contraction_count ?? m.breakdown?.contraction_count)} (${f.count(m.breakdown?.expected_contractions)})`],
+    [
+      S.legs.contractions,
+      (m) => `${f.count(m.channel?.contraction_count ?? m.breakdown?.contraction_count)} (${f.count(m.breakdown?.expected_contractions)})`,
+    ],
     [S.legs.good, (m) => f.count(m.channel?.good_contraction_count)],
     [S.legs.intensityCompliant, (m) => f.count(m.channel?.intensity_compliant_count)],
     [S.legs.durationCompliant, (m) => f.count(m.channel?.duration_compliant_count)],
@@ -69,7 +72,10 @@ export function legTable(pdf: ReportPdf, exp: SessionExport, muscles: MuscleView
     [S.legs.mdf, (m) => `${f.fixed(m.channel?.mdf, 1)} Hz`],
     [S.legs.fatigue, (m) => f.scientific(m.channel?.fatigue_index_fi_nsm5)],
   ];
-  const body = rows.map(([label, value]) => [label, ...muscles.map((m) => (m.channel?.error ? `${S.legs.rejected}: ${m.channel.error.code}` : value(m)))]);
+  const body = rows.map(([label, value]) => [
+    label,
+    ...muscles.map((m) => (m.channel?.error ? `${S.legs.rejected}: ${m.channel.error.code}` : value(m))),
+  ]);
   const valueWidth = muscles.length ? (pdf.width - 100) / muscles.length : 0;
   const columns: Column[] = [{ header: S.legs.muscle, width: 100 }, ...muscles.map((m) => ({ header: m.title, width: valueWidth }))];
   pdf.table(columns, body, { size: 7.5 });
@@ -97,7 +103,10 @@ export function envelopePlots(pdf: ReportPdf, exp: SessionExport, muscles: Muscl
         { label: S.plot.good, fill: "#9a9a9a" },
         { label: S.plot.notGood, fill: "#dcdcdc" },
       ],
-      lines: m.channel.mvc_threshold === null ? [] : [{ y: toUv(m.channel.mvc_threshold), label: S.plot.threshold(pct, f.microvolts(m.channel.mvc_threshold)), dash: [4, 2] }],
+      lines:
+        m.channel.mvc_threshold === null
+          ? []
+          : [{ y: toUv(m.channel.mvc_threshold), label: S.plot.threshold(pct, f.microvolts(m.channel.mvc_threshold)), dash: [4, 2] }],
     });
   }
 }
@@ -116,14 +125,23 @@ export function contractionTable(pdf: ReportPdf, exp: SessionExport, muscles: Mu
   // Relative widths of #, start, duration, peak, mean, % MVC, and the three yes/no columns.
   const shares = [26, 30, 42, 32, 32, 28, 20, 20, 22];
   const w = groupWidth / shares.reduce((a, b) => a + b, 0);
-  const headers = [S.contractions.start, S.contractions.duration, S.contractions.peak, S.contractions.mean, S.contractions.percentMvc, S.contractions.intensity, S.contractions.durationOk, S.contractions.good];
+  const headers = [
+    S.contractions.start,
+    S.contractions.duration,
+    S.contractions.peak,
+    S.contractions.mean,
+    S.contractions.percentMvc,
+    S.contractions.intensity,
+    S.contractions.durationOk,
+    S.contractions.good,
+  ];
   const sub = (title: string): Column[] => [
     { header: `${title.split(" ")[0]} ${S.contractions.index}`, width: w * shares[0] },
     ...headers.map((header, i) => ({ header, width: w * shares[i + 1], align: "right" as const })),
   ];
   const cells = (m: MuscleView, i: number): string[] => {
     const c = list.filter((x) => x.channel === m.id)[i];
-    if (!c) return Array(9).fill("");
+    if (!c) return Array.from({ length: 9 }, () => "");
     return [
       String(c.index),
       f.fixed(c.start_ms / 1000, 2),
@@ -179,11 +197,25 @@ export function processingBlock(pdf: ReportPdf, exp: SessionExport, muscles: Mus
     [
       [S.processing.version, p.processing_version],
       [S.processing.samplingRate, `${f.plain(p.sampling_rate_hz)} Hz`],
-      [S.processing.filter, S.processing.filterText(String(p.filter_order), f.plain(p.filter_low_cutoff_hz), f.plain(p.filter_high_cutoff_hz), requested)],
+      [
+        S.processing.filter,
+        S.processing.filterText(String(p.filter_order), f.plain(p.filter_low_cutoff_hz), f.plain(p.filter_high_cutoff_hz), requested),
+      ],
       [S.processing.envelope, S.processing.envelopeText(f.plain(p.rms_window_ms), f.plain(p.rms_overlap_percent))],
       [S.processing.mvc, S.processing.mvcText(f.plain(p.mvc_threshold_percentage), sources || EMPTY)],
-      [S.processing.detection, S.processing.detectionText(f.plain(p.threshold_factor), f.plain(p.activated_threshold_factor), f.plain(p.merge_gap_ms), f.plain(p.min_duration_ms))],
-      [S.processing.spectral, S.processing.spectralText(String(WELCH_MAX_SEGMENT_SAMPLES), f.fixed(segmentMs, 1), String(WELCH_OVERLAP_PERCENT))],
+      [
+        S.processing.detection,
+        S.processing.detectionText(
+          f.plain(p.threshold_factor),
+          f.plain(p.activated_threshold_factor),
+          f.plain(p.merge_gap_ms),
+          f.plain(p.min_duration_ms),
+        ),
+      ],
+      [
+        S.processing.spectral,
+        S.processing.spectralText(String(WELCH_MAX_SEGMENT_SAMPLES), f.fixed(segmentMs, 1), String(WELCH_OVERLAP_PERCENT)),
+      ],
     ],
     1,
     8,

@@ -9,14 +9,7 @@
  * of the first pass, so both sheets describe the same set of sessions.
  */
 import ExcelJS from "exceljs";
-import {
-  contractionColumns,
-  DEFAULT_CHANNEL_SLOTS,
-  exportColumns,
-  isFullExport,
-  toCsvRow,
-  type AnyExport,
-} from "~/lib/export";
+import { contractionColumns, DEFAULT_CHANNEL_SLOTS, exportColumns, isFullExport, toCsvRow, type AnyExport } from "~/lib/export";
 import { sheetValue } from "./cells";
 import { addTypedRow, contractionRows, headedSheet } from "./session-workbook";
 
@@ -46,7 +39,11 @@ const CHECK_EVERY = 50;
  * Writes the batch workbook to `stream` and resolves with the ids of the sessions in it once the
  * zip is complete. Stops early (and rejects) when `backpressure` says the consumer went away.
  */
-export async function writeBatchWorkbook(stream: Output, source: BatchWorkbookSource, options: BatchWorkbookOptions = {}): Promise<string[]> {
+export async function writeBatchWorkbook(
+  stream: Output,
+  source: BatchWorkbookSource,
+  options: BatchWorkbookOptions = {},
+): Promise<string[]> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   const ids: string[] = [];
   let rows = 0;
@@ -61,7 +58,11 @@ export async function writeBatchWorkbook(stream: Output, source: BatchWorkbookSo
   sessions.getRow(1).commit();
   for await (const exp of source.sessions()) {
     const row = toCsvRow(exp, { channelSlots: DEFAULT_CHANNEL_SLOTS });
-    addTypedRow(sessions, names, names.map((n) => sheetValue(n, row[n]))).commit();
+    addTypedRow(
+      sessions,
+      names,
+      names.map((n) => sheetValue(n, row[n])),
+    ).commit();
     if (exp.export_metadata.session_id) ids.push(exp.export_metadata.session_id);
     await pace();
   }

@@ -50,7 +50,11 @@ export async function renderSessionWorkbook(exp: SessionExport): Promise<Uint8Ar
 
   const row = toCsvRow(exp);
   const names = Object.keys(row);
-  addTypedRow(headedSheet(workbook, "session", names), names, names.map((n) => sheetValue(n, row[n])));
+  addTypedRow(
+    headedSheet(workbook, "session", names),
+    names,
+    names.map((n) => sheetValue(n, row[n])),
+  );
 
   const contractionNames = contractionColumns.map((c) => c.name);
   const contractions = headedSheet(workbook, "contractions", contractionNames);
@@ -63,11 +67,16 @@ export async function renderSessionWorkbook(exp: SessionExport): Promise<Uint8Ar
   for (let slot = 1; ; slot++) {
     const id = row[`emg_ch${slot}_channel_id`];
     if (id === undefined || id === null) break;
-    addTypedRow(channels, fields, fields.map((field) => sheetValue(field, row[`emg_ch${slot}_${field}`] ?? null)));
+    addTypedRow(
+      channels,
+      fields,
+      fields.map((field) => sheetValue(field, row[`emg_ch${slot}_${field}`] ?? null)),
+    );
   }
 
   const configuration = headedSheet(workbook, "configuration", ["column", "value"], [36, 24]);
-  for (const name of names.filter((n) => CONFIGURATION.test(n))) addTypedRow(configuration, [name, name], [name, sheetValue(name, row[name])]);
+  for (const name of names.filter((n) => CONFIGURATION.test(n)))
+    addTypedRow(configuration, [name, name], [name, sheetValue(name, row[name])]);
 
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
