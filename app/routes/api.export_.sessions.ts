@@ -1,7 +1,8 @@
 /**
- * GET /api/export/sessions?patient=P001&from=2025-01-01&to=2025-12-31&format=csv|json
+ * GET /api/export/sessions?patient=P001&from=2025-01-01&to=2025-12-31&format=csv|json|xlsx
  * [&table=contractions] — every visible session matching the filters, streamed: one CSV row (or
- * JSON array element) per session, read from the database page by page (constant memory).
+ * JSON array element, or workbook row) per session, read from the database page by page (constant
+ * memory).
  * from/to: YYYY-MM-DD (to includes that whole day) or a full ISO 8601 time stamp.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -11,25 +12,15 @@ import {
   exportResponse,
   exportSessions,
   isEnhancedExport,
-  parseFormat,
   parseTable,
   renderBatch,
   streamChunks,
 } from "~/lib/server/export.server";
+import { batchWorkbookResponse, parseAnyFormat, parseDateBound } from "~/lib/server/reports.server";
 import type { Caller } from "~/lib/server/caller.server";
 import { recordExport } from "~/lib/server/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
 import { secureResource } from "~/lib/server/security-headers.server";
-
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-function parseBound(value: string | null, field: "from" | "to"): string | undefined | Response {
-  if (value === null || value === "") return undefined;
-  if (!DATE.test(value) || Number.isNaN(Date.parse(value))) {
-    return exportError(400, `${field} must be a date (YYYY-MM-DD) or an ISO 8601 time stamp with zone, got "${value}"`, field);
-  }
-  return value;
-}
 
 /**
  * Passes the exports through and records the export in the history once the stream ends — also
@@ -51,16 +42,19 @@ async function loaderUnsecured({ request }: LoaderFunctionArgs) {
   const caller = await requireApiCaller(request);
   requireApiPermission(caller, "batch");
   const query = new URL(request.url).searchParams;
-  const format = parseFormat(query.get("format") ?? "csv");
+  const format = parseAnyFormat(query.get("format") ?? "csv");
   if (format instanceof Response) return format;
-  const table = parseTable(query.get("table"), format);
+  if (format === "pdf") return exportError(400, "format=pdf reports one session or one patient: a batch is csv, json or xlsx", "format");
+  const table = format === "xlsx" ? undefined : parseTable(query.get("table"), format);
   if (table instanceof Response) return table;
-  const from = parseBound(query.get("from"), "from");
+  if (format === "xlsx" && query.get("table")) return exportError(400, "the workbook already has a contractions sheet: leave out table", "table");
+  const from = parseDateBound(query.get("from"), "from");
   if (from instanceof Response) return from;
-  const to = parseBound(query.get("to"), "to");
+  const to = parseDateBound(query.get("to"), "to");
   if (to instanceof Response) return to;
   if (from && to && Date.parse(from) > Date.parse(to)) return exportError(400, `from (${from}) is after to (${to})`, "from");
   const patient = query.get("patient")?.trim() || undefined;
+  if (format === "xlsx") return batchWorkbookResponse(caller, { patientCode: patient, from, to });
 
   const source = exportSessions(caller, { patientCode: patient, from, to }, { csvRows: format === "csv" && table === undefined });
   // Read the first session before answering, so a failing query is a 500, not a truncated 200.

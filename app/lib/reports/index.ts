@@ -12,3 +12,5 @@ export { writeBatchWorkbook } from "./xlsx/batch-workbook";
 export type { BatchWorkbookOptions, BatchWorkbookSource } from "./xlsx/batch-workbook";
 export { DATE_COLUMNS, isoToSheetDate } from "./xlsx/cells";
 export * from "./render";
+export { renderPatientReportPdf } from "./pdf/patient-report";
+export type { PatientReportInput } from "./pdf/patient-report";

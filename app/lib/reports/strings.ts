@@ -156,6 +156,8 @@ export const STRINGS = {
   },
   footer: (version: string, generator: string, sha: string, page: number, pages: number) =>
     `export_version ${version} · ${generator} · file sha256 ${sha} · page ${page}/${pages}`,
+  patientFooter: (version: string, generator: string, patient: string, page: number, pages: number) =>
+    `export_version ${version} · ${generator} · patient ${patient} · page ${page}/${pages}`,
   patient: {
     trendsHeading: "Trends per session",
     scoresPlot: "Scores (0–100)",
@@ -166,6 +168,10 @@ export const STRINGS = {
     sessionAxis: "session (numbered as in the table)",
     sessionsHeading: "Sessions",
     number: "No.",
+    overallShort: "Overall",
+    complianceShort: "Compl.",
+    symmetryShort: "Symm.",
+    effortShort: "Effort",
     date: "Recorded",
     session: "Session",
     category: "Category",

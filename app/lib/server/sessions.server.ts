@@ -869,8 +869,9 @@ export async function getSessionFile(
 export interface ExportRecord {
   userId: string | null;
   tokenId?: string | null;
-  format: "json" | "csv";
-  kind: "session" | "batch" | "upload";
+  format: "json" | "csv" | "pdf" | "xlsx";
+  /** `patient`: a patient's progress report (issue 15). */
+  kind: "session" | "batch" | "upload" | "patient";
   sessionIds: string[];
 }
 

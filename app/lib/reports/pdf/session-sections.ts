@@ -9,10 +9,11 @@ import { muscleFormula } from "~/lib/scoring";
 import * as f from "../format";
 import type { DataQuality } from "../quality";
 import { EMPTY, STRINGS } from "../strings";
-import type { Column, ReportPdf } from "./document";
+import { BOLD, FONT, type Column, type ReportPdf } from "./document";
 import { drawPlot } from "./plot";
 
 const S = STRINGS;
+const TABLE_SIZE = 7;
 
 export interface MuscleView {
   id: string;
@@ -122,10 +123,8 @@ export function contractionTable(pdf: ReportPdf, exp: SessionExport, muscles: Mu
   const groups = muscles.filter((m) => list.some((c) => c.channel === m.id));
   const perRow = Math.min(2, groups.length);
   const groupWidth = (pdf.width - (perRow - 1) * 12) / perRow;
-  // Relative widths of #, start, duration, peak, mean, % MVC, and the three yes/no columns.
-  const shares = [26, 30, 42, 32, 32, 28, 20, 20, 22];
-  const w = groupWidth / shares.reduce((a, b) => a + b, 0);
   const headers = [
+    S.contractions.index,
     S.contractions.start,
     S.contractions.duration,
     S.contractions.peak,
@@ -135,10 +134,12 @@ export function contractionTable(pdf: ReportPdf, exp: SessionExport, muscles: Mu
     S.contractions.durationOk,
     S.contractions.good,
   ];
-  const sub = (title: string): Column[] => [
-    { header: `${title.split(" ")[0]} ${S.contractions.index}`, width: w * shares[0] },
-    ...headers.map((header, i) => ({ header, width: w * shares[i + 1], align: "right" as const })),
-  ];
+  // Each column as wide as its header (bold) or its widest value, then all stretched to the group's width.
+  const widest = ["999", "999.99", "99999", "99999.9", "99999.9", "999.9", "yes", "yes", "yes"];
+  pdf.doc.fontSize(TABLE_SIZE);
+  const natural = headers.map((h, i) => Math.max(pdf.doc.font(BOLD).widthOfString(h), pdf.doc.font(FONT).widthOfString(widest[i])) + 5);
+  const stretch = groupWidth / natural.reduce((a, b) => a + b, 0);
+  const sub = (): Column[] => headers.map((header, i) => ({ header, width: natural[i] * stretch, align: i === 0 ? "left" : "right" }));
   const cells = (m: MuscleView, i: number): string[] => {
     const c = list.filter((x) => x.channel === m.id)[i];
     if (!c) return Array.from({ length: 9 }, () => "");
@@ -156,11 +157,18 @@ export function contractionTable(pdf: ReportPdf, exp: SessionExport, muscles: Mu
   };
   for (let g = 0; g < groups.length; g += perRow) {
     const row = groups.slice(g, g + perRow);
-    const columns = row.flatMap((m, i) => [...(i > 0 ? [{ header: "", width: 12 }] : []), ...sub(m.title)]);
+    const columns = row.flatMap((_, i) => [...(i > 0 ? [{ header: "", width: 12 }] : []), ...sub()]);
     const n = Math.max(...row.map((m) => list.filter((c) => c.channel === m.id).length));
     const body = Array.from({ length: n }, (_, i) => row.flatMap((m, k) => [...(k > 0 ? [""] : []), ...cells(m, i)]));
-    pdf.text(row.map((m) => m.title).join("  |  "), { size: 7.5, bold: true });
-    pdf.table(columns, body, { size: 7 });
+    pdf.ensure(40);
+    row.forEach((m, i) =>
+      pdf.doc
+        .font(BOLD)
+        .fontSize(7.5)
+        .text(m.title, pdf.left + i * (groupWidth + 12), pdf.y, { width: groupWidth, lineBreak: false }),
+    );
+    pdf.y += 11;
+    pdf.table(columns, body, { size: TABLE_SIZE });
   }
   pdf.text(S.contractions.legend, { size: 7, grey: true });
 }
