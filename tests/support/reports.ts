@@ -52,7 +52,9 @@ for ws in wb.worksheets:
             else:
                 cells.append(v)
         rows.append(cells)
-    out[ws.title] = {"header": rows[0] if rows else [], "rows": rows[1:]}
+    # A streamed sheet states no dimension: openpyxl then ends a row at its last written cell.
+    width = len(rows[0]) if rows else 0
+    out[ws.title] = {"header": rows[0] if rows else [], "rows": [r + [None] * (width - len(r)) for r in rows[1:]]}
 print(json.dumps(out))
 `;
 
