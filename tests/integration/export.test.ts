@@ -136,7 +136,7 @@ forEachDriver("export routes", (t) => {
     it("answers 400 for a bad format or table, naming the field", async () => {
       const before = await count("export_history");
       const bad = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=xml`, tokens.therapist), { sessionId: sessionA });
-      expect(bad).toMatchObject({ status: 400, body: { error: 'format must be json or csv, got "xml"', field: "format" } });
+      expect(bad).toMatchObject({ status: 400, body: { error: 'format must be json, csv, pdf or xlsx, got "xml"', field: "format" } });
       const table = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=json&table=contractions`, tokens.therapist), { sessionId: sessionA });
       expect(table).toMatchObject({ status: 400, body: { field: "table" } });
       expect(await count("export_history")).toBe(before);

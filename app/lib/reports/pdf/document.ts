@@ -180,6 +180,25 @@ export class ReportPdf {
   }
 }
 
+/**
+ * Column widths from the content: each column as wide as its header (bold) or its widest cell,
+ * all scaled to `total` (so narrow content spreads out and wide content shrinks evenly).
+ */
+export function fitColumns(
+  doc: PDFKit.PDFDocument,
+  columns: { header: string; align?: "left" | "right" }[],
+  rows: string[][],
+  total: number,
+  size: number,
+): Column[] {
+  doc.fontSize(size);
+  const natural = columns.map(
+    (c, i) => Math.max(doc.font(BOLD).widthOfString(c.header), ...rows.map((r) => doc.font(FONT).widthOfString(r[i] ?? ""))) + 5,
+  );
+  const scale = total / natural.reduce((a, b) => a + b, 0);
+  return columns.map((c, i) => ({ ...c, width: natural[i] * scale }));
+}
+
 /** The text, cut with "…" to fit `width` at the current font. */
 export function fit(doc: PDFKit.PDFDocument, text: string, width: number): string {
   if (doc.widthOfString(text) <= width) return text;

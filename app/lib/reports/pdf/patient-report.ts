@@ -8,11 +8,12 @@ import type { ChannelResult, SessionExport } from "~/lib/export/schema";
 import * as f from "../format";
 import { dataQualityOf } from "../quality";
 import { EMPTY, STRINGS } from "../strings";
-import { BOLD, FONT, ReportPdf } from "./document";
+import { BOLD, fitColumns, FONT, ReportPdf } from "./document";
 import { drawPlot, type Marker, type Series } from "./plot";
 
 const S = STRINGS;
 const P = STRINGS.patient;
+const TABLE_SIZE = 6.8;
 
 export interface PatientReportInput {
   patientCode: string;
@@ -175,24 +176,21 @@ function sessionsTable(pdf: ReportPdf, list: SessionExport[]): void {
       dataQualityOf(e)?.status || EMPTY,
     ];
   });
-  pdf.table(
-    [
-      { header: P.number, width: 20 },
-      { header: P.date, width: 62 },
-      { header: P.session, width: 78 },
-      { header: P.overallShort, width: 36, align: "right" },
-      { header: P.complianceShort, width: 36, align: "right" },
-      { header: P.symmetryShort, width: 32, align: "right" },
-      { header: P.effortShort, width: 32, align: "right" },
-      { header: P.category, width: 58 },
-      { header: P.contractions, width: 44, align: "right" },
-      { header: P.good, width: 36, align: "right" },
-      { header: P.mvc, width: 0, align: "right" },
-      { header: P.quality, width: 38 },
-    ],
-    rows,
-    { size: 6.8 },
-  );
+  const columns = [
+    { header: P.number },
+    { header: P.date },
+    { header: P.session },
+    { header: P.overallShort, align: "right" as const },
+    { header: P.complianceShort, align: "right" as const },
+    { header: P.symmetryShort, align: "right" as const },
+    { header: P.effortShort, align: "right" as const },
+    { header: P.category },
+    { header: P.contractions, align: "right" as const },
+    { header: P.good, align: "right" as const },
+    { header: P.mvc, align: "right" as const },
+    { header: P.quality },
+  ];
+  pdf.table(fitColumns(pdf.doc, columns, rows, pdf.width, TABLE_SIZE), rows, { size: TABLE_SIZE });
 }
 
 /** The patient's progress report as PDF bytes. */

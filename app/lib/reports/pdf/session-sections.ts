@@ -9,7 +9,7 @@ import { muscleFormula } from "~/lib/scoring";
 import * as f from "../format";
 import type { DataQuality } from "../quality";
 import { EMPTY, STRINGS } from "../strings";
-import { BOLD, FONT, type Column, type ReportPdf } from "./document";
+import { BOLD, fitColumns, type Column, type ReportPdf } from "./document";
 import { drawPlot } from "./plot";
 
 const S = STRINGS;
@@ -134,12 +134,6 @@ export function contractionTable(pdf: ReportPdf, exp: SessionExport, muscles: Mu
     S.contractions.durationOk,
     S.contractions.good,
   ];
-  // Each column as wide as its header (bold) or its widest value, then all stretched to the group's width.
-  const widest = ["999", "999.99", "99999", "99999.9", "99999.9", "999.9", "yes", "yes", "yes"];
-  pdf.doc.fontSize(TABLE_SIZE);
-  const natural = headers.map((h, i) => Math.max(pdf.doc.font(BOLD).widthOfString(h), pdf.doc.font(FONT).widthOfString(widest[i])) + 5);
-  const stretch = groupWidth / natural.reduce((a, b) => a + b, 0);
-  const sub = (): Column[] => headers.map((header, i) => ({ header, width: natural[i] * stretch, align: i === 0 ? "left" : "right" }));
   const cells = (m: MuscleView, i: number): string[] => {
     const c = list.filter((x) => x.channel === m.id)[i];
     if (!c) return Array.from({ length: 9 }, () => "");
@@ -155,9 +149,13 @@ export function contractionTable(pdf: ReportPdf, exp: SessionExport, muscles: Mu
       S.yesNo(c.is_good),
     ];
   };
+  // One set of column widths for every muscle, fitted to the widest header or value.
+  const allCells = groups.flatMap((m) => list.filter((x) => x.channel === m.id).map((_, i) => cells(m, i)));
+  const aligned = headers.map((header, i) => ({ header, align: i === 0 ? ("left" as const) : ("right" as const) }));
+  const sub = fitColumns(pdf.doc, aligned, allCells, groupWidth, TABLE_SIZE);
   for (let g = 0; g < groups.length; g += perRow) {
     const row = groups.slice(g, g + perRow);
-    const columns = row.flatMap((_, i) => [...(i > 0 ? [{ header: "", width: 12 }] : []), ...sub()]);
+    const columns = row.flatMap((_, i) => [...(i > 0 ? [{ header: "", width: 12 }] : []), ...sub]);
     const n = Math.max(...row.map((m) => list.filter((c) => c.channel === m.id).length));
     const body = Array.from({ length: n }, (_, i) => row.flatMap((m, k) => [...(k > 0 ? [""] : []), ...cells(m, i)]));
     pdf.ensure(40);
