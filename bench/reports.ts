@@ -86,6 +86,9 @@ interface ChildResult {
   bytes: number;
   rssBeforeMb: number;
   peakRssMb: number;
+  /** Largest V8 heap in use and largest Buffer memory seen (sampled every 50 ms). */
+  peakHeapMb: number;
+  peakBuffersMb: number;
 }
 
 function procStatusMb(field: "VmRSS" | "VmHWM"): number {
@@ -103,11 +106,19 @@ async function child(dataDir: string, databaseUrl: string): Promise<void> {
     "select (select count(*)::int from therapy_sessions) as s, (select count(*)::int from contractions) as c",
   );
   const rssBeforeMb = procStatusMb("VmRSS");
+  let peakHeapMb = 0;
+  let peakBuffersMb = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakHeapMb = Math.max(peakHeapMb, m.heapUsed / 1048576);
+    peakBuffersMb = Math.max(peakBuffersMb, m.arrayBuffers / 1048576);
+  }, 50);
   const t0 = performance.now();
   const answer = await batchWorkbookResponse({ userId: rows[0].id, role: "admin" }, {});
   let bytes = 0;
   for await (const chunk of answer.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
   const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
   const result: ChildResult = {
     sessions: counts.rows[0].s,
     contractions: counts.rows[0].c,
@@ -115,6 +126,8 @@ async function child(dataDir: string, databaseUrl: string): Promise<void> {
     bytes,
     rssBeforeMb,
     peakRssMb: procStatusMb("VmHWM"),
+    peakHeapMb,
+    peakBuffersMb,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   await db.close?.();
@@ -155,6 +168,7 @@ async function batchBench(sessions: number, pg: PostgresServer | null): Promise<
       `  ${r.seconds.toFixed(1)} s   ${(r.sessions / r.seconds).toFixed(0)} session rows/s   ${((r.sessions + r.contractions) / r.seconds).toFixed(0)} rows/s (both sheets)   ${(r.bytes / 1e6).toFixed(1)} MB xlsx`,
     );
     console.log(`  child RSS before the export ${r.rssBeforeMb.toFixed(0)} MB, peak ${r.peakRssMb.toFixed(0)} MB (goal peak < 300 MB)`);
+    console.log(`  during the export: peak V8 heap in use ${r.peakHeapMb.toFixed(0)} MB, peak Buffers ${r.peakBuffersMb.toFixed(0)} MB`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -92,13 +92,11 @@ export async function sessionReportResponse(
   return reportResponse(body, format, sessionReportFilename(sessionId, format));
 }
 
-/** Bytes the workbook may run ahead of a slow client before the writer waits. */
-const AHEAD_BYTES = 1024 * 1024;
-
 /**
- * GET /api/export/sessions?format=xlsx — the batch workbook, streamed: the writer waits while more
- * than AHEAD_BYTES are unread, and stops when the client goes away. The export history records
- * the sessions of the workbook once it is complete (or the client stopped).
+ * GET /api/export/sessions?format=xlsx — the batch workbook, streamed: a slow client holds the
+ * writer back (the zip stops taking sheet XML, writeBatchWorkbook waits), and a client that goes
+ * away stops it. The export history records the sessions of the workbook once it is complete (or
+ * the client stopped).
  */
 export async function batchWorkbookResponse(caller: ApiCaller, filters: SessionFilters): Promise<Response> {
   const source = exportSessions(caller, filters, { csvRows: true });
@@ -116,10 +114,8 @@ export async function batchWorkbookResponse(caller: ApiCaller, filters: SessionF
     }
   }
   const out = new PassThrough();
-  const backpressure = async (): Promise<boolean> => {
-    while (!out.destroyed && out.readableLength > AHEAD_BYTES) await new Promise((resolve) => setTimeout(resolve, 2));
-    return !out.destroyed;
-  };
+  // Readable.toWeb destroys `out` when the response body is cancelled.
+  const backpressure = (): Promise<boolean> => Promise.resolve(!out.destroyed);
   const minimal = !isEnhancedExport();
   void writeBatchWorkbook(out, { sessions, contractions: () => exportSessions(caller, filters) }, { minimal, backpressure })
     .catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))))

@@ -142,6 +142,47 @@ describe("batch workbook", () => {
     expect(book.contractions.rows).toEqual(contractions);
   });
 
+  it("waits for a slow reader instead of buffering the workbook (constant memory)", async () => {
+    // Random numbers, so the rows do not compress to nothing and the unread output fills up.
+    const noisy = (exp: SessionExport, i: number): SessionExport => {
+      const channels = Object.fromEntries(
+        Object.entries(exp.channels ?? {}).map(([id, c]) => [
+          id,
+          { ...c, rms: Math.random(), mav: Math.random(), mpf: Math.random(), mdf: Math.random() },
+        ]),
+      );
+      const scores = { ...exp.performance_scores!, overall_score: Math.random() * 100, compliance_score: Math.random() * 100 };
+      return { ...exp, channels, performance_scores: scores, export_metadata: { ...exp.export_metadata, session_id: `n-${i}` } };
+    };
+    const list = Array.from({ length: 6000 }, (_, i) => noisy(base, i));
+    let pulled = 0;
+    function* counted() {
+      for (const exp of list) {
+        pulled++;
+        yield exp;
+      }
+    }
+    const out = new PassThrough(); // nobody reads it yet
+    const writing = writeBatchWorkbook(out, { sessions: counted, contractions: () => [] });
+    // The writer stops pulling sessions while the output is not read: a few MB of zip buffers.
+    let before = -1;
+    for (let waited = 0; pulled !== before && waited < 10_000; waited += 500) {
+      before = pulled;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(pulled, "stalled").toBe(before);
+    expect(pulled).toBeLessThan(list.length);
+    const chunks: Buffer[] = [];
+    out.on("data", (c: Buffer) => chunks.push(c));
+    const ended = new Promise((resolve) => out.on("end", resolve));
+    await writing;
+    await ended;
+    expect(pulled).toBe(list.length);
+    // A complete zip: it ends with the end-of-central-directory record.
+    const zip = Buffer.concat(chunks);
+    expect(zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))).toBeGreaterThan(zip.length - 100);
+  });
+
   it("lists in the contractions sheet only the sessions of the sessions sheet (a second read may see more)", async () => {
     const list = many(3);
     const later = [...list, { ...base, export_metadata: { ...base.export_metadata, session_id: "s-new" } }];
