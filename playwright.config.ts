@@ -44,13 +44,7 @@ export default defineConfig({
           // Never downloaded by Playwright: Debian's chromium, or any Chrome via CHROMIUM_PATH.
           executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
           // --no-sandbox: CI runs as root; the rest stop background calls this network refuses.
-          args: [
-            "--no-sandbox",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-          ],
+          args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         },
       },
     },

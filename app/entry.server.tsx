@@ -6,10 +6,11 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
-import { applySecurityHeaders, createNonce } from "~/lib/server/security-headers.server";
-import { getConfig } from "~/lib/server/config.server";
-import { closeDb, getDb } from "~/lib/server/db.server";
-import { getStorage } from "~/lib/server/storage.server";
+import { applySecurityHeaders, createNonce } from "~/lib/server/http/security-headers.server";
+import { getConfig } from "~/lib/server/http/config.server";
+import { closeDb, getDb } from "~/lib/server/db/connection.server";
+import { getStorage } from "~/lib/server/storage/connection.server";
+import { startAdminSocket } from "~/lib/server/admin/socket.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the
 // database is opened and migrated (and the upload store swept of a crash's temp files) before the
@@ -17,6 +18,8 @@ import { getStorage } from "~/lib/server/storage.server";
 getConfig();
 getDb().catch((error: Error) => console.error(`database not ready: ${error.message}`));
 getStorage().catch((error: Error) => console.error(`storage not ready: ${error.message}`));
+// The admin CLI reaches the embedded database through this process (docs/deployment.md).
+startAdminSocket().catch((error: Error) => console.error(`admin socket not ready: ${error.message}`));
 
 // remix-serve stops listening on SIGTERM/SIGINT but an open database keeps the process alive for
 // minutes. Close it and exit: a request cut short loses only its own uncommitted transaction.
@@ -35,12 +38,7 @@ const ABORT_DELAY = 5_000;
  * plus the security headers on every document: a per-response CSP nonce handed to the React tree
  * so <Scripts/> and <ScrollRestoration/> can run under `script-src 'nonce-…'`.
  */
-export default function handleRequest(
-  request: Request,
-  responseStatusCode: number,
-  responseHeaders: Headers,
-  remixContext: EntryContext,
-) {
+export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
   const nonce = createNonce();
   applySecurityHeaders(responseHeaders, request, nonce);
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;

@@ -16,7 +16,8 @@ import type { ReactNode } from "react";
 import styles from "~/styles/app.css";
 import { CsrfInput } from "~/components/csrf";
 import { useNonce } from "~/components/nonce";
-import { layoutAuth, type LayoutUser } from "~/lib/server/permissions.server";
+import { can } from "~/lib/policy";
+import { layoutAuth, type LayoutUser } from "~/lib/server/auth/permissions.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -49,10 +50,13 @@ export function Layout({ children }: { children: ReactNode }) {
             GHOSTLY+ EMG
           </Link>
           <nav aria-label="Main">
-            <NavLink to="/sessions" end>Sessions</NavLink>
-            {user?.role !== "researcher" ? <NavLink to="/sessions/new">Upload</NavLink> : null}
+            <NavLink to="/sessions" end>
+              Sessions
+            </NavLink>
+            {/* Before sign-in the header shows what a therapist would see. */}
+            {can(user?.role ?? "therapist", "upload") ? <NavLink to="/sessions/new">Upload</NavLink> : null}
             <NavLink to="/analyze">Quick analysis</NavLink>
-            {user?.role === "admin" ? <NavLink to="/admin/users">Admin</NavLink> : null}
+            {can(user, "admin") ? <NavLink to="/admin/users">Admin</NavLink> : null}
           </nav>
           {user ? (
             <div className="account-menu">

@@ -6,10 +6,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createDb } from "../app/lib/server/db.server";
-import { hashPassword, verifyPassword } from "../app/lib/server/password.server";
-import { callerForApiToken, createApiToken } from "../app/lib/server/tokens.server";
-import { createUser } from "../app/lib/server/users.server";
+import { createDb } from "../app/lib/server/db/connection.server";
+import { hashPassword, verifyPassword } from "../app/lib/server/auth/passwords.server";
+import { callerForApiToken, createApiToken } from "../app/lib/server/auth/api-tokens.server";
+import { createUser } from "../app/lib/server/auth/users.server";
+import { ACTING_ADMIN, callerOf } from "../tests/support/users";
 
 async function measure(runs: number, fn: () => Promise<unknown>) {
   const wall: number[] = [];
@@ -38,10 +39,14 @@ export default async function bench(args: string[]): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-auth-"));
   const db = await createDb({ pgliteDir: path.join(dir, "pglite") });
   try {
-    const user = await createUser(db, { email: "bench@example.org", displayName: "Bench", password: "benchmark password", role: "researcher" });
-    const { token } = await createApiToken(db, user.id, "bench");
-    for (let i = 0; i < 20; i++) await callerForApiToken(db, token);
-    const lookup = await measure(runs * 10, () => callerForApiToken(db, token));
+    const user = await createUser(
+      ACTING_ADMIN,
+      { email: "bench@example.org", displayName: "Bench", password: "benchmark password", role: "researcher" },
+      { db },
+    );
+    const { token } = await createApiToken(callerOf(user), "bench", { db });
+    for (let i = 0; i < 20; i++) await callerForApiToken(token, { db });
+    const lookup = await measure(runs * 10, () => callerForApiToken(token, { db }));
     console.log(JSON.stringify({ scrypt_hash: hash, scrypt_verify: verify, token_lookup_pglite: lookup }));
   } finally {
     await db.close();

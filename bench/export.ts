@@ -24,11 +24,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyzeC3d, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport, renderJson, renderSessionCsv } from "~/lib/export";
-import { createDb } from "~/lib/server/db.server";
+import { createDb } from "~/lib/server/db/connection.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
-import { getSession, storeAnalysis } from "~/lib/server/sessions.server";
-import { createFileStorage } from "~/lib/server/storage.server";
-import { createApiToken } from "~/lib/server/tokens.server";
+import { getSession } from "~/lib/server/repositories/sessions/read.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
+import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import { startPostgres, type PostgresServer } from "../tests/support/postgres";
 
 interface AutocannonResult {
@@ -197,7 +198,7 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
       "insert into users (email, display_name, role) values ('bench@example.org', 'Bench', 'admin') returning id",
     );
     const caller = { userId: rows[0].id, role: "admin" as const };
-    const { token } = await createApiToken(db, caller.userId, "bench");
+    const { token } = await createApiToken(caller, "bench", { db });
     const bytes = new Uint8Array(readFileSync(path.join(ROOT, "tests/fixtures/c3d", FIXTURE)));
     const analysis = analyzeC3d(bytes, { ...parseAnalysisOptions({ rpe_post_session: "5" }), sourceFilename: FIXTURE });
     const options = { db, storage: createFileStorage(path.join(dataDir, "uploads")) };
@@ -210,7 +211,9 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
     const source = exportSourceFromStored(stored);
     const exp = buildSessionExport(source, { now });
     const runs = 2000;
-    console.log(`# export bench (${FIXTURE}: ${Object.keys(exp.channels ?? {}).length} channels, ${exp.contractions?.length} contractions)`);
+    console.log(
+      `# export bench (${FIXTURE}: ${Object.keys(exp.channels ?? {}).length} channels, ${exp.contractions?.length} contractions)`,
+    );
     console.log(`build                 median ${fmt(timeUs(() => buildSessionExport(source, { now }), runs))} µs`);
     console.log(`build + renderJson    median ${fmt(timeUs(() => renderJson(buildSessionExport(source, { now })), runs))} µs`);
     console.log(`build + renderCsv     median ${fmt(timeUs(() => renderSessionCsv(buildSessionExport(source, { now })), runs))} µs`);
@@ -230,7 +233,15 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
     const profile = p >= 0 ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args[p + 1])}`] : [];
     server = spawn(process.execPath, [...profile, path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, SESSION_SECRET: "bench-session-secret-0123456789abcdefghij", DATABASE_URL: databaseUrl },
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        SESSION_SECRET: "bench-session-secret-0123456789abcdefghij",
+        DATABASE_URL: databaseUrl,
+      },
       stdio: ["ignore", "ignore", "inherit"],
     });
     const base = `http://127.0.0.1:${port}`;
@@ -257,13 +268,18 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
     // The floor the server itself sets: resource routes answering a constant string — no database,
     // no auth — through the same remix-serve process: GET /api/export (the upload route's loader:
     // a fixed 405 JSON, about the size of a small answer) and the JSON Schema (generated once, 57 KB).
-    for (const [path, status] of [["/api/export", 405], ["/api/export/schema.json", 200]] as const) {
+    for (const [path, status] of [
+      ["/api/export", 405],
+      ["/api/export/schema.json", 200],
+    ] as const) {
       const constUrl = `${base}${path}`;
       const constAnswer = await fetch(constUrl);
       const constBody = Buffer.from(await constAnswer.arrayBuffer());
       if (constAnswer.status !== status) throw new Error(`${path} answered ${constAnswer.status}`);
       const constHeaders = Object.fromEntries(
-        ["content-type", "cache-control", "x-content-type-options"].flatMap((h) => (constAnswer.headers.has(h) ? [[h, constAnswer.headers.get(h)!]] : [])),
+        ["content-type", "cache-control", "x-content-type-options"].flatMap((h) =>
+          constAnswer.headers.has(h) ? [[h, constAnswer.headers.get(h)!]] : [],
+        ),
       );
       for (let i = 0; i < 200; i++) await (await fetch(constUrl)).arrayBuffer(); // warm-up
       const constant = await autocannon({ url: constUrl, connections, duration });
@@ -274,7 +290,9 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
       console.log(`\n# Remix request pipeline alone: GET ${path} (constant ${status}, ${constBody.length} B)`);
       console.log(floorLine("built app", constant));
       console.log(floorLine("bare node:http", constantBare));
-      console.log(`ratio app/bare        ${fmt((100 * constant.requests.average) / constantBare.requests.average)} %   (the most a route of this size can reach)`);
+      console.log(
+        `ratio app/bare        ${fmt((100 * constant.requests.average) / constantBare.requests.average)} %   (the most a route of this size can reach)`,
+      );
     }
 
     // --- 3. batch CSV of every session, streamed
@@ -297,8 +315,12 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
       }
       const seconds = (performance.now() - b0) / 1000;
       const dataRows = lines - 1;
-      console.log(`\n# batch GET /api/export/sessions?format=csv, Accept-Encoding: ${encoding} (status ${batch.status}, Content-Encoding: ${batch.headers.get("content-encoding") ?? "none"})`);
-      console.log(`rows ${dataRows} in ${fmt(seconds, 2)} s = ${fmt(dataRows / seconds, 0)} rows/s, ${fmt(bytesRead / 1e6)} MB   (goal ≥ 20,000 rows/s)`);
+      console.log(
+        `\n# batch GET /api/export/sessions?format=csv, Accept-Encoding: ${encoding} (status ${batch.status}, Content-Encoding: ${batch.headers.get("content-encoding") ?? "none"})`,
+      );
+      console.log(
+        `rows ${dataRows} in ${fmt(seconds, 2)} s = ${fmt(dataRows / seconds, 0)} rows/s, ${fmt(bytesRead / 1e6)} MB   (goal ≥ 20,000 rows/s)`,
+      );
       console.log(`server RSS before ${fmt(rssBefore, 0)} MB, peak during batch ${fmt(procStatus(pid, "VmHWM"), 0)} MB   (goal < 300 MB)`);
     }
   } finally {

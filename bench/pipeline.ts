@@ -46,7 +46,12 @@ function medianMs(fn: () => unknown): number {
     fn();
     times.push(performance.now() - t0);
   }
-  return round3(quantile(times.sort((a, b) => a - b), 0.5));
+  return round3(
+    quantile(
+      times.sort((a, b) => a - b),
+      0.5,
+    ),
+  );
 }
 
 /**
@@ -140,6 +145,10 @@ export default function bench(args: string[]): void {
       `(after ${WARMUP} warm-up), peak RSS ${result.peak_rss_mb} MB; with sha256 hashing: median ${result.with_hash_median_ms} ms ` +
       `[load average ${load.join(" ")}; contractions checksum ${sink}]`,
   );
-  console.log(`stages (median ms, each timed alone): ${Object.entries(stages).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  console.log(
+    `stages (median ms, each timed alone): ${Object.entries(stages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  );
   if (json) console.log(JSON.stringify(result));
 }

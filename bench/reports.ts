@@ -21,9 +21,9 @@ import { fileURLToPath } from "node:url";
 import { analyzeUploadForExport, analyzeC3d, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport } from "~/lib/export";
 import { renderSessionReportPdf, renderSessionWorkbook } from "~/lib/reports";
-import { createDb } from "~/lib/server/db.server";
-import { storeAnalysis } from "~/lib/server/sessions.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createDb } from "~/lib/server/db/connection.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { startPostgres, type PostgresServer } from "../tests/support/postgres";
 import { cloneSessions } from "./export";
 

@@ -64,7 +64,9 @@ export default async function web(args: string[]): Promise<void> {
     times.push(performance.now() - t0);
     reviewUrl = page.url();
   }
-  console.log(`upload-to-review, ${GHOSTLY.large} (2.87 MB), ${runs} runs: median ${median(times).toFixed(0)} ms (runs: ${times.map((t) => t.toFixed(0)).join(", ")})`);
+  console.log(
+    `upload-to-review, ${GHOSTLY.large} (2.87 MB), ${runs} runs: median ${median(times).toFixed(0)} ms (runs: ${times.map((t) => t.toFixed(0)).join(", ")})`,
+  );
   const size = await transferred(page, reviewUrl);
   console.log(
     `review page transferred (cold cache): ${(size.total / 1024).toFixed(1)} KiB in ${size.requests} requests; HTML document ${(size.document / 1024).toFixed(1)} KiB`,

@@ -21,7 +21,7 @@ import {
   type AnyExport,
 } from "~/lib/export";
 import { isReportFormat, renderReport, ReportUnavailableError, writeBatchWorkbook, type ReportFormat } from "~/lib/reports";
-import { parseConfig } from "~/lib/server/config.server";
+import { parseConfig } from "~/lib/server/http/config.server";
 
 const USAGE = `usage: npm run -s analyze -- <file.c3d | folder>… [options]
   --format json|csv|pdf|xlsx   output format (default json); pdf: the session report of one file,
@@ -96,12 +96,14 @@ export function parseArgs(argv: string[]): CliArgs {
   }
   if (paths.length === 0) throw new UsageError("give a .c3d file or a folder");
   const format = cli.format ?? "json";
-  if (format !== "json" && format !== "csv" && !isReportFormat(format)) throw new UsageError(`--format must be json, csv, pdf or xlsx, got "${format}"`);
+  if (format !== "json" && format !== "csv" && !isReportFormat(format))
+    throw new UsageError(`--format must be json, csv, pdf or xlsx, got "${format}"`);
   const table = cli.table;
   if (table !== undefined && table !== "contractions") throw new UsageError(`--table must be contractions, got "${table}"`);
   if (table && format !== "csv") throw new UsageError("--table contractions needs --format csv");
   const decimation = Number(cli["signal-decimation"] ?? "1");
-  if (!Number.isInteger(decimation) || decimation < 1) throw new UsageError(`--signal-decimation must be an integer ≥ 1, got "${cli["signal-decimation"]}"`);
+  if (!Number.isInteger(decimation) || decimation < 1)
+    throw new UsageError(`--signal-decimation must be an integer ≥ 1, got "${cli["signal-decimation"]}"`);
   const now = cli.timestamp === undefined ? new Date() : new Date(cli.timestamp);
   if (Number.isNaN(now.getTime())) throw new UsageError(`--timestamp must be an ISO 8601 time, got "${cli.timestamp}"`);
   return {
@@ -130,7 +132,9 @@ function c3dFiles(paths: string[]): { files: string[]; batch: boolean } {
     }
     if (stat.isDirectory()) {
       batch = true;
-      const inFolder = readdirSync(path).filter((name) => /\.c3d$/i.test(name)).sort();
+      const inFolder = readdirSync(path)
+        .filter((name) => /\.c3d$/i.test(name))
+        .sort();
       if (inFolder.length === 0) throw new UsageError(`${path}: the folder has no .c3d files`);
       files.push(...inFolder.map((name) => join(path, name)));
     } else files.push(path);
@@ -155,7 +159,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     args = parseArgs(argv);
     ({ files, batch } = c3dFiles(args.paths));
     if (batch && args.table) throw new UsageError("--table contractions exports one file at a time (its rows have no file name)");
-    if (batch && args.format === "pdf") throw new UsageError("--format pdf reports one file at a time (a batch: --format xlsx, csv or json)");
+    if (batch && args.format === "pdf")
+      throw new UsageError("--format pdf reports one file at a time (a batch: --format xlsx, csv or json)");
     enhanced = parseConfig({ USE_ENHANCED_EXPORT: io.env.USE_ENHANCED_EXPORT }).USE_ENHANCED_EXPORT;
     parseAnalysisOptions(args.fields); // bad option values fail before any file is read
   } catch (error) {
@@ -182,7 +187,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       });
     } catch (error) {
       failed++;
-      io.stderr(`${path}: ${isInputError(error) ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      io.stderr(
+        `${path}: ${isInputError(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       return null;
     }
   }

@@ -41,8 +41,14 @@ function columnFor(fieldPath: string): string {
   const match = (columns: Column[], prefix: string) =>
     columns.filter((c) => `${prefix}${c.path.join(".")}` === fieldPath).map((c) => c.name.replace(/^emg_ch1_/, "emg_ch<N>_"));
   const names = [
-    ...match(exportColumns(1).filter((c) => c.channelSlot === undefined), ""),
-    ...match(exportColumns(1).filter((c) => c.channelSlot === 1), "channels.<id>."),
+    ...match(
+      exportColumns(1).filter((c) => c.channelSlot === undefined),
+      "",
+    ),
+    ...match(
+      exportColumns(1).filter((c) => c.channelSlot === 1),
+      "channels.<id>.",
+    ),
     ...match(contractionColumns.slice(1), "contractions[]."),
   ];
   if (fieldPath === "scoring_configuration.rpe_mapping.<rpe>") return "`config_rpe_mapping_0` … `config_rpe_mapping_10`";
@@ -72,11 +78,20 @@ export function fieldDictionaryMarkdown(): string {
       if (section) lines.push("");
       section = top;
       const doc = FIELD_DICTIONARY[top];
-      lines.push(`## \`${top}\``, "", `${doc.meaning}. Source: ${doc.source}.`, "", "| field | CSV column | unit | meaning | source |", "|---|---|---|---|---|");
+      lines.push(
+        `## \`${top}\``,
+        "",
+        `${doc.meaning}. Source: ${doc.source}.`,
+        "",
+        "| field | CSV column | unit | meaning | source |",
+        "|---|---|---|---|---|",
+      );
       if (fieldPath === top) continue;
     }
     const doc = FIELD_DICTIONARY[fieldPath];
-    lines.push(`| \`${fieldPath}\` | ${columnFor(fieldPath)} | ${escapeCell(doc.unit)} | ${escapeCell(doc.meaning)} | ${escapeCell(doc.source)} |`);
+    lines.push(
+      `| \`${fieldPath}\` | ${columnFor(fieldPath)} | ${escapeCell(doc.unit)} | ${escapeCell(doc.meaning)} | ${escapeCell(doc.source)} |`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

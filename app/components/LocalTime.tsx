@@ -34,7 +34,11 @@ const neverChanges = () => () => {};
  * replaces it. Rendering the same text on both sides first avoids a hydration mismatch.
  */
 export function LocalTime({ iso, dateOnly = false }: { iso: string | null | undefined; dateOnly?: boolean }) {
-  const hydrated = useSyncExternalStore(neverChanges, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    neverChanges,
+    () => true,
+    () => false,
+  );
   if (!iso) return <span>unknown</span>;
   const text = hydrated ? formatTimestamp(iso, { dateOnly }) : null;
   return (

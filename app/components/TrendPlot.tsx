@@ -37,12 +37,18 @@ export function TrendPlot({ points, describedBy }: { points: TrendPoint[]; descr
   const t0 = dated[0].t;
   const t1 = dated[dated.length - 1].t;
   const span = t1 - t0 || 1;
-  const x = (t: number) => (dated.length === 1 ? PAD.left + (W - PAD.left - PAD.right) / 2 : PAD.left + ((t - t0) / span) * (W - PAD.left - PAD.right));
+  const x = (t: number) =>
+    dated.length === 1 ? PAD.left + (W - PAD.left - PAD.right) / 2 : PAD.left + ((t - t0) / span) * (W - PAD.left - PAD.right);
   const y = (v: number) => PAD.top + (1 - v / 100) * (H - PAD.top - PAD.bottom);
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   return (
     <figure className="trend-plot" aria-describedby={describedBy}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Overall, compliance and symmetry scores per session over time" data-testid="trend-plot">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label="Overall, compliance and symmetry scores per session over time"
+        data-testid="trend-plot"
+      >
         {[0, 25, 50, 75, 100].map((v) => (
           <g key={v}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} stroke="#d5dbe1" />
@@ -63,7 +69,13 @@ export function TrendPlot({ points, describedBy }: { points: TrendPoint[]; descr
           const pts = dated.filter((p) => p[s.key] != null).map((p) => [x(p.t), y(p[s.key] as number)] as const);
           return (
             <g key={s.key} data-series={s.key}>
-              <polyline points={pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")} fill="none" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} />
+              <polyline
+                points={pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")}
+                fill="none"
+                stroke={s.color}
+                strokeWidth="2"
+                strokeDasharray={s.dash}
+              />
               {pts.map(([a, b], i) => (
                 <circle key={i} cx={a} cy={b} r="3" fill={s.color} />
               ))}

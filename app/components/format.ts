@@ -50,7 +50,7 @@ export function categoryLabel(category: Category | null | undefined): string {
   return category ? CATEGORY_LABELS[category] : "Not scored";
 }
 
-/** The symmetry band of scoring.md, from the scoring lib; null when there is no symmetry score. */
+/** The symmetry band of docs/scoring.md, from the scoring lib; null when there is no symmetry score. */
 export function symmetryBandOf(score: number | null | undefined): SymmetryBand | null {
   return score == null || !Number.isFinite(score) ? null : symmetryBand(score);
 }

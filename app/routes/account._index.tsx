@@ -2,11 +2,10 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { formText } from "~/lib/form";
-import { renewSessionVersion } from "~/lib/server/auth.server";
-import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
-import { requireCsrf, requireUser } from "~/lib/server/permissions.server";
-import { authenticate, setPassword, UserInputError } from "~/lib/server/users.server";
+import { renewSessionVersion } from "~/lib/server/auth/sign-in.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
+import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
+import { authenticate, setPassword, UserInputError } from "~/lib/server/auth/users.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -15,13 +14,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** Changing one's own password needs the current one: a borrowed, signed-in browser is not enough. */
 export async function action({ request }: ActionFunctionArgs) {
-  const { user } = await requireUser(request);
+  const caller = await requireUser(request);
+  const { user } = caller;
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const db = await getDb();
   const current = formText(formData, "currentPassword");
   const next = formText(formData, "newPassword");
-  if (!(await authenticate(db, user.email, current))) {
+  if (!(await authenticate(user.email, current))) {
     return data({ ok: false, field: "currentPassword", message: "The current password is incorrect." }, { status: 422 });
   }
   if (next !== formText(formData, "newPasswordConfirm")) {
@@ -29,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   let sessionVersion: number;
   try {
-    sessionVersion = await setPassword(db, user.id, next);
+    sessionVersion = await setPassword(caller, user.id, next);
   } catch (error) {
     if (error instanceof UserInputError) return data({ ok: false, field: "newPassword", message: error.message }, { status: 422 });
     throw error;

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/lib/server/permissions.server";
+import { requireUser } from "~/lib/server/auth/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account — GHOSTLY+ EMG" }];
 

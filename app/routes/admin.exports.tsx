@@ -1,14 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/lib/server/db.server";
-import { listExportHistory } from "~/lib/server/export-history.server";
-import { requireAdmin } from "~/lib/server/permissions.server";
+import { listExportHistory } from "~/lib/server/repositories/export-history.server";
+import { requireAdmin } from "~/lib/server/auth/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Export history — GHOSTLY+ EMG" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireAdmin(request);
-  const entries = await listExportHistory(await getDb());
+  const caller = await requireAdmin(request);
+  const entries = await listExportHistory(caller);
   return { entries: entries.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })) };
 }
 

@@ -2,20 +2,17 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { formText } from "~/lib/form";
-import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
-import { requireAdmin, requireCsrf } from "~/lib/server/permissions.server";
-import { createUser, isRole, listUsers, ROLES, setActive, setPassword, setRole, UserInputError } from "~/lib/server/users.server";
+import { isRole, MIN_PASSWORD_LENGTH, ROLES } from "~/lib/policy";
+import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
+import { createUser, listUsers, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Users — GHOSTLY+ EMG" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const caller = await requireAdmin(request);
-  const users = await listUsers(await getDb());
+  const users = await listUsers(caller);
   return {
     selfId: caller.userId,
-    // Sent with the data: the role list lives in server code, which the browser bundle does not have.
-    roles: [...ROLES],
     users: users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
   };
 }
@@ -26,7 +23,6 @@ export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireAdmin(request);
   const formData = await request.formData();
   await requireCsrf(request, formData);
-  const db = await getDb();
   const intent = formText(formData, "intent");
   const userId = formText(formData, "userId");
   const fail = (status: number, result: Result) => data<Result>(result, { status });
@@ -35,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
       case "create": {
         const role = formText(formData, "role");
         if (!isRole(role)) return fail(422, { intent, field: "role", error: `Role must be one of ${ROLES.join(", ")}.` });
-        const user = await createUser(db, {
+        const user = await createUser(caller, {
           email: formText(formData, "email"),
           displayName: formText(formData, "displayName"),
           password: formText(formData, "password"),
@@ -44,19 +40,19 @@ export async function action({ request }: ActionFunctionArgs) {
         return data<Result>({ intent, userId: user.id, message: `Created ${user.email} (${user.role}).` });
       }
       case "reset-password":
-        await setPassword(db, userId, formText(formData, "password"));
+        await setPassword(caller, userId, formText(formData, "password"));
         return data<Result>({ intent, userId, message: "Password reset." });
       case "deactivate":
       case "reactivate":
         // An admin cannot lock themselves (and possibly everyone) out.
         if (userId === caller.userId) return fail(422, { intent, userId, error: "You cannot deactivate your own account." });
-        await setActive(db, userId, intent === "reactivate");
+        await setActive(caller, userId, intent === "reactivate");
         return data<Result>({ intent, userId, message: intent === "reactivate" ? "Reactivated." : "Deactivated." });
       case "set-role": {
         const role = formText(formData, "role");
         if (userId === caller.userId) return fail(422, { intent, userId, error: "You cannot change your own role." });
         if (!isRole(role)) return fail(422, { intent, userId, field: "role", error: `Role must be one of ${ROLES.join(", ")}.` });
-        await setRole(db, userId, role);
+        await setRole(caller, userId, role);
         return data<Result>({ intent, userId, message: `Role set to ${role}.` });
       }
       default:
@@ -72,7 +68,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminUsers() {
-  const { users, selfId, roles } = useLoaderData<typeof loader>();
+  const { users, selfId } = useLoaderData<typeof loader>();
   const result = useActionData<Result>();
   const createError = result?.intent === "create" ? result.error : undefined;
   return (
@@ -120,7 +116,7 @@ export default function AdminUsers() {
                       <input type="hidden" name="userId" value={u.id} />
                       <input type="hidden" name="intent" value="set-role" />
                       <select name="role" defaultValue={u.role} aria-label={`Role of ${u.email}`}>
-                        {roles.map((r) => (
+                        {ROLES.map((r) => (
                           <option key={r} value={r}>
                             {r}
                           </option>
@@ -160,7 +156,7 @@ export default function AdminUsers() {
         <input id="new-email" name="email" type="email" required autoComplete="off" />
         <label htmlFor="new-role">Role</label>
         <select id="new-role" name="role" defaultValue="therapist">
-          {roles.map((r) => (
+          {ROLES.map((r) => (
             <option key={r} value={r}>
               {r}
             </option>

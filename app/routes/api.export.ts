@@ -11,19 +11,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { analyzeUploadForExport, fieldError, isInputError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport, ExportTableUnavailableError, renderExport, uploadExportFilename } from "~/lib/export";
-import { getConfig } from "~/lib/server/config.server";
-import {
-  exportError,
-  exportResponse,
-  parseBooleanField,
-  parseTable,
-} from "~/lib/server/export.server";
+import { getConfig } from "~/lib/server/http/config.server";
+import { exportError, exportResponse, parseBooleanField, parseTable } from "~/lib/server/export.server";
 import { renderReport, ReportUnavailableError, uploadReportFilename } from "~/lib/reports";
 import { parseAnyFormat, reportResponse } from "~/lib/server/reports.server";
-import { recordExport } from "~/lib/server/export-history.server";
-import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
-import { readC3dUpload, textFields } from "~/lib/server/upload.server";
-import { secureResource } from "~/lib/server/security-headers.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
+import { readC3dUpload, textFields } from "~/lib/server/http/upload.server";
+import { secureResource } from "~/lib/server/http/security-headers.server";
 
 function loaderUnsecured() {
   return exportError(405, "POST a multipart form with the C3D as `file` (GET /api/export/session/:id exports a stored session)");
@@ -32,7 +27,8 @@ function loaderUnsecured() {
 function parseDecimation(value: string | undefined): number | Response {
   if (value === undefined) return 1;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) return exportError(400, `signal_decimation must be an integer ≥ 1, got "${value}"`, "signal_decimation");
+  if (!Number.isInteger(n) || n < 1)
+    return exportError(400, `signal_decimation must be an integer ≥ 1, got "${value}"`, "signal_decimation");
   return n;
 }
 

@@ -1,6 +1,6 @@
 /** GET /api/export/schema.json — the export contract as JSON Schema (no health data: public). */
 import { exportJsonSchema } from "~/lib/export";
-import { secureResource } from "~/lib/server/security-headers.server";
+import { secureResource } from "~/lib/server/http/security-headers.server";
 
 // The schema is fixed per build: generate it (z.toJSONSchema + annotations, milliseconds) once, on first request.
 let body: string | undefined;

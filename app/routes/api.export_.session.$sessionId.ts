@@ -1,22 +1,16 @@
 /**
  * GET /api/export/session/:sessionId?format=json|csv|pdf|xlsx[&table=contractions][&include_signals=true]
- * [&include_debug=true] — the canonical export of one stored session (export.md); pdf and xlsx are
- * the session report and workbook of the same export (app/lib/server/reports.server.ts).
+ * [&include_debug=true] — the canonical export of one stored session (docs/export.md); pdf and xlsx
+ * are the session report and workbook of the same export (app/lib/server/reports.server.ts).
  * 400 bad parameter, 401 not signed in / bad token, 404 missing or not visible.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ExportTableUnavailableError, renderExport, sessionExportFilename } from "~/lib/export";
-import {
-  exportError,
-  exportResponse,
-  exportStoredSession,
-  parseBooleanField,
-  parseTable,
-} from "~/lib/server/export.server";
+import { exportError, exportResponse, exportStoredSession, parseBooleanField, parseTable } from "~/lib/server/export.server";
 import { parseAnyFormat, sessionReportResponse } from "~/lib/server/reports.server";
-import { recordExport } from "~/lib/server/export-history.server";
-import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
-import { secureResource } from "~/lib/server/security-headers.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
+import { secureResource } from "~/lib/server/http/security-headers.server";
 
 async function loaderUnsecured({ request, params }: LoaderFunctionArgs) {
   const caller = await requireApiCaller(request);

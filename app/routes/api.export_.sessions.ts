@@ -3,10 +3,12 @@
  * [&table=contractions] — every visible session matching the filters, streamed: one CSV row (or
  * JSON array element, or workbook row) per session, read from the database page by page (constant
  * memory).
- * from/to: YYYY-MM-DD (to includes that whole day) or a full ISO 8601 time stamp.
+ * from/to: YYYY-MM-DD (to includes that whole day) or an ISO 8601 time stamp, read as wall-clock
+ * time like recorded_at (any zone is ignored): the grammar of the policy's `parseDateRange`.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { batchExportFilename, type AnyExport } from "~/lib/export";
+import { describeDateRangeProblem, parseDateRange } from "~/lib/policy";
 import {
   exportError,
   exportResponse,
@@ -16,11 +18,11 @@ import {
   renderBatch,
   streamChunks,
 } from "~/lib/server/export.server";
-import { batchWorkbookResponse, parseAnyFormat, parseDateBound } from "~/lib/server/reports.server";
-import type { Caller } from "~/lib/server/caller.server";
-import { recordExport } from "~/lib/server/export-history.server";
-import { requireApiCaller, requireApiPermission } from "~/lib/server/permissions.server";
-import { secureResource } from "~/lib/server/security-headers.server";
+import { batchWorkbookResponse, parseAnyFormat } from "~/lib/server/reports.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
+import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
+import { secureResource } from "~/lib/server/http/security-headers.server";
 
 /**
  * Passes the exports through and records the export in the history once the stream ends — also
@@ -45,14 +47,17 @@ async function loaderUnsecured({ request }: LoaderFunctionArgs) {
   const format = parseAnyFormat(query.get("format") ?? "csv");
   if (format instanceof Response) return format;
   if (format === "pdf") return exportError(400, "format=pdf reports one session or one patient: a batch is csv, json or xlsx", "format");
+  if (format === "xlsx" && query.get("table"))
+    return exportError(400, "the workbook already has a contractions sheet: leave out table", "table");
   const table = format === "xlsx" ? undefined : parseTable(query.get("table"), format);
   if (table instanceof Response) return table;
-  if (format === "xlsx" && query.get("table")) return exportError(400, "the workbook already has a contractions sheet: leave out table", "table");
-  const from = parseDateBound(query.get("from"), "from");
-  if (from instanceof Response) return from;
-  const to = parseDateBound(query.get("to"), "to");
-  if (to instanceof Response) return to;
-  if (from && to && Date.parse(from) > Date.parse(to)) return exportError(400, `from (${from}) is after to (${to})`, "from");
+  const from = query.get("from") ?? undefined;
+  const to = query.get("to") ?? undefined;
+  const range = parseDateRange({ from, to });
+  if (!range.ok) {
+    const { field, message } = describeDateRangeProblem(range.problems[0]);
+    return exportError(400, message, field);
+  }
   const patient = query.get("patient")?.trim() || undefined;
   if (format === "xlsx") return batchWorkbookResponse(caller, { patientCode: patient, from, to });
 

@@ -2,16 +2,14 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { formText } from "~/lib/form";
-import { attemptSignIn, BAD_CREDENTIALS_MESSAGE, createUserSession, hasAnyUser, safeRedirectPath } from "~/lib/server/auth.server";
-import { getDb } from "~/lib/server/db.server";
-import { getSignedInUser, requireCsrf } from "~/lib/server/permissions.server";
+import { attemptSignIn, BAD_CREDENTIALS_MESSAGE, createUserSession, hasAnyUser, safeRedirectPath } from "~/lib/server/auth/sign-in.server";
+import { getSignedInUser, requireCsrf } from "~/lib/server/auth/permissions.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in — GHOSTLY+ EMG" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const db = await getDb();
-  if (!(await hasAnyUser(db))) throw redirect("/setup");
-  if (await getSignedInUser(request, db)) {
+  if (!(await hasAnyUser())) throw redirect("/setup");
+  if (await getSignedInUser(request)) {
     throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), "/"));
   }
   return null;
@@ -24,7 +22,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const password = formText(formData, "password");
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/");
   if (!email || !password) return data({ error: "Enter your email and password." }, { status: 400 });
-  const result = await attemptSignIn(await getDb(), request, email, password);
+  const result = await attemptSignIn(request, email, password);
   if (result.ok) return createUserSession(request, result.user, redirectTo);
   if (result.reason === "rate-limited") {
     return data(

@@ -2,11 +2,10 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { formText } from "~/lib/form";
-import { createUserSession, hasAnyUser } from "~/lib/server/auth.server";
-import { getDb } from "~/lib/server/db.server";
-import { MIN_PASSWORD_LENGTH } from "~/lib/auth/password-policy";
-import { requireCsrf } from "~/lib/server/permissions.server";
-import { createFirstAdmin, UserInputError } from "~/lib/server/users.server";
+import { createUserSession, hasAnyUser } from "~/lib/server/auth/sign-in.server";
+import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
+import { requireCsrf } from "~/lib/server/auth/permissions.server";
+import { createFirstAdmin, UserInputError } from "~/lib/server/auth/users.server";
 
 export const meta: MetaFunction = () => [{ title: "First start — GHOSTLY+ EMG" }];
 
@@ -14,13 +13,12 @@ const notFound = () => new Response("Not Found", { status: 404 });
 
 /** Exists only while there is no account at all: afterwards it is a 404 like any unknown page. */
 export async function loader(_: LoaderFunctionArgs) {
-  if (await hasAnyUser(await getDb())) throw notFound();
+  if (await hasAnyUser()) throw notFound();
   return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const db = await getDb();
-  if (await hasAnyUser(db)) throw notFound();
+  if (await hasAnyUser()) throw notFound();
   const formData = await request.formData();
   await requireCsrf(request, formData);
   const password = formText(formData, "password");
@@ -28,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ field: "passwordConfirm", error: "The two passwords differ." }, { status: 422 });
   }
   try {
-    const admin = await createFirstAdmin(db, {
+    const admin = await createFirstAdmin({
       email: formText(formData, "email"),
       displayName: formText(formData, "displayName"),
       password,

@@ -25,7 +25,10 @@ function rowWithoutTimestamp(csv: string): Record<string, string> {
   return rest;
 }
 
-test("quick analysis shows the result, stores nothing, and its browser downloads equal the server export", async ({ page, signIn }, testInfo) => {
+test("quick analysis shows the result, stores nothing, and its browser downloads equal the server export", async ({
+  page,
+  signIn,
+}, testInfo) => {
   const file = GHOSTLY.small;
   const ref = pipelineReference(file);
   await signIn("therapist", "analyze");

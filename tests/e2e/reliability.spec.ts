@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { APIResponse, Page } from "@playwright/test";
-import { createDb } from "~/lib/server/db.server";
+import { createDb } from "~/lib/server/db/connection.server";
 import { expect, signInAs, test } from "./support/auth";
 import { GHOSTLY, csrfToken, distinctC3d, startOwnServer, uniquePatientCode, type OwnServer } from "./support/web";
 
@@ -48,22 +48,28 @@ function listFiles(dir: string): string[] {
 async function inspectStore(dataDir: string) {
   const db = await createDb({ pgliteDir: path.join(dataDir, "pglite") });
   try {
-    const sessions = (await db.query<{ id: string; file_sha256: string; file_size_bytes: number }>(
-      "select id, file_sha256, file_size_bytes from therapy_sessions",
-    )).rows;
+    const sessions = (
+      await db.query<{ id: string; file_sha256: string; file_size_bytes: number }>(
+        "select id, file_sha256, file_size_bytes from therapy_sessions",
+      )
+    ).rows;
     // A session is whole when it has its two channel rows, its scores, and exactly the contractions its channels count.
-    const broken = (await db.query<{ id: string; channels: number; scores: number; counted: number; rows: number }>(
-      `select s.id,
+    const broken = (
+      await db.query<{ id: string; channels: number; scores: number; counted: number; rows: number }>(
+        `select s.id,
          (select count(*)::int from channel_results c where c.session_id = s.id) as channels,
          (select count(*)::int from performance_scores p where p.session_id = s.id) as scores,
          (select coalesce(sum(c.contraction_count), 0)::int from channel_results c where c.session_id = s.id) as counted,
          (select count(*)::int from contractions k where k.session_id = s.id) as rows
        from therapy_sessions s`,
-    )).rows.filter((r) => r.channels !== 2 || r.scores !== 1 || r.counted !== r.rows);
-    const orphans = (await db.query<{ n: number }>(
-      `select (select count(*) from channel_results c where not exists (select 1 from therapy_sessions s where s.id = c.session_id))
+      )
+    ).rows.filter((r) => r.channels !== 2 || r.scores !== 1 || r.counted !== r.rows);
+    const orphans = (
+      await db.query<{ n: number }>(
+        `select (select count(*) from channel_results c where not exists (select 1 from therapy_sessions s where s.id = c.session_id))
             + (select count(*) from performance_scores p where not exists (select 1 from therapy_sessions s where s.id = p.session_id)) as n`,
-    )).rows[0];
+      )
+    ).rows[0];
     return { sessions, broken, orphanRows: Number(orphans.n) };
   } finally {
     await db.close();
@@ -147,7 +153,9 @@ test.describe("uploads under load", () => {
       type: "burst",
       description: `${answered.length} redirected of ${total}: ${outcomes.join(", ")}`,
     });
-    await new Promise((r) => server!.process.exitCode !== null || server!.process.signalCode !== null ? r(null) : server!.process.once("exit", r));
+    await new Promise((r) =>
+      server!.process.exitCode !== null || server!.process.signalCode !== null ? r(null) : server!.process.once("exit", r),
+    );
 
     // Restart on the same data: every redirected session must be there, complete.
     server = await startOwnServer({ port: PORT, dataDir });

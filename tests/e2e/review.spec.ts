@@ -2,7 +2,7 @@
  * What goes wrong, and corrections: a corrupt file, a wrong file type, a bad parameter and an
  * oversized file each get their error beside the field and store nothing; the same file for the
  * same patient lands on the session already stored; editing the RPE re-scores exactly as
- * scoring.md says, on the page and in the downloads.
+ * docs/scoring.md says, on the page and in the downloads.
  */
 import { expect, test } from "./support/auth";
 import {
@@ -30,7 +30,9 @@ for (const javaScriptEnabled of [true, false]) {
       const code = uniquePatientCode();
 
       await page.goto("/sessions/new");
-      await page.getByLabel("C3D file").setInputFiles({ name: "broken.c3d", mimeType: "application/octet-stream", buffer: corruptC3d(GHOSTLY.small) });
+      await page
+        .getByLabel("C3D file")
+        .setInputFiles({ name: "broken.c3d", mimeType: "application/octet-stream", buffer: corruptC3d(GHOSTLY.small) });
       await page.getByLabel("or a new patient code").fill(code);
       const [answer] = await Promise.all([
         page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sessions/new"),
@@ -44,7 +46,9 @@ for (const javaScriptEnabled of [true, false]) {
       expect(new URL(page.url()).pathname).toBe("/sessions/new");
 
       await page.goto("/sessions/new");
-      await page.getByLabel("C3D file").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a recording") });
+      await page
+        .getByLabel("C3D file")
+        .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a recording") });
       await page.getByLabel("or a new patient code").fill(code);
       await page.getByRole("button", { name: "Upload and analyse" }).click();
       await expect(page.locator("[data-field-error=file]")).toHaveText('"notes.txt" is not a C3D file: the name must end in .c3d.');
@@ -76,7 +80,9 @@ test.describe("a server with MAX_UPLOAD_MB=1", () => {
   });
 
   for (const javaScriptEnabled of [true, false]) {
-    test(`a 1.2 MB file is refused with 413 and the limit on the form (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
+    test(`a 1.2 MB file is refused with 413 and the limit on the form (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+      browser,
+    }) => {
       const context = await browser.newContext({ javaScriptEnabled, baseURL: server.url });
       const page = await context.newPage();
       const { signInAs } = await import("./support/auth");
@@ -119,11 +125,11 @@ test("the same file for the same patient lands on the session already stored", a
   expect(before).toBe(1);
 });
 
-test("editing the post-session RPE re-scores the session exactly as scoring.md says", async ({ page, signIn }) => {
+test("editing the post-session RPE re-scores the session exactly as docs/scoring.md says", async ({ page, signIn }) => {
   const ref = pipelineReference(GHOSTLY.second);
   const C = ref.performance_scores.compliance_score as number;
   const S = ref.performance_scores.symmetry_score as number;
-  // scoring.md: P = Σ wᵢ·Sᵢ / Σ wᵢ over the non-null components (BFR unknown → gate 1). Default
+  // docs/scoring.md: P = Σ wᵢ·Sᵢ / Σ wᵢ over the non-null components (BFR unknown → gate 1). Default
   // weights compliance 0.50, symmetry 0.25, effort 0.25, game 0.00 (no game maximum → null).
   // RPE 7 maps to 80 ("3, 7 → 80"), so effort joins: (0.5·C + 0.25·S + 0.25·80) / 1.0.
   const withRpe7 = (0.5 * C + 0.25 * S + 0.25 * 80) / (0.5 + 0.25 + 0.25);
@@ -155,7 +161,10 @@ test("editing the post-session RPE re-scores the session exactly as scoring.md s
   expect(json.performance_scores.rpe_post_session).toBe(7);
   expect(json.data_completeness).toMatchObject({ has_rpe: true, rpe_source: "therapist_edit" });
   const csv = (await downloadText(page, () => page.getByTestId("download-csv").click())).text;
-  const [header, row] = csv.trim().split("\n").map((l) => l.split(","));
+  const [header, row] = csv
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
   expectClose(Number(row[header.indexOf("performance_overall_score")]), withRpe7, "CSV overall");
 
   // Clearing the RPE redistributes its weight again.
@@ -187,7 +196,9 @@ test("a patient's page plots their sessions over time and downloads them as one 
   for (const series of ["overall", "compliance", "symmetry"]) {
     await expect(page.locator(`[data-series=${series}] circle`)).toHaveCount(2);
   }
-  const overall = [pipelineReference(GHOSTLY.fourth), pipelineReference(GHOSTLY.small)].map((r) => (r.performance_scores.overall_score as number).toFixed(1));
+  const overall = [pipelineReference(GHOSTLY.fourth), pipelineReference(GHOSTLY.small)].map((r) =>
+    (r.performance_scores.overall_score as number).toFixed(1),
+  );
   await expect(page.locator("[data-testid=patient-sessions] tbody tr td:nth-child(3)")).toHaveText(overall);
   const csv = (await downloadText(page, () => page.getByTestId("batch-csv").click())).text;
   const lines = csv.trim().split("\n");

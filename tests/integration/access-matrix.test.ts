@@ -12,16 +12,28 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
-import { createUser, setActive } from "~/lib/server/users.server";
-import { createApiToken, revokeApiToken } from "~/lib/server/tokens.server";
-import { storeAnalysis } from "~/lib/server/sessions.server";
-import { createFileStorage } from "~/lib/server/storage.server";
-import type { Caller } from "~/lib/server/caller.server";
+import { createUser, setActive } from "~/lib/server/auth/users.server";
+import { createApiToken, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
+import { ACTING_ADMIN } from "../support/users";
 import { BASE, Browser, invoke, submit, useAsAppDb, visit, type Answer } from "./auth-harness";
 
-const WHO = ["anonymous", "therapistA", "therapistB", "researcher", "admin", "token", "revokedToken", "deactivated"] as const;
+const WHO = [
+  "anonymous",
+  "therapistA",
+  "therapistB",
+  "researcher",
+  "admin",
+  "token",
+  "revokedToken",
+  "deactivated",
+  "uploadToken",
+  "expiredToken",
+] as const;
 type Who = (typeof WHO)[number];
 
 /** An HTTP status, or "login": a redirect to /login?redirectTo=<this page>. */
@@ -45,77 +57,134 @@ interface Ids {
 
 const MISSING_SESSION = "00000000-0000-4000-8000-00000000dead";
 
-// Column order: anonymous, therapistA, therapistB, researcher, admin, token (therapist A's), revokedToken, deactivated.
-const row = (values: [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected]) =>
-  Object.fromEntries(WHO.map((w, i) => [w, values[i]])) as Record<Who, Expected>;
+// Column order: anonymous, therapistA, therapistB, researcher, admin, token (therapist A's, scope export),
+// revokedToken, deactivated, uploadToken (therapist A's, scope upload only), expiredToken (therapist A's, expired).
+type Columns = [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected];
+const row = (values: Columns) => Object.fromEntries(WHO.map((w, i) => [w, values[i]])) as Record<Who, Expected>;
 
 /** A page every signed-in user may open. Tokens authenticate the API only: on pages they count as anonymous. */
-const ANY_SIGNED_IN_PAGE = row(["login", 200, 200, 200, 200, "login", "login", "login"]);
-const ADMIN_PAGE = row(["login", 403, 403, 403, 200, "login", "login", "login"]);
-const UPLOAD_PAGE = row(["login", 200, 200, 403, 200, "login", "login", "login"]);
-const NOT_FOUND_PAGE = row(["login", 404, 404, 404, 404, "login", "login", "login"]);
-const API_OWNER_ONLY = row([401, 200, 404, 200, 200, 200, 401, 401]);
-const API_ANY_SIGNED_IN = row([401, 200, 200, 200, 200, 200, 401, 401]);
-const API_NOT_FOUND = row([401, 404, 404, 404, 404, 404, 401, 401]);
-const PUBLIC = row([200, 200, 200, 200, 200, 200, 200, 200]);
+const ANY_SIGNED_IN_PAGE = row(["login", 200, 200, 200, 200, "login", "login", "login", "login", "login"]);
+const ADMIN_PAGE = row(["login", 403, 403, 403, 200, "login", "login", "login", "login", "login"]);
+const UPLOAD_PAGE = row(["login", 200, 200, 403, 200, "login", "login", "login", "login", "login"]);
+const NOT_FOUND_PAGE = row(["login", 404, 404, 404, 404, "login", "login", "login", "login", "login"]);
+const API_OWNER_ONLY = row([401, 200, 404, 200, 200, 200, 401, 401, 403, 401]);
+const API_ANY_SIGNED_IN = row([401, 200, 200, 200, 200, 200, 401, 401, 403, 401]);
+const API_NOT_FOUND = row([401, 404, 404, 404, 404, 404, 401, 401, 403, 401]);
+const PUBLIC = row([200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
 
 const ROWS: Row[] = [
-  { file: "_index.tsx", name: "start page", kind: "page", load: () => import("~/routes/_index"), url: () => "/", expect: ANY_SIGNED_IN_PAGE },
-  { file: "sessions._index.tsx", name: "session list", kind: "page", load: () => import("~/routes/sessions._index"), url: () => "/sessions", expect: ANY_SIGNED_IN_PAGE },
-  { file: "sessions.new.tsx", name: "upload page", kind: "page", load: () => import("~/routes/sessions.new"), url: () => "/sessions/new", expect: UPLOAD_PAGE },
   {
-    file: "patients.$code.tsx",
-    name: "patient of therapist A",
+    file: "_index.tsx",
+    name: "start page",
     kind: "page",
-    load: () => import("~/routes/patients.$code"),
-    url: () => "/patients/P001",
-    params: () => ({ code: "P001" }),
-    expect: row(["login", 200, 404, 200, 200, "login", "login", "login"]),
+    load: () => import("~/routes/_index"),
+    url: () => "/",
+    expect: ANY_SIGNED_IN_PAGE,
   },
   {
-    file: "patients.$code.tsx",
+    file: "sessions._index/route.tsx",
+    name: "session list",
+    kind: "page",
+    load: () => import("~/routes/sessions._index/route"),
+    url: () => "/sessions",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "sessions.new/route.tsx",
+    name: "upload page",
+    kind: "page",
+    load: () => import("~/routes/sessions.new/route"),
+    url: () => "/sessions/new",
+    expect: UPLOAD_PAGE,
+  },
+  {
+    file: "patients.$code/route.tsx",
+    name: "patient of therapist A",
+    kind: "page",
+    load: () => import("~/routes/patients.$code/route"),
+    url: () => "/patients/P001",
+    params: () => ({ code: "P001" }),
+    expect: row(["login", 200, 404, 200, 200, "login", "login", "login", "login", "login"]),
+  },
+  {
+    file: "patients.$code/route.tsx",
     name: "patient that does not exist",
     kind: "page",
-    load: () => import("~/routes/patients.$code"),
+    load: () => import("~/routes/patients.$code/route"),
     url: () => "/patients/P999",
     params: () => ({ code: "P999" }),
     expect: NOT_FOUND_PAGE,
   },
-  { file: "analyze.tsx", name: "quick analysis page", kind: "page", load: () => import("~/routes/analyze"), url: () => "/analyze", expect: ANY_SIGNED_IN_PAGE },
   {
-    file: "sessions.$sessionId.tsx",
-    name: "review therapist A's session",
+    file: "analyze/route.tsx",
+    name: "quick analysis page",
     kind: "page",
-    load: () => import("~/routes/sessions.$sessionId"),
-    url: (ids) => `/sessions/${ids.sessionA}`,
-    params: (ids) => ({ sessionId: ids.sessionA }),
-    expect: row(["login", 200, 404, 200, 200, "login", "login", "login"]),
+    load: () => import("~/routes/analyze/route"),
+    url: () => "/analyze",
+    expect: ANY_SIGNED_IN_PAGE,
   },
   {
-    file: "sessions.$sessionId.tsx",
+    file: "sessions.$sessionId/route.tsx",
+    name: "review therapist A's session",
+    kind: "page",
+    load: () => import("~/routes/sessions.$sessionId/route"),
+    url: (ids) => `/sessions/${ids.sessionA}`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    expect: row(["login", 200, 404, 200, 200, "login", "login", "login", "login", "login"]),
+  },
+  {
+    file: "sessions.$sessionId/route.tsx",
     name: "review a session that does not exist",
     kind: "page",
-    load: () => import("~/routes/sessions.$sessionId"),
+    load: () => import("~/routes/sessions.$sessionId/route"),
     url: () => `/sessions/${MISSING_SESSION}`,
     params: () => ({ sessionId: MISSING_SESSION }),
     expect: NOT_FOUND_PAGE,
   },
   {
-    file: "sessions.$sessionId.tsx",
+    file: "sessions.$sessionId/route.tsx",
     name: "correct therapist A's session inputs (POST)",
     kind: "page",
     method: "POST",
-    load: () => import("~/routes/sessions.$sessionId"),
+    load: () => import("~/routes/sessions.$sessionId/route"),
     url: (ids) => `/sessions/${ids.sessionA}`,
     params: (ids) => ({ sessionId: ids.sessionA }),
     form: { rpe_post_session: "5" },
     // Saved → redirect back to the review page; researchers may not edit; B must not learn it exists.
-    expect: row(["login", 302, 404, 403, 302, "login", "login", "login"]),
+    expect: row(["login", 302, 404, 403, 302, "login", "login", "login", "login", "login"]),
   },
-  { file: "account.tsx", name: "account", kind: "page", load: () => import("~/routes/account"), url: () => "/account", expect: ANY_SIGNED_IN_PAGE },
-  { file: "account._index.tsx", name: "account password", kind: "page", load: () => import("~/routes/account._index"), url: () => "/account", expect: ANY_SIGNED_IN_PAGE },
-  { file: "account.tokens.tsx", name: "API tokens", kind: "page", load: () => import("~/routes/account.tokens"), url: () => "/account/tokens", expect: ANY_SIGNED_IN_PAGE },
-  { file: "admin.users.tsx", name: "user admin", kind: "page", load: () => import("~/routes/admin.users"), url: () => "/admin/users", expect: ADMIN_PAGE },
+  {
+    file: "account.tsx",
+    name: "account",
+    kind: "page",
+    load: () => import("~/routes/account"),
+    url: () => "/account",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "account._index.tsx",
+    name: "account password",
+    kind: "page",
+    load: () => import("~/routes/account._index"),
+    url: () => "/account",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "account.tokens.tsx",
+    name: "API tokens",
+    kind: "page",
+    load: () => import("~/routes/account.tokens"),
+    url: () => "/account/tokens",
+    expect: ANY_SIGNED_IN_PAGE,
+  },
+  {
+    file: "admin.users.tsx",
+    name: "user admin",
+    kind: "page",
+    load: () => import("~/routes/admin.users"),
+    url: () => "/admin/users",
+    expect: ADMIN_PAGE,
+  },
   {
     file: "admin.users.tsx",
     name: "user admin: create a user (POST)",
@@ -124,24 +193,52 @@ const ROWS: Row[] = [
     load: () => import("~/routes/admin.users"),
     url: () => "/admin/users",
     form: { intent: "create", displayName: "New", email: "", role: "therapist", password: "a-long-password-9" },
-    expect: row(["login", 403, 403, 403, 200, "login", "login", "login"]),
+    expect: row(["login", 403, 403, 403, 200, "login", "login", "login", "login", "login"]),
   },
-  { file: "admin.scoring.tsx", name: "scoring configuration", kind: "page", load: () => import("~/routes/admin.scoring"), url: () => "/admin/scoring", expect: ADMIN_PAGE },
   {
-    file: "admin.scoring.tsx",
+    file: "admin.scoring/route.tsx",
+    name: "scoring configuration",
+    kind: "page",
+    load: () => import("~/routes/admin.scoring/route"),
+    url: () => "/admin/scoring",
+    expect: ADMIN_PAGE,
+  },
+  {
+    file: "admin.scoring/route.tsx",
     name: "scoring configuration: save an invalid one (POST)",
     kind: "page",
     method: "POST",
-    load: () => import("~/routes/admin.scoring"),
+    load: () => import("~/routes/admin.scoring/route"),
     url: () => "/admin/scoring",
     form: { name: "" },
     // Only the admin gets as far as validation.
-    expect: row(["login", 403, 403, 403, 422, "login", "login", "login"]),
+    expect: row(["login", 403, 403, 403, 422, "login", "login", "login", "login", "login"]),
   },
-  { file: "admin.exports.tsx", name: "export history", kind: "page", load: () => import("~/routes/admin.exports"), url: () => "/admin/exports", expect: ADMIN_PAGE },
+  {
+    file: "admin.exports.tsx",
+    name: "export history",
+    kind: "page",
+    load: () => import("~/routes/admin.exports"),
+    url: () => "/admin/exports",
+    expect: ADMIN_PAGE,
+  },
   // Public pages: the sign-in page sends signed-in users on; /setup no longer exists once a user does.
-  { file: "login.tsx", name: "sign-in page", kind: "page", load: () => import("~/routes/login"), url: () => "/login", expect: row([200, 302, 302, 302, 302, 200, 200, 200]) },
-  { file: "setup.tsx", name: "first-run setup", kind: "page", load: () => import("~/routes/setup"), url: () => "/setup", expect: row([404, 404, 404, 404, 404, 404, 404, 404]) },
+  {
+    file: "login.tsx",
+    name: "sign-in page",
+    kind: "page",
+    load: () => import("~/routes/login"),
+    url: () => "/login",
+    expect: row([200, 302, 302, 302, 302, 200, 200, 200, 200, 200]),
+  },
+  {
+    file: "setup.tsx",
+    name: "first-run setup",
+    kind: "page",
+    load: () => import("~/routes/setup"),
+    url: () => "/setup",
+    expect: row([404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
+  },
   {
     file: "logout.tsx",
     name: "sign out (POST)",
@@ -152,7 +249,7 @@ const ROWS: Row[] = [
     form: {},
     // Callers without a session cookie have no CSRF token: 403 (nothing to sign out of anyway).
     // The anonymous browser has one from the sign-in page it loaded.
-    expect: row([302, 302, 302, 302, 302, 403, 403, 302]),
+    expect: row([302, 302, 302, 302, 302, 403, 403, 302, 403, 403]),
   },
   {
     file: "api.export_.session.$sessionId.ts",
@@ -182,6 +279,50 @@ const ROWS: Row[] = [
     expect: API_NOT_FOUND,
   },
   {
+    file: "api.export_.session.$sessionId.ts",
+    name: "PDF report of therapist A's session",
+    kind: "api",
+    load: () => import("~/routes/api.export_.session.$sessionId"),
+    url: (ids) => `/api/export/session/${ids.sessionA}?format=pdf`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    expect: API_OWNER_ONLY,
+  },
+  {
+    file: "api.export_.session.$sessionId.ts",
+    name: "workbook of therapist A's session",
+    kind: "api",
+    load: () => import("~/routes/api.export_.session.$sessionId"),
+    url: (ids) => `/api/export/session/${ids.sessionA}?format=xlsx`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    expect: API_OWNER_ONLY,
+  },
+  {
+    file: "api.export_.sessions.ts",
+    name: "batch workbook",
+    kind: "api",
+    load: () => import("~/routes/api.export_.sessions"),
+    url: () => "/api/export/sessions?format=xlsx",
+    expect: API_ANY_SIGNED_IN,
+  },
+  {
+    file: "api.export_.patient.$code/route.ts",
+    name: "progress report of therapist A's patient",
+    kind: "api",
+    load: () => import("~/routes/api.export_.patient.$code/route"),
+    url: () => "/api/export/patient/P001?format=pdf",
+    params: () => ({ code: "P001" }),
+    expect: API_OWNER_ONLY,
+  },
+  {
+    file: "api.export_.patient.$code/route.ts",
+    name: "progress report of a patient that does not exist",
+    kind: "api",
+    load: () => import("~/routes/api.export_.patient.$code/route"),
+    url: () => "/api/export/patient/P999?format=pdf",
+    params: () => ({ code: "P999" }),
+    expect: API_NOT_FOUND,
+  },
+  {
     file: "api.export_.sessions.ts",
     name: "batch export",
     kind: "api",
@@ -198,7 +339,7 @@ const ROWS: Row[] = [
     url: () => "/api/export",
     form: { export_format: "json" },
     // Authenticated callers get past access control and meet the missing-file check (400).
-    expect: row([401, 400, 400, 400, 400, 400, 401, 401]),
+    expect: row([401, 400, 400, 400, 400, 400, 401, 401, 403, 401]),
   },
   {
     file: "api.export_.schema[.]json.ts",
@@ -227,15 +368,19 @@ forEachDriver("access matrix", (t) => {
       ["researcher", "researcher", "Rita Researcher"],
     ] as const) {
       const email = `${who.toLowerCase()}-${tag}@matrix.test`;
-      const user = await createUser(t.db, { email, displayName: name, password: PASSWORD, role });
+      const user = await createUser(ACTING_ADMIN, { email, displayName: name, password: PASSWORD, role }, { db: t.db });
       users[who] = { userId: user.id, role, email, displayName: name };
     }
-    const deactivated = await createUser(t.db, {
-      email: `gone-${tag}@matrix.test`,
-      displayName: "Gone",
-      password: PASSWORD,
-      role: "therapist",
-    });
+    const deactivated = await createUser(
+      ACTING_ADMIN,
+      {
+        email: `gone-${tag}@matrix.test`,
+        displayName: "Gone",
+        password: PASSWORD,
+        role: "therapist",
+      },
+      { db: t.db },
+    );
 
     const storage = createFileStorage(path.join(t.tempDir, "uploads"));
     const store = async (caller: Caller, patientCode: string) => {
@@ -257,13 +402,20 @@ forEachDriver("access matrix", (t) => {
     await visit(callers.anonymous, root, loginRoute, "/login");
     for (const who of ["therapistA", "therapistB", "researcher", "admin"] as const) callers[who] = await signIn(users[who].email);
     callers.deactivated = await signIn(deactivated.email);
-    await setActive(t.db, deactivated.id, false);
+    await setActive(ACTING_ADMIN, deactivated.id, false, { db: t.db });
 
-    const { token } = await createApiToken(t.db, users.therapistA.userId, "matrix");
+    const { token } = await createApiToken(users.therapistA, "matrix", { db: t.db });
     callers.token = new Browser({ Authorization: `Bearer ${token}` });
-    const revoked = await createApiToken(t.db, users.therapistA.userId, "revoked");
-    await revokeApiToken(t.db, users.therapistA.userId, revoked.record.id);
+    const revoked = await createApiToken(users.therapistA, "revoked", { db: t.db });
+    await revokeApiToken(users.therapistA, revoked.record.id, { db: t.db });
     callers.revokedToken = new Browser({ Authorization: `Bearer ${revoked.token}` });
+    const uploadOnly = await createApiToken(users.therapistA, "upload only", { db: t.db, scopes: ["upload"] });
+    callers.uploadToken = new Browser({ Authorization: `Bearer ${uploadOnly.token}` });
+    const expired = await createApiToken(users.therapistA, "expired", { db: t.db, scopes: ["export"], days: 1 });
+    await t.db.query("update api_tokens set created_at = now() - interval '2 days', expires_at = now() - interval '1 day' where id = $1", [
+      expired.record.id,
+    ]);
+    callers.expiredToken = new Browser({ Authorization: `Bearer ${expired.token}` });
   });
 
   async function request(row: Row, who: Who): Promise<Answer> {
@@ -277,7 +429,11 @@ forEachDriver("access matrix", (t) => {
       const csrf = browser.csrf ?? "";
       const req = new Request(BASE + url, {
         method: "POST",
-        headers: { ...browser.headers, ...(browser.cookie ? { Cookie: browser.cookie } : {}), "Content-Type": "application/x-www-form-urlencoded" },
+        headers: {
+          ...browser.headers,
+          ...(browser.cookie ? { Cookie: browser.cookie } : {}),
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
         body: new URLSearchParams({ csrf, ...fields }),
       });
       return invoke(module.action as Handler, req, params);
@@ -327,7 +483,9 @@ forEachDriver("access matrix", (t) => {
   describe("what a caller sees", () => {
     it("another therapist's session answers exactly like a missing one", async () => {
       const route = await import("~/routes/api.export_.session.$sessionId");
-      const other = await invoke(route.loader, callers.therapistB.get(`/api/export/session/${ids.sessionA}?format=json`), { sessionId: ids.sessionA });
+      const other = await invoke(route.loader, callers.therapistB.get(`/api/export/session/${ids.sessionA}?format=json`), {
+        sessionId: ids.sessionA,
+      });
       const missing = await invoke(route.loader, callers.therapistB.get(`/api/export/session/${MISSING_SESSION}?format=json`), {
         sessionId: MISSING_SESSION,
       });
@@ -337,14 +495,32 @@ forEachDriver("access matrix", (t) => {
       expect(other.headers.get("Content-Type")).toBe(missing.headers.get("Content-Type"));
     });
 
+    it("a token beyond its scope is told which scope it lacks; an expired one that it expired", async () => {
+      const batch = await import("~/routes/api.export_.sessions");
+      const scoped = await invoke(batch.loader, callers.uploadToken.get("/api/export/sessions?format=csv"));
+      expect(scoped.status).toBe(403);
+      expect((scoped.body as { error: string }).error).toMatch(/lacks the scope 'export'/);
+      const expired = await invoke(batch.loader, callers.expiredToken.get("/api/export/sessions?format=csv"));
+      expect(expired.status).toBe(401);
+      expect((expired.body as { error: string }).error).toMatch(/expired/);
+    });
+
     it("a researcher's exports contain no therapist identity", async () => {
       const single = await import("~/routes/api.export_.session.$sessionId");
       const batch = await import("~/routes/api.export_.sessions");
-      const json = await invoke(single.loader, callers.researcher.get(`/api/export/session/${ids.sessionA}?format=json`), { sessionId: ids.sessionA });
-      const csv = await invoke(single.loader, callers.researcher.get(`/api/export/session/${ids.sessionA}?format=csv`), { sessionId: ids.sessionA });
+      const json = await invoke(single.loader, callers.researcher.get(`/api/export/session/${ids.sessionA}?format=json`), {
+        sessionId: ids.sessionA,
+      });
+      const csv = await invoke(single.loader, callers.researcher.get(`/api/export/session/${ids.sessionA}?format=csv`), {
+        sessionId: ids.sessionA,
+      });
       const all = await invoke(batch.loader, callers.researcher.get(`/api/export/sessions?format=csv`));
       expect((json.body as { session: { patient_code: string } }).session.patient_code).toBe("P001");
-      for (const [what, answer] of [["json", json], ["csv", csv], ["batch csv", all]] as const) {
+      for (const [what, answer] of [
+        ["json", json],
+        ["csv", csv],
+        ["batch csv", all],
+      ] as const) {
         expect(answer.status, what).toBe(200);
         const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
         for (const therapist of [users.therapistA, users.therapistB]) {
@@ -354,15 +530,17 @@ forEachDriver("access matrix", (t) => {
         }
       }
       // The same export for the owner does name the therapist (so the check above can fail).
-      const own = await invoke(single.loader, callers.therapistA.get(`/api/export/session/${ids.sessionA}?format=json`), { sessionId: ids.sessionA });
+      const own = await invoke(single.loader, callers.therapistA.get(`/api/export/session/${ids.sessionA}?format=json`), {
+        sessionId: ids.sessionA,
+      });
       expect(JSON.stringify(own.body)).toContain(users.therapistA.displayName);
     });
 
     it("a researcher's pages contain no therapist identity either", async () => {
       const pages: { load: () => Promise<Record<string, unknown>>; url: string; params: Record<string, string> }[] = [
-        { load: () => import("~/routes/sessions._index"), url: "/sessions", params: {} },
-        { load: () => import("~/routes/sessions.$sessionId"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
-        { load: () => import("~/routes/patients.$code"), url: "/patients/P001", params: { code: "P001" } },
+        { load: () => import("~/routes/sessions._index/route"), url: "/sessions", params: {} },
+        { load: () => import("~/routes/sessions.$sessionId/route"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
+        { load: () => import("~/routes/patients.$code/route"), url: "/patients/P001", params: { code: "P001" } },
       ];
       for (const page of pages) {
         const module = await page.load();
@@ -401,7 +579,17 @@ forEachDriver("access matrix", (t) => {
 
 describe("the matrix covers every route", () => {
   it("has a row for every file in app/routes", () => {
-    const files = readdirSync(path.resolve(__dirname, "../../app/routes")).filter((f) => /\.(tsx?|jsx?)$/.test(f));
+    // A route is a module in app/routes, or the route.tsx of a route folder (its other files are not routes).
+    const routesDir = path.resolve(__dirname, "../../app/routes");
+    const files = readdirSync(routesDir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory()
+        ? readdirSync(path.join(routesDir, entry.name))
+            .filter((f) => /^route\.(tsx?|jsx?)$/.test(f))
+            .map((f) => `${entry.name}/${f}`)
+        : /\.(tsx?|jsx?)$/.test(entry.name)
+          ? [entry.name]
+          : [],
+    );
     const covered = new Set(ROWS.map((r) => r.file));
     expect(files.filter((f) => !covered.has(f))).toEqual([]);
   });

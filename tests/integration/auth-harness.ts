@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll } from "vitest";
-import type { Db } from "~/lib/server/db.server";
+import type { Db } from "~/lib/server/db/types.server";
 import type { TestDatabase } from "../support/databases";
 
 // Config is read once per process: settle it before any app module asks.
@@ -14,7 +14,7 @@ process.env.SESSION_SECRET ??= "integration-test-session-secret-0123456789abcdef
 process.env.DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "ghostly-auth-data-"));
 
 /**
- * Makes `getDb()` (db.server.ts keeps the process database on globalThis under this symbol)
+ * Makes `getDb()` (db/connection.server.ts keeps the process database on globalThis under this symbol)
  * answer with the suite's test database, so routes run unchanged against both drivers.
  */
 export function useAsAppDb(t: TestDatabase): void {
@@ -36,11 +36,7 @@ export interface Answer {
 }
 
 /** Calls a loader or action and normalises what it returns or throws (Response, data(), plain value). */
-export async function invoke(
-  handler: Handler | undefined,
-  request: Request,
-  params: Record<string, string> = {},
-): Promise<Answer> {
+export async function invoke(handler: Handler | undefined, request: Request, params: Record<string, string> = {}): Promise<Answer> {
   if (!handler) throw new Error(`no handler for ${request.method} ${request.url}`);
   let result: unknown;
   try {

@@ -1,5 +1,5 @@
 /**
- * Auth state shared by every app server through the database (docs/decisions/032): the sign-in
+ * Auth state shared by every app server through the database (docs/decisions/034): the sign-in
  * failure limiter and the generated session secret. "Two servers" are two independent limiter /
  * secret instances on two connections to one database: two node-postgres pools on PostgreSQL;
  * on PGlite (embedded, one process by nature) both use the one open database.
@@ -11,11 +11,13 @@ import { forEachDriver, type TestDatabase } from "../support/databases";
 import { Browser, submit, useAsAppDb, visit } from "./auth-harness";
 import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
-import { createDb, type Db } from "~/lib/server/db.server";
-import { resetConfig } from "~/lib/server/config.server";
-import { FailureLimiter } from "~/lib/server/rate-limit.server";
-import { createAppSessionStorage, resolveSessionSecrets } from "~/lib/server/session-cookie.server";
-import { createUser } from "~/lib/server/users.server";
+import { createDb } from "~/lib/server/db/connection.server";
+import type { Db } from "~/lib/server/db/types.server";
+import { resetConfig } from "../support/config";
+import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
+import { createAppSessionStorage, resolveSessionSecrets } from "~/lib/server/auth/cookie-session.server";
+import { createUser } from "~/lib/server/auth/users.server";
+import { ACTING_ADMIN } from "../support/users";
 
 const PASSWORD = "a-long-password-1";
 
@@ -60,7 +62,10 @@ forEachDriver("shared sign-in failure limiter", (t) => {
     // Spread them as failures at t = 0, 1, 2, 3, 4 s seen at t = 5 s: the oldest leaves at t = 60 s → 55 s.
     const { rows } = await t.db.query<{ id: string }>("select id::text as id from sign_in_failures where key = $1 order by id", [key]);
     for (const [i, row] of rows.entries()) {
-      await t.db.query("update sign_in_failures set failed_at = failed_at - $2::float8 * interval '1 second' where id = $1::bigint", [row.id, 5 - i]);
+      await t.db.query("update sign_in_failures set failed_at = failed_at - $2::float8 * interval '1 second' where id = $1::bigint", [
+        row.id,
+        5 - i,
+      ]);
     }
     const refused = await limiter.begin(t.db, [key]);
     expect(refused).toEqual({ allowed: false, retryAfterSeconds: 55 });
@@ -96,9 +101,7 @@ forEachDriver("shared sign-in failure limiter", (t) => {
     const servers = [new FailureLimiter(), new FailureLimiter()];
     const key = "account:burst@example.org";
     // 12 attempts at once, alternating servers: the per-key lock makes count-then-insert one step.
-    const decisions = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => servers[i % 2].begin(i % 2 === 0 ? t.db : second.db, [key])),
-    );
+    const decisions = await Promise.all(Array.from({ length: 12 }, (_, i) => servers[i % 2].begin(i % 2 === 0 ? t.db : second.db, [key])));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
     expect(await failuresOf(t.db, key)).toBe(5);
   });
@@ -135,10 +138,9 @@ forEachDriver("shared sign-in failure limiter", (t) => {
   it("prunes rows that left the window, at most pruneBatch per admitted attempt", async () => {
     const limiter = new FailureLimiter({ pruneBatch: 3 });
     const key = "account:old@example.org";
-    await t.db.query(
-      "insert into sign_in_failures (key, failed_at) select $1, now() - interval '2 minutes' from generate_series(1, 5)",
-      [key],
-    );
+    await t.db.query("insert into sign_in_failures (key, failed_at) select $1, now() - interval '2 minutes' from generate_series(1, 5)", [
+      key,
+    ]);
     await fail(limiter, t.db, ["account:trigger@example.org"]);
     expect(await failuresOf(t.db, key)).toBe(2);
     await fail(limiter, t.db, ["account:trigger@example.org"]);
@@ -158,7 +160,7 @@ forEachDriver("sign-in through the login action, two servers on one database", (
 
   it("the 6th failure within a minute answers 429 with Retry-After though the failures hit both servers", async () => {
     const email = `spread-${t.driver}@example.org`;
-    await createUser(t.db, { email, displayName: "Spread", password: PASSWORD, role: "therapist" });
+    await createUser(ACTING_ADMIN, { email, displayName: "Spread", password: PASSWORD, role: "therapist" }, { db: t.db });
     const browser = new Browser();
     await visit(browser, root, loginRoute, "/login");
     for (let i = 0; i < 5; i++) {

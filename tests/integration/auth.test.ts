@@ -8,11 +8,22 @@ import * as logoutRoute from "~/routes/logout";
 import * as adminUsers from "~/routes/admin.users";
 import * as accountTokens from "~/routes/account.tokens";
 import * as adminExports from "~/routes/admin.exports";
-import { BAD_CREDENTIALS_MESSAGE } from "~/lib/server/auth.server";
-import { requireApiCaller, requireUser } from "~/lib/server/permissions.server";
-import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/tokens.server";
-import { createFirstAdmin, createUser, getUserById, setActive, UserInputError } from "~/lib/server/users.server";
-import { listExportHistory, recordExport } from "~/lib/server/export-history.server";
+import { BAD_CREDENTIALS_MESSAGE } from "~/lib/server/auth/sign-in.server";
+import { requireApiCaller, requireUser } from "~/lib/server/auth/permissions.server";
+import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
+import {
+  createFirstAdmin,
+  createUser,
+  getUserById,
+  listUsers,
+  setActive,
+  setPassword,
+  setRole,
+  UserInputError,
+} from "~/lib/server/auth/users.server";
+import { ForbiddenError } from "~/lib/server/errors.server";
+import { listExportHistory, recordExport } from "~/lib/server/repositories/export-history.server";
+import { ACTING_ADMIN, callerOf } from "../support/users";
 
 const PASSWORD = "a-long-password-1";
 
@@ -109,27 +120,60 @@ forEachDriver("accounts and sign-in", (t) => {
     });
 
     it("createFirstAdmin creates nothing once a user exists", async () => {
-      expect(await createFirstAdmin(t.db, { email: "late@example.org", displayName: "Late", password: PASSWORD })).toBeNull();
+      expect(await createFirstAdmin({ email: "late@example.org", displayName: "Late", password: PASSWORD }, { db: t.db })).toBeNull();
     });
   });
 
   describe("users", () => {
     it("creates users with a role; email is unique case-insensitively; no password in the row", async () => {
-      const therapist = await createUser(t.db, {
-        email: ` Thera-${tag}@Example.org `,
-        displayName: "Thera",
-        password: PASSWORD,
-        role: "therapist",
-      });
+      const therapist = await createUser(
+        ACTING_ADMIN,
+        {
+          email: ` Thera-${tag}@Example.org `,
+          displayName: "Thera",
+          password: PASSWORD,
+          role: "therapist",
+        },
+        { db: t.db },
+      );
       expect(therapist.email).toBe(`thera-${tag}@example.org`);
       await expect(
-        createUser(t.db, { email: `THERA-${tag}@example.org`, displayName: "Twin", password: PASSWORD, role: "researcher" }),
+        createUser(
+          ACTING_ADMIN,
+          { email: `THERA-${tag}@example.org`, displayName: "Twin", password: PASSWORD, role: "researcher" },
+          { db: t.db },
+        ),
       ).rejects.toThrow(UserInputError);
-      const { rows } = await t.db.query<{ password_hash: string }>("select password_hash from users where id = $1", [
-        therapist.id,
-      ]);
+      const { rows } = await t.db.query<{ password_hash: string }>("select password_hash from users where id = $1", [therapist.id]);
       expect(rows[0].password_hash.startsWith("scrypt$")).toBe(true);
       expect(rows[0].password_hash).not.toContain(PASSWORD);
+    });
+
+    it("only an admin manages accounts; anybody may change their own password, nobody else's", async () => {
+      const therapist = callerOf(
+        await createUser(
+          ACTING_ADMIN,
+          { email: `own-${tag}@example.org`, displayName: "Own", password: PASSWORD, role: "therapist" },
+          { db: t.db },
+        ),
+      );
+      const other = await createUser(
+        ACTING_ADMIN,
+        { email: `other-${tag}@example.org`, displayName: "Other", password: PASSWORD, role: "therapist" },
+        { db: t.db },
+      );
+      const refused = [
+        createUser(therapist, { email: `sneak-${tag}@example.org`, displayName: "Sneak", password: PASSWORD, role: "admin" }, { db: t.db }),
+        listUsers(therapist, { db: t.db }),
+        setRole(therapist, therapist.userId, "admin", { db: t.db }),
+        setActive(therapist, other.id, false, { db: t.db }),
+        setPassword(therapist, other.id, "someone-elses-password", { db: t.db }),
+      ];
+      for (const attempt of refused) await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
+      expect((await getUserById(therapist.userId, { db: t.db }))?.role).toBe("therapist");
+      expect((await getUserById(other.id, { db: t.db }))?.active).toBe(true);
+      // A new account starts at session version 0 (the column default); each password change adds one.
+      expect(await setPassword(therapist, therapist.userId, "my-own-new-password", { db: t.db })).toBe(1);
     });
 
     it("the admin page creates users (admin only, CSRF checked)", async () => {
@@ -155,7 +199,7 @@ forEachDriver("accounts and sign-in", (t) => {
   describe("role changes", () => {
     it("an admin's role change applies to the user's very next request", async () => {
       const email = `mover-${tag}@example.org`;
-      const user = await createUser(t.db, { email, displayName: "Mover", password: PASSWORD, role: "therapist" });
+      const user = await createUser(ACTING_ADMIN, { email, displayName: "Mover", password: PASSWORD, role: "therapist" }, { db: t.db });
       const browser = new Browser();
       await signIn(browser, email);
       expect((await requireUser(browser.get("/sessions"))).role).toBe("therapist");
@@ -163,9 +207,13 @@ forEachDriver("accounts and sign-in", (t) => {
       await signIn(admin, adminEmail);
       await visit(admin, root, adminUsers, "/admin/users");
       expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "wizard" })).status).toBe(422);
-      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "researcher" })).status).toBe(200);
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "researcher" })).status).toBe(
+        200,
+      );
       expect((await requireUser(browser.get("/sessions"))).role).toBe("researcher");
-      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: "not-a-uuid", role: "admin" })).status).toBe(404);
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: "not-a-uuid", role: "admin" })).status).toBe(
+        404,
+      );
     });
   });
 
@@ -246,7 +294,7 @@ forEachDriver("accounts and sign-in", (t) => {
 
     it("the 6th failure within a minute for one account answers 429 with Retry-After, even with the right password", async () => {
       const email = `locked-${tag}@example.org`;
-      await createUser(t.db, { email, displayName: "Locked", password: PASSWORD, role: "therapist" });
+      await createUser(ACTING_ADMIN, { email, displayName: "Locked", password: PASSWORD, role: "therapist" }, { db: t.db });
       const browser = new Browser();
       await visit(browser, root, loginRoute, "/login");
       for (let i = 0; i < 5; i++) {
@@ -292,10 +340,10 @@ forEachDriver("accounts and sign-in", (t) => {
   describe("server-side validity: deactivation, tokens", () => {
     it("deactivating a user kills an existing session and token at once; reactivating restores them", async () => {
       const email = `leaver-${tag}@example.org`;
-      const user = await createUser(t.db, { email, displayName: "Leaver", password: PASSWORD, role: "therapist" });
+      const user = await createUser(ACTING_ADMIN, { email, displayName: "Leaver", password: PASSWORD, role: "therapist" }, { db: t.db });
       const browser = new Browser();
       await signIn(browser, email);
-      const { token } = await createApiToken(t.db, user.id, "script");
+      const { token } = await createApiToken(callerOf(user), "script", { db: t.db });
       const bearer = (tok: string) => new Request(BASE + "/api/export/sessions", { headers: { Authorization: `Bearer ${tok}` } });
 
       expect((await requireUser(browser.get("/sessions"))).userId).toBe(user.id);
@@ -307,7 +355,7 @@ forEachDriver("accounts and sign-in", (t) => {
       await signIn(admin, adminEmail);
       await visit(admin, root, adminUsers, "/admin/users");
       expect((await submit(admin, adminUsers, "/admin/users", { intent: "deactivate", userId: user.id })).status).toBe(200);
-      expect((await getUserById(t.db, user.id))?.active).toBe(false);
+      expect((await getUserById(user.id, { db: t.db }))?.active).toBe(false);
 
       const page = await thrownStatus(requireUser(browser.get("/sessions")));
       expect(page.status).toBe(302);
@@ -323,7 +371,7 @@ forEachDriver("accounts and sign-in", (t) => {
       expect(denied.status).toBe(401);
       expect(denied.body).toEqual({ error: BAD_CREDENTIALS_MESSAGE });
 
-      await setActive(t.db, user.id, true);
+      await setActive(ACTING_ADMIN, user.id, true, { db: t.db });
       expect((await requireApiCaller(bearer(token))).userId).toBe(user.id);
     });
 
@@ -338,11 +386,11 @@ forEachDriver("accounts and sign-in", (t) => {
 
     it("tokens: created once through the page, listed without the secret, revoked → 401, last_used_at updated", async () => {
       const email = `scripter-${tag}@example.org`;
-      const user = await createUser(t.db, { email, displayName: "Scripter", password: PASSWORD, role: "researcher" });
+      const user = await createUser(ACTING_ADMIN, { email, displayName: "Scripter", password: PASSWORD, role: "researcher" }, { db: t.db });
       const browser = new Browser();
       await signIn(browser, email);
       await visit(browser, root, accountTokens, "/account/tokens");
-      const created = await submit(browser, accountTokens, "/account/tokens", { intent: "create", name: "pandas" });
+      const created = await submit(browser, accountTokens, "/account/tokens", { intent: "create", name: "pandas", scopes: "export" });
       expect(created.status).toBe(200);
       const token = (created.body as { token: string }).token;
       expect(token).toMatch(/^ghostly_pat_[A-Za-z0-9_-]{43}$/);
@@ -355,13 +403,13 @@ forEachDriver("accounts and sign-in", (t) => {
 
       const listed = await visit(browser, root, accountTokens, "/account/tokens");
       expect(JSON.stringify(listed.page?.body)).not.toContain(token);
-      const [record] = await listApiTokens(t.db, user.id);
+      const [record] = await listApiTokens(callerOf(user), { db: t.db });
       expect(record.lastUsedAt).toBeNull();
 
       const request = () => new Request(BASE + "/api/export/sessions", { headers: { Authorization: `Bearer ${token}` } });
       const caller = await requireApiCaller(request());
-      expect(caller).toEqual({ userId: user.id, role: "researcher", tokenId: record.id });
-      expect((await listApiTokens(t.db, user.id))[0].lastUsedAt).toBeInstanceOf(Date);
+      expect(caller).toEqual({ userId: user.id, role: "researcher", tokenId: record.id, scopes: ["export"] });
+      expect((await listApiTokens(callerOf(user), { db: t.db }))[0].lastUsedAt).toBeInstanceOf(Date);
 
       // Somebody else cannot revoke it.
       const other = new Browser();
@@ -374,7 +422,7 @@ forEachDriver("accounts and sign-in", (t) => {
       const revoked = await thrownStatus(requireApiCaller(request()));
       expect(revoked.status).toBe(401);
       expect(JSON.parse(revoked.body)).toEqual({ error: "The API token is invalid or has been revoked." });
-      expect(await revokeApiToken(t.db, user.id, record.id)).toBe(false);
+      expect(await revokeApiToken(callerOf(user), record.id, { db: t.db })).toBe(false);
     });
 
     it("a malformed Authorization header or a forged token is 401, even with a valid cookie", async () => {
@@ -392,19 +440,31 @@ forEachDriver("accounts and sign-in", (t) => {
 
   describe("export history", () => {
     it("records exports (with the token when there is one) and lists them for admins only", async () => {
-      const user = await createUser(t.db, { email: `exp-${tag}@example.org`, displayName: "Exp", password: PASSWORD, role: "researcher" });
-      const { record } = await createApiToken(t.db, user.id, "R script");
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `exp-${tag}@example.org`, displayName: "Exp", password: PASSWORD, role: "researcher" },
+        { db: t.db },
+      );
+      const { record } = await createApiToken(callerOf(user), "R script", { db: t.db });
       const sessionIds = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
       await recordExport({ userId: user.id, tokenId: record.id }, { kind: "batch", format: "csv", sessionIds });
       await recordExport({ userId: user.id }, { kind: "session", format: "json", sessionIds: [sessionIds[0]] });
-      const history = (await listExportHistory(t.db)).filter((e) => e.userId === user.id);
-      expect(history).toHaveLength(2);
-      const batch = history.find((e) => e.kind === "batch")!;
-      expect(batch).toMatchObject({ format: "csv", sessionIds, tokenId: record.id, tokenName: "R script", userEmail: `exp-${tag}@example.org` });
-      expect(history.find((e) => e.kind === "session")!.tokenId).toBeNull();
-
       const admin = new Browser();
       await signIn(admin, adminEmail);
+      const adminCaller = await requireUser(admin.get("/admin/exports"));
+      const history = (await listExportHistory(adminCaller, { db: t.db })).filter((e) => e.userId === user.id);
+      expect(history).toHaveLength(2);
+      const batch = history.find((e) => e.kind === "batch")!;
+      expect(batch).toMatchObject({
+        format: "csv",
+        sessionIds,
+        tokenId: record.id,
+        tokenName: "R script",
+        userEmail: `exp-${tag}@example.org`,
+      });
+      expect(history.find((e) => e.kind === "session")!.tokenId).toBeNull();
+      await expect(listExportHistory({ userId: user.id, role: user.role }, { db: t.db })).rejects.toBeInstanceOf(ForbiddenError);
+
       const page = await visit(admin, root, adminExports, "/admin/exports");
       expect(page.page?.status).toBe(200);
       expect(JSON.stringify(page.page?.body)).toContain("R script");
@@ -416,8 +476,16 @@ forEachDriver("accounts and sign-in", (t) => {
 
   describe("password changes end other sessions", () => {
     it("an admin reset signs the user out everywhere; the new password works", async () => {
-      const admin = await createUser(t.db, { email: `pw-admin-${tag}@example.org`, displayName: "Adm", password: PASSWORD, role: "admin" });
-      const user = await createUser(t.db, { email: `pw-user-${tag}@example.org`, displayName: "Usr", password: PASSWORD, role: "therapist" });
+      const admin = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-admin-${tag}@example.org`, displayName: "Adm", password: PASSWORD, role: "admin" },
+        { db: t.db },
+      );
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-user-${tag}@example.org`, displayName: "Usr", password: PASSWORD, role: "therapist" },
+        { db: t.db },
+      );
       const laptop = new Browser();
       const phone = new Browser();
       await signIn(laptop, user.email);
@@ -427,7 +495,11 @@ forEachDriver("accounts and sign-in", (t) => {
       const adminBrowser = new Browser();
       await signIn(adminBrowser, admin.email);
       await visit(adminBrowser, root, adminUsers, "/admin/users");
-      const reset = await submit(adminBrowser, adminUsers, "/admin/users", { intent: "reset-password", userId: user.id, password: "a-brand-new-password" });
+      const reset = await submit(adminBrowser, adminUsers, "/admin/users", {
+        intent: "reset-password",
+        userId: user.id,
+        password: "a-brand-new-password",
+      });
       expect(reset.status).toBe(200);
 
       for (const browser of [laptop, phone]) {
@@ -441,7 +513,11 @@ forEachDriver("accounts and sign-in", (t) => {
     });
 
     it("changing one's own password keeps this session and ends the others", async () => {
-      const user = await createUser(t.db, { email: `pw-self-${tag}@example.org`, displayName: "Self", password: PASSWORD, role: "researcher" });
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-self-${tag}@example.org`, displayName: "Self", password: PASSWORD, role: "researcher" },
+        { db: t.db },
+      );
       const here = new Browser();
       const elsewhere = new Browser();
       await signIn(here, user.email);
@@ -473,7 +549,7 @@ forEachDriver("first admin under concurrency", (t) => {
   it("two simultaneous /setup submissions create exactly one admin", async () => {
     const attempts = await Promise.all(
       ["first", "second", "third"].map((name) =>
-        createFirstAdmin(t.db, { email: `${name}-race@example.org`, displayName: name, password: PASSWORD }),
+        createFirstAdmin({ email: `${name}-race@example.org`, displayName: name, password: PASSWORD }, { db: t.db }),
       ),
     );
     expect(attempts.filter((a) => a !== null)).toHaveLength(1);

@@ -4,7 +4,7 @@
  * the batch stream, every error status (400/401/404/413/422), the export history, and that an
  * error leaves nothing behind.
  */
-import { NON_DOCUMENT_CSP } from "~/lib/server/security-headers.server";
+import { NON_DOCUMENT_CSP } from "~/lib/server/http/security-headers.server";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeC3d, parseAnalysisOptions } from "~/lib/analysis";
 import { unflattenCsvRow } from "~/lib/export";
 import { sessionExportSchema, type SessionExport } from "~/lib/export/schema";
-import type { Caller } from "~/lib/server/caller.server";
-import { getConfig } from "~/lib/server/config.server";
-import { storeAnalysis } from "~/lib/server/sessions.server";
-import { createFileStorage } from "~/lib/server/storage.server";
-import { createApiToken } from "~/lib/server/tokens.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { getConfig } from "~/lib/server/http/config.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
+import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import * as uploadRoute from "~/routes/api.export";
 import * as schemaRoute from "~/routes/api.export_.schema[.]json";
 import * as sessionRoute from "~/routes/api.export_.session.$sessionId";
@@ -76,9 +76,9 @@ forEachDriver("export routes", (t) => {
     therapist = await insertUser(t.db, "therapist", { displayName: "Dr. Export" });
     const other = await insertUser(t.db, "therapist");
     researcher = await insertUser(t.db, "researcher");
-    tokens.therapist = (await createApiToken(t.db, therapist.userId, "script")).token;
-    tokens.other = (await createApiToken(t.db, other.userId, "script")).token;
-    tokens.researcher = (await createApiToken(t.db, researcher.userId, "cohort")).token;
+    tokens.therapist = (await createApiToken(therapist, "script", { db: t.db })).token;
+    tokens.other = (await createApiToken(other, "script", { db: t.db })).token;
+    tokens.researcher = (await createApiToken(researcher, "cohort", { db: t.db })).token;
     const options = { db: t.db, storage: createFileStorage(path.join(t.tempDir, "uploads")) };
     analysisA = analyzeC3d(bytesOf(FILE_A), { ...parseAnalysisOptions(SETTING_B), sourceFilename: FILE_A });
     sessionA = (await storeAnalysis(therapist, { patientCode: "P100", analysis: analysisA, bytes: bytesOf(FILE_A) }, options)).sessionId;
@@ -87,9 +87,11 @@ forEachDriver("export routes", (t) => {
   });
 
   describe("GET /api/export/session/:id", () => {
-    it("answers the stored session as JSON with every section and field of export.md", async () => {
+    it("answers the stored session as JSON with every section and field of docs/export.md", async () => {
       const before = await count("export_history");
-      const answer = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=json`, tokens.therapist), { sessionId: sessionA });
+      const answer = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=json`, tokens.therapist), {
+        sessionId: sessionA,
+      });
       expect(answer.status).toBe(200);
       expect(answer.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
       expect(answer.headers.get("Content-Disposition")).toContain(`filename="session_${sessionA}_export.json"`);
@@ -100,7 +102,14 @@ forEachDriver("export routes", (t) => {
       expect(exp.export_metadata.session_id).toBe(sessionA);
       expect(exp.session).toMatchObject({ patient_code: "P100", therapist: "Dr. Export", source_filename: FILE_A });
       // The stored session exports exactly what the analysis computed.
-      for (const key of ["performance_scores", "compliance_breakdown", "processing_parameters", "session_parameters", "channels", "contractions"] as const) {
+      for (const key of [
+        "performance_scores",
+        "compliance_breakdown",
+        "processing_parameters",
+        "session_parameters",
+        "channels",
+        "contractions",
+      ] as const) {
         expect(exp[key], key).toEqual(JSON.parse(JSON.stringify(analysisA[key])));
       }
       expect(await count("export_history")).toBe(before + 1);
@@ -112,8 +121,11 @@ forEachDriver("export routes", (t) => {
     });
 
     it("answers CSV whose row un-flattens to the JSON's scalars, and the contractions table equal to the JSON list", async () => {
-      const json = (await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`, tokens.therapist), { sessionId: sessionA })).body as SessionExport;
-      const csv = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv`, tokens.therapist), { sessionId: sessionA });
+      const json = (await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`, tokens.therapist), { sessionId: sessionA }))
+        .body as SessionExport;
+      const csv = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv`, tokens.therapist), {
+        sessionId: sessionA,
+      });
       expect(csv.status).toBe(200);
       expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
       expect(csv.headers.get("Content-Disposition")).toContain(`filename="session_${sessionA}_export.csv"`);
@@ -124,20 +136,35 @@ forEachDriver("export routes", (t) => {
       expect(scalars(csvRest)).toEqual(scalars(jsonRest));
       expect(rows[0].session_id).toBe(sessionA);
 
-      const table = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv&table=contractions`, tokens.therapist), { sessionId: sessionA });
+      const table = await invoke(
+        sessionRoute.loader,
+        get(`/api/export/session/${sessionA}?format=csv&table=contractions`, tokens.therapist),
+        { sessionId: sessionA },
+      );
       expect(table.headers.get("Content-Disposition")).toContain(`filename="session_${sessionA}_contractions.csv"`);
       const contractions = parseCsv(table.body as string).map(({ session_id, ...c }) => {
         expect(session_id).toBe(sessionA);
-        return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, k === "channel" ? v : v === "true" ? true : v === "false" ? false : v === "" ? null : Number(v)]));
+        return Object.fromEntries(
+          Object.entries(c).map(([k, v]) => [
+            k,
+            k === "channel" ? v : v === "true" ? true : v === "false" ? false : v === "" ? null : Number(v),
+          ]),
+        );
       });
       expect(contractions).toEqual(json.contractions);
     });
 
     it("answers 400 for a bad format or table, naming the field", async () => {
       const before = await count("export_history");
-      const bad = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=xml`, tokens.therapist), { sessionId: sessionA });
+      const bad = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=xml`, tokens.therapist), {
+        sessionId: sessionA,
+      });
       expect(bad).toMatchObject({ status: 400, body: { error: 'format must be json, csv, pdf or xlsx, got "xml"', field: "format" } });
-      const table = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=json&table=contractions`, tokens.therapist), { sessionId: sessionA });
+      const table = await invoke(
+        sessionRoute.loader,
+        get(`/api/export/session/${sessionA}?format=json&table=contractions`, tokens.therapist),
+        { sessionId: sessionA },
+      );
       expect(table).toMatchObject({ status: 400, body: { field: "table" } });
       expect(await count("export_history")).toBe(before);
     });
@@ -159,12 +186,18 @@ forEachDriver("export routes", (t) => {
 
     it("answers 401 without credentials or with a bad token", async () => {
       expect((await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`), { sessionId: sessionA })).status).toBe(401);
-      expect((await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`, "ghostly_pat_nope"), { sessionId: sessionA })).status).toBe(401);
+      expect(
+        (await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`, "ghostly_pat_nope"), { sessionId: sessionA })).status,
+      ).toBe(401);
     });
 
     it("answers 404 for an unknown id, a malformed id, and another therapist's session", async () => {
       const unknown = "00000000-0000-4000-8000-000000000000";
-      for (const [id, token] of [[unknown, tokens.therapist], ["not-a-uuid", tokens.therapist], [sessionA, tokens.other]]) {
+      for (const [id, token] of [
+        [unknown, tokens.therapist],
+        ["not-a-uuid", tokens.therapist],
+        [sessionA, tokens.other],
+      ]) {
         const answer = await invoke(sessionRoute.loader, get(`/api/export/session/${id}`, token), { sessionId: id });
         expect(answer).toMatchObject({ status: 404, body: { field: "sessionId" } });
       }
@@ -176,10 +209,17 @@ forEachDriver("export routes", (t) => {
       try {
         const answer = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}`, tokens.therapist), { sessionId: sessionA });
         expect(Object.keys(answer.body as object)).toEqual(["export_metadata", "performance_scores", "scoring_configuration"]);
-        const csv = parseCsv((await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv`, tokens.therapist), { sessionId: sessionA })).body as string);
+        const csv = parseCsv(
+          (await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv`, tokens.therapist), { sessionId: sessionA }))
+            .body as string,
+        );
         expect(Object.keys(csv[0]).some((c) => c.startsWith("emg_") || c.startsWith("data_"))).toBe(false);
         // The minimal export has no contractions: asking for that table is a 400 naming it, not a mislabelled file.
-        const table = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv&table=contractions`, tokens.therapist), { sessionId: sessionA });
+        const table = await invoke(
+          sessionRoute.loader,
+          get(`/api/export/session/${sessionA}?format=csv&table=contractions`, tokens.therapist),
+          { sessionId: sessionA },
+        );
         expect(table).toMatchObject({ status: 400, body: { field: "table" } });
       } finally {
         config.USE_ENHANCED_EXPORT = true;
@@ -194,17 +234,28 @@ forEachDriver("export routes", (t) => {
       expect(answer.headers.get("Content-Disposition")).toMatch(/filename="sessions_export_\d{4}-\d{2}-\d{2}\.csv"/);
       const rows = parseCsv(answer.body as string);
       expect(rows.map((r) => r.session_id).sort()).toEqual([sessionA, sessionB].sort());
-      const single = parseCsv((await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv`, tokens.researcher), { sessionId: sessionA })).body as string)[0];
+      const single = parseCsv(
+        (await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=csv`, tokens.researcher), { sessionId: sessionA }))
+          .body as string,
+      )[0];
       expect(Object.keys(rows[0])).toEqual(Object.keys(single));
       // Researchers see pseudonymised sessions: patient codes, no therapist.
-      expect(rows.find((r) => r.session_id === sessionA)).toMatchObject({ session_patient_code: "P100", session_therapist: "", performance_overall_score: single.performance_overall_score });
-      const { rows: history } = await t.db.query<{ kind: string; session_ids: string[] }>("select kind, session_ids from export_history where kind = 'batch' order by created_at desc limit 1");
+      expect(rows.find((r) => r.session_id === sessionA)).toMatchObject({
+        session_patient_code: "P100",
+        session_therapist: "",
+        performance_overall_score: single.performance_overall_score,
+      });
+      const { rows: history } = await t.db.query<{ kind: string; session_ids: string[] }>(
+        "select kind, session_ids from export_history where kind = 'batch' order by created_at desc limit 1",
+      );
       expect(history).toHaveLength(1);
       expect(history[0].session_ids.map(String).sort()).toEqual([sessionA, sessionB].sort());
     });
 
     it("filters by patient and date range, streams JSON as an array, and answers 400 for a bad date", async () => {
-      const one = parseCsv((await invoke(batchRoute.loader, get("/api/export/sessions?patient=P101&format=csv", tokens.researcher))).body as string);
+      const one = parseCsv(
+        (await invoke(batchRoute.loader, get("/api/export/sessions?patient=P101&format=csv", tokens.researcher))).body as string,
+      );
       expect(one.map((r) => r.session_id)).toEqual([sessionB]);
       const none = await invoke(batchRoute.loader, get("/api/export/sessions?from=2030-01-01&format=csv", tokens.researcher));
       expect((none.body as string).split("\n").filter(Boolean)).toHaveLength(1); // header only
@@ -235,11 +286,21 @@ forEachDriver("export routes", (t) => {
     });
 
     it("answers CSV (row parity with its JSON) and signals/debug only when asked", async () => {
-      const csv = await invoke(uploadRoute.action, upload({ export_format: "csv" }, { name: FILE_A, bytes: bytesOf(FILE_A) }, tokens.therapist));
+      const csv = await invoke(
+        uploadRoute.action,
+        upload({ export_format: "csv" }, { name: FILE_A, bytes: bytesOf(FILE_A) }, tokens.therapist),
+      );
       expect(csv.headers.get("Content-Disposition")).toContain(`filename="Ghostly_Emg_20230321_17-23-09-0409_export.csv"`);
       const row = parseCsv(csv.body as string)[0];
       expect(row.session_id).toBe("");
-      const json = await invoke(uploadRoute.action, upload({ include_raw_signals: "true", include_debug_info: "true", signal_decimation: "10" }, { name: FILE_A, bytes: bytesOf(FILE_A) }, tokens.therapist));
+      const json = await invoke(
+        uploadRoute.action,
+        upload(
+          { include_raw_signals: "true", include_debug_info: "true", signal_decimation: "10" },
+          { name: FILE_A, bytes: bytesOf(FILE_A) },
+          tokens.therapist,
+        ),
+      );
       const exp = json.body as SessionExport;
       const { export_metadata: _a, ...fromCsv } = unflattenCsvRow(row);
       const { export_metadata: _b, signals, debug, ...fromJson } = exp;
@@ -260,12 +321,21 @@ forEachDriver("export routes", (t) => {
         status: 400,
         body: { field: "rpe_post_session", error: expect.stringContaining("between 0 and 10") },
       });
-      expect(await invoke(uploadRoute.action, upload({ export_format: "xml" }, file, tokens.therapist))).toMatchObject({ status: 400, body: { field: "export_format" } });
+      expect(await invoke(uploadRoute.action, upload({ export_format: "xml" }, file, tokens.therapist))).toMatchObject({
+        status: 400,
+        body: { field: "export_format" },
+      });
       expect(await invoke(uploadRoute.action, upload({}, null, tokens.therapist))).toMatchObject({ status: 400, body: { field: "file" } });
       const big = await invoke(uploadRoute.action, upload({}, { name: BIG_FILE, bytes: bytesOf(BIG_FILE) }, tokens.therapist));
       expect(big).toMatchObject({ status: 413, body: { field: "file", error: expect.stringContaining("2 MB") } });
-      const notC3d = await invoke(uploadRoute.action, upload({}, { name: "notes.c3d", bytes: new TextEncoder().encode("this is not a C3D file at all, just text") }, tokens.therapist));
-      expect(notC3d).toMatchObject({ status: 422, body: { field: "file", error: expect.stringMatching(/notes\.c3d: C3D .* at byte \d+/) } });
+      const notC3d = await invoke(
+        uploadRoute.action,
+        upload({}, { name: "notes.c3d", bytes: new TextEncoder().encode("this is not a C3D file at all, just text") }, tokens.therapist),
+      );
+      expect(notC3d).toMatchObject({
+        status: 422,
+        body: { field: "file", error: expect.stringMatching(/notes\.c3d: C3D .* at byte \d+/) },
+      });
       const noEmg = await invoke(uploadRoute.action, upload({}, { name: "Walk1.c3d", bytes: bytesOf("Walk1.c3d") }, tokens.therapist));
       expect(noEmg).toMatchObject({ status: 422, body: { error: expect.stringContaining("no EMG channel") } });
       expect(await count("export_history")).toBe(history);

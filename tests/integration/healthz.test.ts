@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loader } from "~/routes/healthz";
-import { resetConfig } from "~/lib/server/config.server";
-import { closeDb, getDb } from "~/lib/server/db.server";
-import { defaultMigrationsDir } from "~/lib/server/migrate.server";
+import { resetConfig } from "../support/config";
+import { closeDb, getDb } from "~/lib/server/db/connection.server";
+import { defaultMigrationsDir } from "~/lib/server/db/migrations.server";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "ghostly-healthz-"));
 const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };

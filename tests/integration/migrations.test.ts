@@ -3,8 +3,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb } from "~/lib/server/db.server";
-import { defaultMigrationsDir, migrate, MigrationError, migrationStatus, readMigrations } from "~/lib/server/migrate.server";
+import { createDb } from "~/lib/server/db/connection.server";
+import { defaultMigrationsDir, migrate, MigrationError, migrationStatus, readMigrations } from "~/lib/server/db/migrations.server";
 import { forEachDriver, TEST_DRIVERS, useTestDatabase } from "../support/databases";
 import { insertUser } from "../support/users";
 
@@ -21,7 +21,9 @@ function copyMigrations(count?: number): string {
   return dir;
 }
 
-const ALL = readdirSync(defaultMigrationsDir()).filter((f) => f.endsWith(".sql")).sort();
+const ALL = readdirSync(defaultMigrationsDir())
+  .filter((f) => f.endsWith(".sql"))
+  .sort();
 
 forEachDriver("migrations on a fresh database", (t) => {
   it("are all applied, in order, and a second run applies nothing", async () => {
@@ -31,7 +33,7 @@ forEachDriver("migrations on a fresh database", (t) => {
     expect(await migrate(t.db)).toEqual([]);
   });
 
-  it("insert the global default scoring configuration with scoring.md's defaults", async () => {
+  it("insert the global default scoring configuration with docs/scoring.md's defaults", async () => {
     const { rows } = await t.db.query("select * from scoring_configurations where is_default");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
@@ -63,9 +65,9 @@ forEachDriver("migrations on a fresh database", (t) => {
     await expect(insertConfig(true, 0)).rejects.toMatchObject({ code: "23505", constraint: "scoring_configurations_one_default" });
     await expect(insertConfig(false, 0.1)).rejects.toMatchObject({ constraint: "scoring_configurations_weights_sum" });
     await expect(insertConfig(false, 0)).resolves.toBeDefined();
-    await expect(
-      t.db.query("insert into users (email, role) values ('Alice@Example.org', 'therapist')"),
-    ).rejects.toMatchObject({ constraint: "users_email_lower_case" });
+    await expect(t.db.query("insert into users (email, role) values ('Alice@Example.org', 'therapist')")).rejects.toMatchObject({
+      constraint: "users_email_lower_case",
+    });
     await expect(t.db.query("insert into users (email, role) values ('bob@example.org', 'patient')")).rejects.toMatchObject({
       constraint: "users_role_check",
     });
@@ -115,10 +117,9 @@ describe.each(TEST_DRIVERS)("migration runner [%s]", (driver) => {
 
     it("keeps the stored reading of recorded_at", async () => {
       const therapist = await insertUser(t.db, "therapist");
-      const patient = await t.db.query<{ id: string }>(
-        "insert into patients (code, therapist_id) values ('P001', $1) returning id",
-        [therapist.userId],
-      );
+      const patient = await t.db.query<{ id: string }>("insert into patients (code, therapist_id) values ('P001', $1) returning id", [
+        therapist.userId,
+      ]);
       await t.db.query(
         `insert into therapy_sessions (session_code, patient_id, therapist_id, recorded_at, source_filename, file_sha256,
            file_size_bytes, processing_status, processing_version, session_parameters, data_completeness, game)

@@ -1,17 +1,13 @@
 /** Patients, scoring configuration reads and the export audit trail, on both drivers. */
 import { beforeAll, expect, it } from "vitest";
-import { type Caller, ConflictError, ForbiddenError, ValidationError } from "~/lib/server/caller.server";
-import {
-  createPatient,
-  ensurePatient,
-  getDefaultScoringConfiguration,
-  getPatient,
-  getPatientScoringConfiguration,
-  listPatients,
-} from "~/lib/server/patients.server";
-import { listSessions, recordExport } from "~/lib/server/sessions.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
+import { ensurePatient, getPatient, listPatients } from "~/lib/server/repositories/patients.server";
+import { getDefaultScoringConfiguration, getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
+import { listSessions } from "~/lib/server/repositories/sessions/read.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { forEachDriver } from "../support/databases";
-import { insertUser } from "../support/users";
+import { insertPatient, insertUser } from "../support/users";
 
 forEachDriver("patients", (t) => {
   let therapistA: Caller;
@@ -26,45 +22,44 @@ forEachDriver("patients", (t) => {
     admin = await insertUser(t.db, "admin");
   });
 
-  it("creates a patient owned by the therapist; a taken code is a ConflictError", async () => {
-    const patient = await createPatient(therapistA, "P101", { mvcCh1: 0.0004 }, t.db);
-    expect(patient).toMatchObject({ code: "P101", therapistId: therapistA.userId, mvcCh1: 0.0004, mvcCh2: null, sessionCount: 0 });
-    await expect(createPatient(therapistB, "P101", {}, t.db)).rejects.toThrow(ConflictError);
-    await expect(createPatient(therapistB, "P1", {}, t.db)).rejects.toThrow(ValidationError);
-    await expect(createPatient(researcher, "P102", {}, t.db)).rejects.toThrow(ForbiddenError);
+  it("ensurePatient creates a missing patient for the therapist; a malformed code or a researcher is refused", async () => {
+    const patient = await ensurePatient(therapistA, "P101", { db: t.db });
+    expect(patient).toMatchObject({ code: "P101", therapistId: therapistA.userId, mvcCh1: null, mvcCh2: null, sessionCount: 0 });
+    await expect(ensurePatient(therapistB, "P1", { db: t.db })).rejects.toThrow(ValidationError);
+    await expect(ensurePatient(researcher, "P102", { db: t.db })).rejects.toThrow(ForbiddenError);
+    expect(await getPatient(admin, "P102", { db: t.db })).toBeNull();
+    expect((await ensurePatient(therapistA, "P105", { db: t.db })).therapistId).toBe(therapistA.userId);
   });
 
-  it("lets an admin create a patient for a therapist, and names an unknown therapist", async () => {
-    const patient = await createPatient(admin, "P103", { therapistId: therapistB.userId }, t.db);
-    expect(patient.therapistId).toBe(therapistB.userId);
-    await expect(
-      createPatient(admin, "P104", { therapistId: "00000000-0000-4000-8000-000000000000" }, t.db),
-    ).rejects.toMatchObject({ field: "therapistId" });
-    // A therapist cannot create patients for someone else: the option is ignored.
-    expect((await createPatient(therapistA, "P105", { therapistId: therapistB.userId }, t.db)).therapistId).toBe(
-      therapistA.userId,
-    );
+  it("reads a patient's stored MVC; admins see every patient with its therapist", async () => {
+    await insertPatient(t.db, "P103", therapistB, { mvcCh1: 0.0004 });
+    expect(await getPatient(therapistB, "P103", { db: t.db })).toMatchObject({
+      therapistId: therapistB.userId,
+      mvcCh1: 0.0004,
+      mvcCh2: null,
+    });
+    expect((await getPatient(admin, "P103", { db: t.db }))?.therapistId).toBe(therapistB.userId);
   });
 
   it("scopes lists: own patients for a therapist, all (without therapist) for a researcher", async () => {
-    expect((await listPatients(therapistA, t.db)).map((p) => p.code)).toEqual(["P101", "P105"]);
-    expect((await listPatients(therapistB, t.db)).map((p) => p.code)).toEqual(["P103"]);
-    const all = await listPatients(researcher, t.db);
+    expect((await listPatients(therapistA, { db: t.db })).map((p) => p.code)).toEqual(["P101", "P105"]);
+    expect((await listPatients(therapistB, { db: t.db })).map((p) => p.code)).toEqual(["P103"]);
+    const all = await listPatients(researcher, { db: t.db });
     expect(all.map((p) => p.code)).toEqual(["P101", "P103", "P105"]);
     expect(all.every((p) => p.therapistId === null)).toBe(true);
-    expect(await getPatient(therapistB, "P101", t.db)).toBeNull();
+    expect(await getPatient(therapistB, "P101", { db: t.db })).toBeNull();
   });
 
   it("ensurePatient returns or creates, but never takes another therapist's code", async () => {
-    expect((await ensurePatient(therapistA, "P101", t.db)).code).toBe("P101");
-    expect((await ensurePatient(therapistB, "P106", t.db)).therapistId).toBe(therapistB.userId);
-    await expect(ensurePatient(therapistB, "P101", t.db)).rejects.toThrow(ForbiddenError);
+    expect((await ensurePatient(therapistA, "P101", { db: t.db })).code).toBe("P101");
+    expect((await ensurePatient(therapistB, "P106", { db: t.db })).therapistId).toBe(therapistB.userId);
+    await expect(ensurePatient(therapistB, "P101", { db: t.db })).rejects.toThrow(ForbiddenError);
   });
 
   it("reads the default scoring configuration, or the patient's own", async () => {
-    const fallback = await getDefaultScoringConfiguration(t.db);
+    const fallback = await getDefaultScoringConfiguration({ db: t.db });
     expect(fallback).toMatchObject({ is_default: true, weight_compliance: 0.5, expected_contractions: 12 });
-    expect((await getPatientScoringConfiguration(therapistA, "P101", t.db)).id).toBe(fallback.id);
+    expect((await getPatientScoringConfiguration(therapistA, "P101", { db: t.db })).id).toBe(fallback.id);
 
     const own = await t.db.query<{ id: string }>(
       `insert into scoring_configurations (name, weight_compliance, weight_symmetry, weight_effort, weight_game,
@@ -73,7 +68,7 @@ forEachDriver("patients", (t) => {
        values ('P101 plan', 0.6, 0.2, 0.2, 0, 0.5, 0.25, 0.25, '{"5": 100}', 45, 55, 10, 3000, 70) returning id`,
     );
     await t.db.query("update patients set scoring_configuration_id = $1 where code = 'P101'", [own.rows[0].id]);
-    expect(await getPatientScoringConfiguration(therapistA, "P101", t.db)).toMatchObject({
+    expect(await getPatientScoringConfiguration(therapistA, "P101", { db: t.db })).toMatchObject({
       name: "P101 plan",
       expected_contractions: 10,
       rpe_mapping: { "5": 100 },
@@ -81,12 +76,12 @@ forEachDriver("patients", (t) => {
   });
 
   it("records exports in export_history and ignores a non-numeric page size", async () => {
-    await recordExport({ userId: researcher.userId, format: "csv", kind: "batch", sessionIds: [] }, { db: t.db });
+    await recordExport(researcher, { format: "csv", kind: "batch", sessionIds: [] }, { db: t.db });
     const { rows } = await t.db.query("select user_id, format, kind, session_ids from export_history");
     expect(rows).toEqual([{ user_id: researcher.userId, format: "csv", kind: "batch", session_ids: [] }]);
-    await expect(
-      recordExport({ userId: null, format: "xml" as "csv", kind: "batch", sessionIds: [] }, { db: t.db }),
-    ).rejects.toMatchObject({ constraint: "export_history_format_check" });
+    await expect(recordExport(researcher, { format: "xml" as "csv", kind: "batch", sessionIds: [] }, { db: t.db })).rejects.toMatchObject({
+      constraint: "export_history_format_check",
+    });
     expect(await listSessions(admin, { limit: Number.NaN, offset: Number.NaN }, { db: t.db })).toEqual({
       sessions: [],
       total: 0,

@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeC3d, parseAnalysisOptions } from "~/lib/analysis";
 import { toCsvRow } from "~/lib/export";
 import type { SessionExport } from "~/lib/export/schema";
-import type { Caller } from "~/lib/server/caller.server";
-import { getConfig } from "~/lib/server/config.server";
-import { storeAnalysis } from "~/lib/server/sessions.server";
-import { createFileStorage } from "~/lib/server/storage.server";
-import { createApiToken } from "~/lib/server/tokens.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { getConfig } from "~/lib/server/http/config.server";
+import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
+import { createApiToken } from "~/lib/server/auth/api-tokens.server";
 import * as uploadRoute from "~/routes/api.export";
-import * as patientRoute from "~/routes/api.export_.patient.$code";
+import * as patientRoute from "~/routes/api.export_.patient.$code/route";
 import * as sessionRoute from "~/routes/api.export_.session.$sessionId";
 import * as batchRoute from "~/routes/api.export_.sessions";
 import { forEachDriver } from "../support/databases";
@@ -81,7 +81,7 @@ forEachDriver("report routes", (t) => {
       ["researcher", researcher],
       ["admin", admin],
     ] as const) {
-      tokens[role] = (await createApiToken(t.db, user.userId, "reports")).token;
+      tokens[role] = (await createApiToken(user, "reports", { db: t.db })).token;
     }
     const options = { db: t.db, storage: createFileStorage(path.join(t.tempDir, "uploads")) };
     const a = analyzeC3d(bytesOf(FILE_A), { ...parseAnalysisOptions(SETTING_B), sourceFilename: FILE_A });

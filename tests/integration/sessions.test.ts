@@ -4,19 +4,16 @@
  */
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Caller, ForbiddenError, ValidationError } from "~/lib/server/caller.server";
-import type { Queryable } from "~/lib/server/db.server";
-import { getPatient } from "~/lib/server/patients.server";
-import {
-  getSession,
-  listSessions,
-  newSessionCode,
-  type RepositoryOptions,
-  storeAnalysis,
-  streamSessions,
-  updateSessionInputs,
-} from "~/lib/server/sessions.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
+import type { Queryable } from "~/lib/server/db/types.server";
+import { getPatient } from "~/lib/server/repositories/patients.server";
+import { getSession, listSessions } from "~/lib/server/repositories/sessions/read.server";
+import { newSessionCode } from "~/lib/server/repositories/sessions/session-code.server";
+import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
+import { storeAnalysis, updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
+import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
 import { expectSameSections } from "../support/stored";
@@ -69,7 +66,7 @@ forEachDriver("session repository", (t) => {
     // The original bytes are kept, content-addressed.
     expect(await options.storage!.get(analysis.session.file_sha256!)).toEqual(bytes);
     // The patient was created for the therapist who uploaded.
-    expect((await getPatient(therapistA, "P001", t.db))?.therapistId).toBe(therapistA.userId);
+    expect((await getPatient(therapistA, "P001", { db: t.db }))?.therapistId).toBe(therapistA.userId);
   });
 
   it("keeps recorded_at as the wall-clock time the file states, or null, whatever the server's zone", async () => {
@@ -104,18 +101,17 @@ forEachDriver("session repository", (t) => {
     const results = await Promise.all([store(therapistA, "P004", bytes), store(therapistA, "P004", bytes)]);
     expect(results[0].sessionId).toBe(results[1].sessionId);
     expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
-    const { rows } = await t.db.query("select id from therapy_sessions where file_sha256 = $1", [
-      buildAnalysis(bytes).session.file_sha256,
-    ]);
+    const { rows } = await t.db.query("select id from therapy_sessions where file_sha256 = $1", [buildAnalysis(bytes).session.file_sha256]);
     expect(rows).toHaveLength(1);
   });
 
   it("rejects a malformed patient code, in the repository and in the database", async () => {
     await expect(store(therapistA, "X17")).rejects.toThrow(ValidationError);
     await expect(store(therapistA, "P12")).rejects.toThrow(/P followed by at least three digits/);
-    await expect(
-      t.db.query("insert into patients (code, therapist_id) values ('p001', $1)", [therapistA.userId]),
-    ).rejects.toMatchObject({ code: "23514", constraint: "patients_code_format" });
+    await expect(t.db.query("insert into patients (code, therapist_id) values ('p001', $1)", [therapistA.userId])).rejects.toMatchObject({
+      code: "23514",
+      constraint: "patients_code_format",
+    });
   });
 
   it("rolls back everything when a write fails half-way (contraction breaking a constraint)", async () => {
@@ -130,7 +126,7 @@ forEachDriver("session repository", (t) => {
     await expect(failure).rejects.toMatchObject({ field: "contractions_is_good" });
     expect(await countRows(t)).toEqual(before);
     // The patient created inside the same transaction is gone too.
-    expect(await getPatient(admin, "P090", t.db)).toBeNull();
+    expect(await getPatient(admin, "P090", { db: t.db })).toBeNull();
   });
 
   it("rejects a score out of range without writing anything", async () => {
@@ -170,7 +166,7 @@ forEachDriver("session repository", (t) => {
       expect(await getSession(therapistB, "not-a-uuid", options)).toBeNull();
       const list = await listSessions(therapistB, {}, options);
       expect(list).toEqual({ sessions: [], total: 0 });
-      expect(await getPatient(therapistB, "P010", t.db)).toBeNull();
+      expect(await getPatient(therapistB, "P010", { db: t.db })).toBeNull();
     });
 
     it("shows the session to a researcher without therapist identity", async () => {
@@ -180,7 +176,7 @@ forEachDriver("session repository", (t) => {
       const list = await listSessions(researcher, { patientCode: "P010" }, options);
       expect(list.total).toBe(1);
       expect(list.sessions[0].therapist).toBeNull();
-      expect((await getPatient(researcher, "P010", t.db))?.therapistId).toBeNull();
+      expect((await getPatient(researcher, "P010", { db: t.db }))?.therapistId).toBeNull();
     });
 
     it("shows the session to an admin with therapist identity", async () => {
@@ -205,19 +201,13 @@ forEachDriver("session repository", (t) => {
       const page1 = await listSessions(therapistA, { patientCode: "P020", limit: 2 }, options);
       const page2 = await listSessions(therapistA, { patientCode: "P020", limit: 2, offset: 2 }, options);
       expect(page1.total).toBe(5);
-      expect([...page1.sessions, ...page2.sessions].map((s) => s.recorded_at)).toEqual(
-        [...recorded].sort().reverse().slice(0, 4),
-      );
+      expect([...page1.sessions, ...page2.sessions].map((s) => s.recorded_at)).toEqual([...recorded].sort().reverse().slice(0, 4));
       expect(page1.sessions[0].overall_score).toBeCloseTo(buildAnalysis(fakeC3dBytes()).performance_scores.overall_score!, 10);
     });
 
     it("filters by date: a date-only `to` includes that whole day", async () => {
       const list = await listSessions(therapistA, { patientCode: "P020", from: "2024-01-02", to: "2024-01-04" }, options);
-      expect(list.sessions.map((s) => s.recorded_at)).toEqual([
-        "2024-01-04T10:00:00",
-        "2024-01-03T10:00:00",
-        "2024-01-02T10:00:00",
-      ]);
+      expect(list.sessions.map((s) => s.recorded_at)).toEqual(["2024-01-04T10:00:00", "2024-01-03T10:00:00", "2024-01-02T10:00:00"]);
       await expect(listSessions(therapistA, { from: "yesterday" }, options)).rejects.toMatchObject({ field: "from" });
     });
 
@@ -243,7 +233,7 @@ forEachDriver("session repository", (t) => {
       const { sessionId } = await store(therapistA, "P030");
       const before = (await getSession(therapistA, sessionId, options))!;
       const inputs = { ...before.session_parameters, rpe_post_session: 9 };
-      // RPE 9 maps to 20 (scoring.md): effort 20 instead of 100.
+      // RPE 9 maps to 20 (docs/scoring.md): effort 20 instead of 100.
       const effort = 20;
       const scores = before.performance_scores;
       const overall = 0.5 * scores.compliance_score! + 0.25 * scores.symmetry_score! + 0.25 * effort;
@@ -268,10 +258,16 @@ forEachDriver("session repository", (t) => {
       expect(await updateSessionInputs(therapistB, sessionId, inputs, updated!, options)).toBeNull();
       await expect(updateSessionInputs(researcher, sessionId, inputs, updated!, options)).rejects.toThrow(ForbiddenError);
       await expect(
-        updateSessionInputs(therapistA, sessionId, { ...inputs, rpe_post_session: 3 }, {
-          ...updated!,
-          performance_scores: { ...updated!.performance_scores, effort_score: 140 },
-        }, options),
+        updateSessionInputs(
+          therapistA,
+          sessionId,
+          { ...inputs, rpe_post_session: 3 },
+          {
+            ...updated!,
+            performance_scores: { ...updated!.performance_scores, effort_score: 140 },
+          },
+          options,
+        ),
       ).rejects.toThrow(ValidationError);
       expect((await getSession(therapistA, sessionId, options))?.session_parameters.rpe_post_session).toBe(9);
     });

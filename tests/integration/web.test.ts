@@ -8,14 +8,15 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as root from "~/root";
 import * as loginRoute from "~/routes/login";
-import * as uploadRoute from "~/routes/sessions.new";
-import * as reviewRoute from "~/routes/sessions.$sessionId";
-import * as listRoute from "~/routes/sessions._index";
-import * as patientRoute from "~/routes/patients.$code";
-import * as analyzeRoute from "~/routes/analyze";
-import { uploadSession } from "~/lib/server/session-upload.server";
-import { createUser } from "~/lib/server/users.server";
+import * as uploadRoute from "~/routes/sessions.new/route";
+import * as reviewRoute from "~/routes/sessions.$sessionId/route";
+import * as listRoute from "~/routes/sessions._index/route";
+import * as patientRoute from "~/routes/patients.$code/route";
+import * as analyzeRoute from "~/routes/analyze/route";
+import { uploadSession } from "~/routes/sessions.new/upload.server";
+import { createUser } from "~/lib/server/auth/users.server";
 import { forEachDriver } from "../support/databases";
+import { ACTING_ADMIN } from "../support/users";
 import { BASE, Browser, invoke, submit, useAsAppDb, visit, type Answer } from "./auth-harness";
 
 const PASSWORD = "a-long-password-1";
@@ -72,7 +73,7 @@ forEachDriver("therapist web pages", (t) => {
       [researcher, "researcher", "r"],
     ] as const) {
       const email = `${name}-${tag}@example.org`;
-      await createUser(t.db, { email, displayName: name, password: PASSWORD, role });
+      await createUser(ACTING_ADMIN, { email, displayName: name, password: PASSWORD, role }, { db: t.db });
       await signIn(browser, email);
     }
   });
@@ -97,7 +98,9 @@ forEachDriver("therapist web pages", (t) => {
       corrupt[1] = 0; // byte 1 of a C3D header must be 0x50
       const bad = await upload(therapist, { new_patient_code: patient }, { name: "bad.c3d", bytes: corrupt });
       expect(bad.status).toBe(422);
-      expect(errorsOf(bad).file).toMatch(/^"bad\.c3d" cannot be read as C3D: C3D not-c3d at byte 1: byte 1 must be the C3D key 0x50, found 0x00\.$/);
+      expect(errorsOf(bad).file).toMatch(
+        /^"bad\.c3d" cannot be read as C3D: C3D not-c3d at byte 1: byte 1 must be the C3D key 0x50, found 0x00\.$/,
+      );
 
       expect(await sessionCount()).toBe(before.sessions);
       expect(await patientCount()).toBe(before.patients);
@@ -121,7 +124,9 @@ forEachDriver("therapist web pages", (t) => {
       expect(errorsOf(noPatient)).toEqual({ patient_code: "Choose the patient, or type a new patient code." });
 
       const badCode = await upload(therapist, { new_patient_code: "X12" });
-      expect(errorsOf(badCode)).toEqual({ new_patient_code: '"X12" is not a patient code: P followed by at least three digits, e.g. P001.' });
+      expect(errorsOf(badCode)).toEqual({
+        new_patient_code: '"X12" is not a patient code: P followed by at least three digits, e.g. P001.',
+      });
 
       const both = await upload(therapist, { patient_code: "P001", new_patient_code: "P002" });
       expect(Object.keys(errorsOf(both))).toEqual(["new_patient_code"]);
@@ -176,7 +181,11 @@ forEachDriver("therapist web pages", (t) => {
       sessionId = stored.location!.split("/").pop()!;
       const review = await invoke(reviewRoute.loader, therapist.get(`/sessions/${sessionId}`), { sessionId });
       expect(review.status).toBe(200);
-      const body = review.body as { exp: { export_metadata: { session_id: string }; performance_scores: { overall_score: number } }; envelopes: Record<string, { times_s: number[] }>; canEdit: boolean };
+      const body = review.body as {
+        exp: { export_metadata: { session_id: string }; performance_scores: { overall_score: number } };
+        envelopes: Record<string, { times_s: number[] }>;
+        canEdit: boolean;
+      };
       expect(body.exp.export_metadata.session_id).toBe(sessionId);
       expect(body.exp.performance_scores.overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
       expect(Object.keys(body.envelopes)).toEqual(["CH1", "CH2"]);
@@ -198,12 +207,21 @@ forEachDriver("therapist web pages", (t) => {
       expect(errorsOf(answer)).toEqual({ rpe_post_session: "must be an integer (Borg CR-10)" });
       const bfr = await submit(therapist, reviewRoute, `/sessions/${sessionId}`, { bfr_pressure_aop: "120" }, {}, { sessionId });
       expect(errorsOf(bfr)).toEqual({ bfr_pressure_aop: "must be between 0 and 100 (% AOP)" });
-      const { rows } = await t.db.query<{ overall_score: number }>("select overall_score from performance_scores where session_id = $1", [sessionId]);
+      const { rows } = await t.db.query<{ overall_score: number }>("select overall_score from performance_scores where session_id = $1", [
+        sessionId,
+      ]);
       expect(rows[0].overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
     });
 
-    it("re-scores a correction: an unsafe BFR pressure voids the overall score (scoring.md BFR gate)", async () => {
-      const ok = await submit(therapist, reviewRoute, `/sessions/${sessionId}`, { rpe_post_session: "5", bfr_pressure_aop: "70" }, {}, { sessionId });
+    it("re-scores a correction: an unsafe BFR pressure voids the overall score (docs/scoring.md BFR gate)", async () => {
+      const ok = await submit(
+        therapist,
+        reviewRoute,
+        `/sessions/${sessionId}`,
+        { rpe_post_session: "5", bfr_pressure_aop: "70" },
+        {},
+        { sessionId },
+      );
       expect(ok.status).toBe(302);
       const { rows } = await t.db.query<{ overall_score: number; bfr_compliant: boolean; effort_score: number }>(
         "select overall_score, bfr_compliant, effort_score from performance_scores where session_id = $1",
@@ -264,7 +282,9 @@ forEachDriver("therapist web pages", (t) => {
       const before = await sessionCount();
       const ok = await invoke(analyzeRoute.action, multipart(therapist, "/analyze", {}));
       expect(ok.status).toBe(200);
-      const result = (ok.body as { result: { exp: { export_metadata: { session_id: null }; performance_scores: { overall_score: number } } } }).result;
+      const result = (
+        ok.body as { result: { exp: { export_metadata: { session_id: null }; performance_scores: { overall_score: number } } } }
+      ).result;
       expect(result.exp.export_metadata.session_id).toBeNull();
       expect(result.exp.performance_scores.overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
       const bad = await invoke(analyzeRoute.action, multipart(therapist, "/analyze", {}, { name: "x.c3d", bytes: new Uint8Array(512) }));

@@ -1,8 +1,8 @@
 /**
  * A realistic `SessionAnalysis` built by hand (the real analyzeC3d is developed in parallel).
- * It is the worked example of shared/spec/scoring.md: left (CH1) 11 contractions, 9 meet intensity,
+ * It is the worked example of docs/scoring.md: left (CH1) 11 contractions, 9 meet intensity,
  * 10 meet duration; right (CH2) 12, 8, 11; expected 12 each; RPE 6; BFR 52 % AOP; game 850 of 1000.
- * The scores are computed here with scoring.md's formulas so every number is consistent.
+ * The scores are computed here with docs/scoring.md's formulas so every number is consistent.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { SessionAnalysis } from "~/lib/analysis/types";
@@ -12,7 +12,7 @@ import { PROCESSING_VERSION } from "~/lib/export/schema";
 const MVC_VOLTS = { CH1: 0.00042, CH2: 0.00038 } as const;
 const TARGET_MS = 2000;
 const EXPECTED = 12;
-const HOP_S = 0.05; // 100 ms windows, 50 % overlap at 1000 Hz (emg-pipeline.md §2 defaults)
+const HOP_S = 0.05; // 100 ms windows, 50 % overlap at 1000 Hz (docs/pipeline.md §2 defaults)
 const DURATION_S = 60;
 
 /** Contractions of one channel; `weak` fail intensity, `short` fail duration. */
@@ -104,8 +104,7 @@ function muscleOf(channel: string, list: Contraction[]): MuscleCompliance {
   const duration_rate = count === 0 ? 0 : duration / count;
   return {
     channel,
-    overall_compliance:
-      100 * (SUB.completion * completion_rate + SUB.intensity * intensity_rate + SUB.duration * duration_rate),
+    overall_compliance: 100 * (SUB.completion * completion_rate + SUB.intensity * intensity_rate + SUB.duration * duration_rate),
     completion_rate,
     intensity_rate,
     duration_rate,

@@ -13,8 +13,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
-import { createDb, type Db } from "~/lib/server/db.server";
-import { migrate } from "~/lib/server/migrate.server";
+import { createDb } from "~/lib/server/db/connection.server";
+import type { Db } from "~/lib/server/db/types.server";
+import { migrate } from "~/lib/server/db/migrations.server";
 import { type PostgresServer, postgresUnavailableReason, startPostgres } from "./postgres";
 
 export type DriverName = "pglite" | "postgres";
@@ -65,10 +66,7 @@ export interface TestDatabase {
  * Opens a fresh database for the enclosing describe block: migrated, unless `migrate: false`
  * (then empty) or `migrationsDir` names another set of migration files.
  */
-export function useTestDatabase(
-  driver: DriverName,
-  options: { migrate?: boolean; migrationsDir?: string } = {},
-): TestDatabase {
+export function useTestDatabase(driver: DriverName, options: { migrate?: boolean; migrationsDir?: string } = {}): TestDatabase {
   let db: Db | undefined;
   let tempDir: string | undefined;
   let target: { pgliteDir?: string; databaseUrl?: string } = {};
@@ -76,9 +74,7 @@ export function useTestDatabase(
   beforeAll(async () => {
     tempDir = mkdtempSync(path.join(os.tmpdir(), `ghostly-test-${driver}-`));
     target =
-      driver === "pglite"
-        ? { pgliteDir: path.join(tempDir, "pglite") }
-        : { databaseUrl: await (await acquireServer()).createDatabase() };
+      driver === "pglite" ? { pgliteDir: path.join(tempDir, "pglite") } : { databaseUrl: await (await acquireServer()).createDatabase() };
     db = await createDb({ ...target, maxConnections: 4, migrate: false });
     if (options.migrate !== false) await migrate(db, { dir: options.migrationsDir });
   });

@@ -20,7 +20,10 @@ function findDebianPostgres(): string {
   const preferred = "/usr/lib/postgresql/15/bin";
   if (existsSync(path.join(preferred, "initdb"))) return preferred;
   const majors = existsSync("/usr/lib/postgresql")
-    ? readdirSync("/usr/lib/postgresql").filter((v) => /^\d+$/.test(v)).map(Number).sort((a, b) => b - a)
+    ? readdirSync("/usr/lib/postgresql")
+        .filter((v) => /^\d+$/.test(v))
+        .map(Number)
+        .sort((a, b) => b - a)
     : [];
   const found = majors.map((v) => `/usr/lib/postgresql/${v}/bin`).find((bin) => existsSync(path.join(bin, "initdb")));
   return found ?? preferred;
@@ -99,7 +102,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   const dataDir = path.join(dir, "data");
   // Run as the postgres user when we are root; as ourselves otherwise.
   const as = async (command: string, args: string[]) =>
-    asRoot ? run("runuser", ["-u", "postgres", "--", path.join(POSTGRES_BIN, command), ...args]) : run(path.join(POSTGRES_BIN, command), args);
+    asRoot
+      ? run("runuser", ["-u", "postgres", "--", path.join(POSTGRES_BIN, command), ...args])
+      : run(path.join(POSTGRES_BIN, command), args);
   if (asRoot) {
     const { uid, gid } = await lookupUid("postgres");
     chownSync(dir, uid, gid);

@@ -1,7 +1,7 @@
 /** Assertions shared by the repository tests: a stored session gives back what was analysed. */
 import { expect } from "vitest";
 import type { SessionAnalysis } from "~/lib/analysis/types";
-import type { StoredSession } from "~/lib/server/sessions.server";
+import type { StoredSession } from "~/lib/server/repositories/sessions/types.server";
 
 /**
  * Every export section, the C3D metadata (as JSON: it is stored as jsonb), the warnings and the

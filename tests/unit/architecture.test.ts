@@ -44,12 +44,6 @@ const NODE_ALLOWED: Record<string, string[]> = {
   "app/lib/analysis/analyze.ts": ["node:crypto"],
 };
 
-/**
- * TODO(issue 10, lead): remove after merging arch-server, which splits this file — the only file
- * allowed over 400 lines, and only until then.
- */
-const KNOWN_LONG_FILES = ["app/lib/server/sessions.server.ts"];
-
 interface Import {
   specifier: string;
   /** Erased at compile time (`import type`, every name `type`, `export type … from`, `import("x").T`). */
@@ -132,9 +126,17 @@ interface Edge {
   line: number;
 }
 
-const files = sourceFiles(APP).map((path) => relative(ROOT, path)).sort();
+const files = sourceFiles(APP)
+  .map((path) => relative(ROOT, path))
+  .sort();
 const edges: Edge[] = files.flatMap((file) =>
-  importsOf(join(ROOT, file)).map((i) => ({ from: file, specifier: i.specifier, to: resolve(join(ROOT, file), i.specifier), typeOnly: i.typeOnly, line: i.line })),
+  importsOf(join(ROOT, file)).map((i) => ({
+    from: file,
+    specifier: i.specifier,
+    to: resolve(join(ROOT, file), i.specifier),
+    typeOnly: i.typeOnly,
+    line: i.line,
+  })),
 );
 const where = (e: Edge) => `${e.from}:${e.line} imports "${e.specifier}"`;
 
@@ -224,7 +226,8 @@ describe("architecture of app/", () => {
       const layer = inLayer(file);
       if (!layer || layer === "analysis") continue;
       const closure = valueClosure(file);
-      for (const [specifier, by] of closure.external) if (isNodeModule(specifier)) violations.push(`${file} reaches "${specifier}" (via ${by})`);
+      for (const [specifier, by] of closure.external)
+        if (isNodeModule(specifier)) violations.push(`${file} reaches "${specifier}" (via ${by})`);
       for (const reached of closure.files) if (isServerModule(reached)) violations.push(`${file} reaches ${reached}`);
     }
     expect(violations).toEqual([]);
@@ -233,7 +236,7 @@ describe("architecture of app/", () => {
   it("(c) has no source file over 400 lines", () => {
     const long = files
       .map((file) => ({ file, lines: readFileSync(join(ROOT, file), "utf8").split("\n").length - 1 }))
-      .filter(({ file, lines }) => lines > MAX_LINES && !KNOWN_LONG_FILES.includes(file))
+      .filter(({ lines }) => lines > MAX_LINES)
       .map(({ file, lines }) => `${file}: ${lines} lines`);
     expect(long).toEqual([]);
   });
@@ -246,9 +249,7 @@ describe("architecture of app/", () => {
 
   it("(e) reaches the SIMD kernels only through their entry point app/lib/emg/simd/index.ts", () => {
     const simd = "app/lib/emg/simd/";
-    const violations = edges
-      .filter((e) => !e.from.startsWith(simd) && e.to?.startsWith(simd) && e.to !== `${simd}index.ts`)
-      .map(where);
+    const violations = edges.filter((e) => !e.from.startsWith(simd) && e.to?.startsWith(simd) && e.to !== `${simd}index.ts`).map(where);
     expect(violations).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ describe("formText", () => {
     expect(formText(form, "role")).toBe("admin");
   });
 
-  it("gives an empty text for a missing field and for a file, never \"[object File]\"", () => {
+  it('gives an empty text for a missing field and for a file, never "[object File]"', () => {
     const form = new FormData();
     form.append("password", new Blob(["secret"]), "password.txt");
     expect(formText(form, "password")).toBe("");

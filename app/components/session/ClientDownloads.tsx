@@ -56,7 +56,11 @@ export function ClientDownloads({ exp, uploadName }: { exp: SessionExport; uploa
       <noscript>
         <p className="warning">These downloads are built in the browser and need JavaScript; POST /api/export returns the same files.</p>
       </noscript>
-      {error ? <p className="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </>
   );
 }

@@ -1,12 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import type uPlot from "uplot";
-import {
-  ENVELOPE_STROKE,
-  GOOD_FILL,
-  OTHER_FILL,
-  THRESHOLD_STROKE,
-  envelopeSvg,
-} from "~/components/session/envelope-svg";
+import { ENVELOPE_STROKE, GOOD_FILL, OTHER_FILL, THRESHOLD_STROKE, envelopeSvg } from "~/components/session/envelope-svg";
 import type { Contraction } from "~/lib/domain";
 
 /** The RMS envelope of one channel, as plain arrays (what a loader can serialise). */
@@ -92,7 +86,13 @@ function StaticEnvelope({ channel, label, envelope, contractions, mvcThreshold, 
         <text x={g.plot.left + g.plot.width / 2} y={g.height - 4} textAnchor="middle" stroke="none">
           Time (s)
         </text>
-        <text x={12} y={g.plot.top + g.plot.height / 2} textAnchor="middle" stroke="none" transform={`rotate(-90 12 ${g.plot.top + g.plot.height / 2})`}>
+        <text
+          x={12}
+          y={g.plot.top + g.plot.height / 2}
+          textAnchor="middle"
+          stroke="none"
+          transform={`rotate(-90 12 ${g.plot.top + g.plot.height / 2})`}
+        >
           RMS (µV)
         </text>
       </g>
@@ -136,10 +136,7 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
         width: el.clientWidth || 800,
         height: HEIGHT,
         scales: { x: { time: false } },
-        axes: [
-          { label: "Time (s)" },
-          { label: "RMS (µV)", size: 70, values: (_u, ticks) => ticks.map((v) => (v * 1e6).toFixed(0)) },
-        ],
+        axes: [{ label: "Time (s)" }, { label: "RMS (µV)", size: 70, values: (_u, ticks) => ticks.map((v) => (v * 1e6).toFixed(0)) }],
         series: [
           { label: "Time (s)", value: (_u, v) => (v == null ? "—" : v.toFixed(2)) },
           {
@@ -197,10 +194,9 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
   return (
     <figure className="envelope-plot" aria-labelledby={headingId} aria-describedby={describedBy}>
       <figcaption id={headingId}>
-        {label}: RMS envelope over the session, contractions shaded
-        (<span className="swatch good" aria-hidden="true" /> good,{" "}
-        <span className="swatch other" aria-hidden="true" /> not good), dashed line = MVC intensity threshold.
-        The table below lists the same contractions.
+        {label}: RMS envelope over the session, contractions shaded (<span className="swatch good" aria-hidden="true" /> good,{" "}
+        <span className="swatch other" aria-hidden="true" /> not good), dashed line = MVC intensity threshold. The table below lists the
+        same contractions.
       </figcaption>
       <div ref={container} className="plot-area" data-testid={`plot-${channel}`} data-ready={ready}>
         {ready ? null : (
@@ -213,13 +209,16 @@ export function EnvelopePlot({ channel, label, envelope, contractions, mvcThresh
               mvcThreshold={mvcThreshold}
               describedBy={describedBy}
             />
-            <p className="plot-placeholder">The interactive plot needs JavaScript (zoom, values on hover); the contraction table below has the same data.</p>
+            <p className="plot-placeholder">
+              The interactive plot needs JavaScript (zoom, values on hover); the contraction table below has the same data.
+            </p>
           </>
         )}
       </div>
       {ready && range ? (
         <p className="plot-range" aria-live="polite" data-testid={`plot-${channel}-range`}>
-          Showing {range[0].toFixed(1)} s to {range[1].toFixed(1)} s of {duration.toFixed(1)} s. Drag across the plot to zoom, double-click to reset.
+          Showing {range[0].toFixed(1)} s to {range[1].toFixed(1)} s of {duration.toFixed(1)} s. Drag across the plot to zoom, double-click
+          to reset.
         </p>
       ) : null}
       {ready ? (

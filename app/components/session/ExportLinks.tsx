@@ -1,5 +1,5 @@
 /**
- * Downloads of a stored session: links to the server export (export.md routes), so the files are
+ * Downloads of a stored session: links to the server export (docs/export.md routes), so the files are
  * rendered by the same builder as this page. Plain links: they work without JavaScript.
  */
 export function exportHref(sessionId: string, format: "json" | "csv", table?: "contractions"): string {

@@ -23,8 +23,7 @@ function Facts({ title, rows }: { title: string; rows: Row[] | null }) {
   );
 }
 
-const show = (v: number | string | null | undefined, unit = "") =>
-  v == null ? "—" : `${v}${unit ? ` ${unit}` : ""}`;
+const show = (v: number | string | null | undefined, unit = "") => (v == null ? "—" : `${v}${unit ? ` ${unit}` : ""}`);
 
 const fixed = (v: number | null | undefined, digits: number) => (v == null ? null : v.toFixed(digits));
 
@@ -93,11 +92,19 @@ export function ProcessingDetails({ exp }: { exp: SessionExport }) {
             <th scope="col">Channel</th>
             <th scope="col">Side</th>
             <th scope="col">Timing from</th>
-            <th scope="col" className="num">MVC</th>
+            <th scope="col" className="num">
+              MVC
+            </th>
             <th scope="col">MVC source</th>
-            <th scope="col" className="num">RMS</th>
-            <th scope="col" className="num">MPF</th>
-            <th scope="col" className="num">MDF</th>
+            <th scope="col" className="num">
+              RMS
+            </th>
+            <th scope="col" className="num">
+              MPF
+            </th>
+            <th scope="col" className="num">
+              MDF
+            </th>
           </tr>
         </thead>
         <tbody>

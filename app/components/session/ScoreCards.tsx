@@ -1,14 +1,8 @@
 import type { ReactNode } from "react";
 import type { PerformanceScores, ScoringConfigurationExport } from "~/lib/domain";
-import {
-  categoryLabel,
-  formatNumber,
-  formatScore,
-  symmetryBandOf,
-  symmetryBandLabel,
-} from "~/components/format";
+import { categoryLabel, formatNumber, formatScore, symmetryBandOf, symmetryBandLabel } from "~/components/format";
 
-/** One session component (scoring.md): its score, what it rests on, and the weight it was scored with. */
+/** One session component (docs/scoring.md): its score, what it rests on, and the weight it was scored with. */
 function ComponentCard({
   title,
   testId,

@@ -32,9 +32,7 @@ export function SessionHeader({ session, scores }: { session: SessionInfo; score
         <dt>Points</dt>
         <dd data-testid="game-points">
           {formatNumber(game.points)}
-          {scores?.game_points_max != null
-            ? ` of ${formatNumber(scores.game_points_max)}`
-            : ""}
+          {scores?.game_points_max != null ? ` of ${formatNumber(scores.game_points_max)}` : ""}
         </dd>
       </div>
       <div>

@@ -37,13 +37,7 @@ export function FileDrop({ error, maxUploadMb }: { error?: string; maxUploadMb: 
         error={error}
       >
         {(props) => (
-          <input
-            {...props}
-            type="file"
-            accept=".c3d,.C3D"
-            required
-            onChange={(e) => setChosen(e.currentTarget.files?.[0]?.name ?? null)}
-          />
+          <input {...props} type="file" accept=".c3d,.C3D" required onChange={(e) => setChosen(e.currentTarget.files?.[0]?.name ?? null)} />
         )}
       </Field>
       {chosen ? <p className="chosen">Selected: {chosen}</p> : null}

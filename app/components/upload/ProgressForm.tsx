@@ -73,7 +73,9 @@ export function ProgressForm({
     xhr.onerror = () =>
       setPhase({
         kind: "failed",
-        errors: { form: "The connection to the server was lost during the upload. Nothing was stored if no session page opened; try again." },
+        errors: {
+          form: "The connection to the server was lost during the upload. Nothing was stored if no session page opened; try again.",
+        },
       });
     setPhase({ kind: "uploading", loaded: 0, total: 0 });
     xhr.send(body);

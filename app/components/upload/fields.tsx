@@ -83,7 +83,7 @@ function NumberField({
 }
 
 /**
- * The optional therapist inputs and target overrides of an upload (scoring.md "Inputs per
+ * The optional therapist inputs and target overrides of an upload (docs/scoring.md "Inputs per
  * session"). Field names are those `parseAnalysisOptions` reads, so its messages land beside them.
  * Shared by the upload and the quick-analysis forms.
  */
@@ -94,11 +94,35 @@ export function SessionInputFields({ errors, values }: { errors: FieldErrors; va
       <fieldset>
         <legend>Therapist inputs (optional)</legend>
         <div className="field-row">
-          <NumberField name="rpe_pre_session" label="RPE before session" hint="Borg CR-10, whole number 0–10" min={0} max={10} step={1} {...common} />
-          <NumberField name="rpe_post_session" label="RPE after session" hint="Borg CR-10, whole number 0–10" min={0} max={10} step={1} {...common} />
+          <NumberField
+            name="rpe_pre_session"
+            label="RPE before session"
+            hint="Borg CR-10, whole number 0–10"
+            min={0}
+            max={10}
+            step={1}
+            {...common}
+          />
+          <NumberField
+            name="rpe_post_session"
+            label="RPE after session"
+            hint="Borg CR-10, whole number 0–10"
+            min={0}
+            max={10}
+            step={1}
+            {...common}
+          />
         </div>
         <div className="field-row">
-          <NumberField name="bfr_pressure_aop" label="BFR pressure (% AOP)" hint="Percent of arterial occlusion pressure, 0–100" min={0} max={100} step="any" {...common} />
+          <NumberField
+            name="bfr_pressure_aop"
+            label="BFR pressure (% AOP)"
+            hint="Percent of arterial occlusion pressure, 0–100"
+            min={0}
+            max={100}
+            step="any"
+            {...common}
+          />
           <NumberField name="game_points_max" label="Game points maximum" hint="Points the level allowed" min={0} step="any" {...common} />
         </div>
       </fieldset>
@@ -113,12 +137,40 @@ export function SessionInputFields({ errors, values }: { errors: FieldErrors; va
       <fieldset>
         <legend>Targets (optional overrides)</legend>
         <div className="field-row">
-          <NumberField name="expected_contractions_ch1" label="Expected contractions, left (CH1)" hint={`Whole number ≥ 1 (default ${DEFAULT_EXPECTED})`} min={1} step={1} {...common} />
-          <NumberField name="expected_contractions_ch2" label="Expected contractions, right (CH2)" hint={`Whole number ≥ 1 (default ${DEFAULT_EXPECTED})`} min={1} step={1} {...common} />
+          <NumberField
+            name="expected_contractions_ch1"
+            label="Expected contractions, left (CH1)"
+            hint={`Whole number ≥ 1 (default ${DEFAULT_EXPECTED})`}
+            min={1}
+            step={1}
+            {...common}
+          />
+          <NumberField
+            name="expected_contractions_ch2"
+            label="Expected contractions, right (CH2)"
+            hint={`Whole number ≥ 1 (default ${DEFAULT_EXPECTED})`}
+            min={1}
+            step={1}
+            {...common}
+          />
         </div>
         <div className="field-row">
-          <NumberField name="target_duration_ch1_ms" label="Target duration, left (ms)" hint={`Default ${DEFAULT_DURATION_MS} ms`} min={1} step="any" {...common} />
-          <NumberField name="target_duration_ch2_ms" label="Target duration, right (ms)" hint={`Default ${DEFAULT_DURATION_MS} ms`} min={1} step="any" {...common} />
+          <NumberField
+            name="target_duration_ch1_ms"
+            label="Target duration, left (ms)"
+            hint={`Default ${DEFAULT_DURATION_MS} ms`}
+            min={1}
+            step="any"
+            {...common}
+          />
+          <NumberField
+            name="target_duration_ch2_ms"
+            label="Target duration, right (ms)"
+            hint={`Default ${DEFAULT_DURATION_MS} ms`}
+            min={1}
+            step="any"
+            {...common}
+          />
         </div>
       </fieldset>
     </>

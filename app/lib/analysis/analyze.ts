@@ -8,11 +8,7 @@ import { readC3d } from "~/lib/c3d";
 import { type MuscleResult, designBandpass, processMuscles } from "~/lib/emg/muscle";
 import { resolveProcessingParameters, toExportProcessingParameters } from "~/lib/emg/parameters";
 import type { Contraction, SessionParameters } from "~/lib/domain";
-import {
-  DEFAULT_SCORING_CONFIGURATION,
-  parseScoringConfiguration,
-  scoringConfigurationExport,
-} from "~/lib/scoring/configuration";
+import { DEFAULT_SCORING_CONFIGURATION, parseScoringConfiguration, scoringConfigurationExport } from "~/lib/scoring/configuration";
 import { type ScoredMuscle, scoreSession } from "~/lib/scoring/score";
 import { findMuscleChannels } from "./channels";
 import { AnalysisError } from "./errors";
@@ -46,7 +42,11 @@ export function analyzeC3dDetailed(
 }
 
 /** Both entry points; `keepBandpassed` only for the detailed one (the export never reads them). */
-function analyze(bytes: Uint8Array, options: AnalysisOptions, keepBandpassed: boolean): { analysis: SessionAnalysis; muscles: MuscleAnalysis[] } {
+function analyze(
+  bytes: Uint8Array,
+  options: AnalysisOptions,
+  keepBandpassed: boolean,
+): { analysis: SessionAnalysis; muscles: MuscleAnalysis[] } {
   validateAnalysisOptions(options);
   const config = options.scoring ? parseScoringConfiguration(options.scoring) : DEFAULT_SCORING_CONFIGURATION;
   const session = options.session ?? {};

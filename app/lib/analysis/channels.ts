@@ -1,5 +1,5 @@
 /**
- * Muscle channel roles (emg-pipeline.md §0): raw EMG channel + its `activated` twin, side and id.
+ * Muscle channel roles (docs/pipeline.md §0): raw EMG channel + its `activated` twin, side and id.
  */
 import type { C3dAnalog } from "~/lib/c3d";
 import { AnalysisError } from "./errors";
@@ -56,8 +56,7 @@ export function findMuscleChannels(analog: Pick<C3dAnalog, "labels">, choice: { 
         .filter(({ label }) => /emg/i.test(label) || RAW_SUFFIX.test(label))
         .map(({ index }) => index);
   const left = choice.left !== undefined ? byLabel(choice.left, "left") : candidates[0];
-  const right =
-    choice.right !== undefined ? byLabel(choice.right, "right") : candidates.find((i) => i !== left);
+  const right = choice.right !== undefined ? byLabel(choice.right, "right") : candidates.find((i) => i !== left);
   if (left === undefined) {
     throw new AnalysisError(
       "no_emg_channels",
@@ -66,7 +65,10 @@ export function findMuscleChannels(analog: Pick<C3dAnalog, "labels">, choice: { 
     );
   }
   const muscles: MuscleChannels[] = [];
-  for (const [side, index] of [["left", left], ["right", right]] as const) {
+  for (const [side, index] of [
+    ["left", left],
+    ["right", right],
+  ] as const) {
     if (index === undefined) continue;
     muscles.push({
       id: channelId(labels[index]),

@@ -28,11 +28,7 @@ export interface UploadAnalysis extends SessionAnalysis {
  * Analyses an upload without storing it.
  * @throws C3dError, ParameterError, AnalysisError exactly as `analyzeC3d`
  */
-export function analyzeUploadForExport(
-  bytes: Uint8Array,
-  options: AnalysisOptions,
-  signals: UploadSignalRequest = {},
-): UploadAnalysis {
+export function analyzeUploadForExport(bytes: Uint8Array, options: AnalysisOptions, signals: UploadSignalRequest = {}): UploadAnalysis {
   if (!signals.raw && !signals.bandpassed) return { ...analyzeC3d(bytes, options), session_id: null };
   const { analysis, muscles } = analyzeC3dDetailed(bytes, options);
   // The reader is re-run only for this rare request: analyzeC3d keeps no raw samples.

@@ -45,7 +45,7 @@ export interface AnalysisOptions {
   session?: SessionInputs;
   /** The patient's stored MVC per side (volts): ch1 = left, ch2 = right. */
   patientMvc?: { ch1?: number | null; ch2?: number | null };
-  /** Raw channels picked by the user (labels); default emg-pipeline.md §0. */
+  /** Raw channels picked by the user (labels); default docs/pipeline.md §0. */
   channels?: { left?: string; right?: string };
   scoring?: ScoringConfiguration;
   sourceFilename?: string;
@@ -75,7 +75,10 @@ export function validateAnalysisOptions(options: AnalysisOptions): void {
     if (v != null && !(Number.isFinite(v) && v > 0)) throw new ParameterError(`patient_mvc_${side}`, "must be > 0 (volts)");
   }
   if (options.fileSha256 !== undefined && !SHA256_HEX.test(options.fileSha256)) {
-    throw new ParameterError("file_sha256", `must be a sha256 digest of 64 lowercase hex digits, got ${JSON.stringify(options.fileSha256.slice(0, 80))}`);
+    throw new ParameterError(
+      "file_sha256",
+      `must be a sha256 digest of 64 lowercase hex digits, got ${JSON.stringify(options.fileSha256.slice(0, 80))}`,
+    );
   }
 }
 

@@ -18,7 +18,7 @@ import type {
 } from "~/lib/domain";
 
 export interface EnvelopeSeries {
-  /** Centre time of each RMS window in seconds (emg-pipeline.md §2). */
+  /** Centre time of each RMS window in seconds (docs/pipeline.md §2). */
   times_s: Float64Array;
   values: Float64Array;
 }

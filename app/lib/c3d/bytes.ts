@@ -22,10 +22,7 @@ export function codecFor(bytes: Uint8Array, processor: ProcessorType): NumberCod
     littleEndian,
     int16: (offset) => view.getInt16(offset, littleEndian),
     uint16: (offset) => view.getUint16(offset, littleEndian),
-    float32:
-      processor === "DEC"
-        ? (offset) => readDecFloat(bytes, offset)
-        : (offset) => view.getFloat32(offset, littleEndian),
+    float32: processor === "DEC" ? (offset) => readDecFloat(bytes, offset) : (offset) => view.getFloat32(offset, littleEndian),
   };
 }
 

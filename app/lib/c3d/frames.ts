@@ -46,7 +46,10 @@ export function frameRange(header: C3dHeader, groups: C3dGroup[], warnings: C3dW
     const first = twoWordFrame(start.values as number[]);
     const last = twoWordFrame(end.values as number[]);
     if (first >= 1 && last >= first) return { first, last, count: last - first + 1, source: "TRIAL:ACTUAL_*_FIELD", unfinalized: false };
-    warnings.push({ code: "bad-trial-fields", message: `TRIAL:ACTUAL_START_FIELD ${first} / ACTUAL_END_FIELD ${last} do not form a frame range; ignored` });
+    warnings.push({
+      code: "bad-trial-fields",
+      message: `TRIAL:ACTUAL_START_FIELD ${first} / ACTUAL_END_FIELD ${last} do not form a frame range; ignored`,
+    });
   }
 
   const longFrames = numberParameter(groups, "POINT", "LONG_FRAMES");
@@ -67,7 +70,10 @@ export function frameRange(header: C3dHeader, groups: C3dGroup[], warnings: C3dW
   }
   const headerCount = headerLast >= headerFirst ? headerLast - headerFirst + 1 : 0;
   if (headerLast < headerFirst) {
-    warnings.push({ code: "header-frames-reversed", message: `header last frame ${header.lastFrame} is before first frame ${header.firstFrame}; header gives no frames` });
+    warnings.push({
+      code: "header-frames-reversed",
+      message: `header last frame ${header.lastFrame} is before first frame ${header.firstFrame}; header gives no frames`,
+    });
   }
 
   if (hasLongFrames) {
@@ -76,7 +82,10 @@ export function frameRange(header: C3dHeader, groups: C3dGroup[], warnings: C3dW
   }
 
   if (pointFrames === undefined) {
-    warnings.push({ code: "no-point-frames", message: `POINT:FRAMES absent; frame count taken from the header (frames ${headerFirst}..${headerLast})` });
+    warnings.push({
+      code: "no-point-frames",
+      message: `POINT:FRAMES absent; frame count taken from the header (frames ${headerFirst}..${headerLast})`,
+    });
     return { first: headerFirst, last: headerLast, count: headerCount, source: "header", unfinalized: false };
   }
   const frames = pointFrames & 0xffff;
@@ -159,7 +168,10 @@ export function fitFramesToData(
         `header declares ${declared.count} frames of 0 points and 0 analog words, yet ${available} bytes of data follow byte ${dataStart} and no group other than POINT and ANALOG declares a DATA_START for them`,
       );
     }
-    warnings.push({ code: "empty-frames", message: `${declared.count} frames declared, but frames hold no points and no analog channels; 0 frames read` });
+    warnings.push({
+      code: "empty-frames",
+      message: `${declared.count} frames declared, but frames hold no points and no analog channels; 0 frames read`,
+    });
     return fitted({ ...declared, count: 0, last: declared.first - 1 }, "complete", null);
   }
   const fit = Math.floor(available / frameBytes);

@@ -23,14 +23,22 @@ export interface HeaderSection {
  */
 export function readHeader(bytes: Uint8Array, warnings: C3dWarning[]): HeaderSection {
   if (bytes.length < BLOCK_SIZE) {
-    throw new C3dError("too-short", bytes.length, `a C3D file holds at least one 512-byte header block, this one has ${bytes.length} bytes`);
+    throw new C3dError(
+      "too-short",
+      bytes.length,
+      `a C3D file holds at least one 512-byte header block, this one has ${bytes.length} bytes`,
+    );
   }
   if (bytes[1] !== C3D_KEY) {
     throw new C3dError("not-c3d", 1, `byte 1 must be the C3D key 0x50, found 0x${bytes[1].toString(16).padStart(2, "0")}`);
   }
   const parameterBlock = bytes[0];
   if (parameterBlock < 2) {
-    throw new C3dError("bad-parameter-block", 0, `parameter section block number must be ≥ 2 (block 1 is the header), found ${parameterBlock}`);
+    throw new C3dError(
+      "bad-parameter-block",
+      0,
+      `parameter section block number must be ≥ 2 (block 1 is the header), found ${parameterBlock}`,
+    );
   }
   const parameterStart = (parameterBlock - 1) * BLOCK_SIZE;
   if (parameterStart + 4 > bytes.length) {

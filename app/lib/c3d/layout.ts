@@ -40,7 +40,10 @@ export function frameLayout(header: C3dHeader, groups: C3dGroup[], check: Layout
   const frameBytes = (points: number, analog: AnalogReading) => (4 * points + analog.analogWords) * check.wordSize;
   // The data section holds exactly the declared frames, plus less than a block of padding.
   const fits = (bytes: number) =>
-    bytes > 0 && check.declaredFrames > 0 && bytes * check.declaredFrames <= check.available && check.available - bytes * check.declaredFrames < BLOCK_SIZE;
+    bytes > 0 &&
+    check.declaredFrames > 0 &&
+    bytes * check.declaredFrames <= check.available &&
+    check.available - bytes * check.declaredFrames < BLOCK_SIZE;
   const candidates: [number, AnalogReading][] = [
     [header.pointCount, headerAnalog],
     [parameterPoints, parameterAnalog],
@@ -111,9 +114,11 @@ function headerAnalogReading(header: C3dHeader, groups: C3dGroup[], warnings: C3
 function parameterAnalogReading(channelCount: number, header: C3dHeader, groups: C3dGroup[], fromHeader: AnalogReading): AnalogReading {
   let samplesPerFrame = header.analogSamplesPerFrame;
   if (samplesPerFrame === 0) {
-    const ratio = (numberParameter(groups, "ANALOG", "RATE") ?? Number.NaN) / (numberParameter(groups, "POINT", "RATE") ?? header.frameRate);
+    const ratio =
+      (numberParameter(groups, "ANALOG", "RATE") ?? Number.NaN) / (numberParameter(groups, "POINT", "RATE") ?? header.frameRate);
     const whole = Math.round(ratio);
-    samplesPerFrame = Number.isFinite(ratio) && whole >= 1 && Math.abs(ratio - whole) < 1e-6 ? whole : Math.max(1, fromHeader.samplesPerFrame);
+    samplesPerFrame =
+      Number.isFinite(ratio) && whole >= 1 && Math.abs(ratio - whole) < 1e-6 ? whole : Math.max(1, fromHeader.samplesPerFrame);
   }
   return { analogWords: channelCount * samplesPerFrame, channelCount, samplesPerFrame };
 }

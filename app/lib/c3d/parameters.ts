@@ -50,7 +50,11 @@ export function readParameters(
     const locked = nameLengthSigned < 0;
     const offsetPos = pos + 2 + nameLength;
     if (offsetPos + 2 > bytes.length) {
-      throw new C3dError("record-past-end", pos, `parameter record name (${nameLength} bytes) and next-record offset run past the end of the file (${bytes.length} bytes)`);
+      throw new C3dError(
+        "record-past-end",
+        pos,
+        `parameter record name (${nameLength} bytes) and next-record offset run past the end of the file (${bytes.length} bytes)`,
+      );
     }
     const name = readString(bytes, pos + 2, nameLength);
     // Signed per the C3D guide: a negative offset points backwards, which can only loop.
@@ -63,7 +67,10 @@ export function readParameters(
       const id = -groupIdSigned;
       const description = readDescription(bytes, offsetPos + 2, recordEnd);
       if (groupsById.has(id)) {
-        warnings.push({ code: "duplicate-group-id", message: `group ${name} at byte ${pos} reuses id ${id}; its parameters join the first group with that id` });
+        warnings.push({
+          code: "duplicate-group-id",
+          message: `group ${name} at byte ${pos} reuses id ${id}; its parameters join the first group with that id`,
+        });
       } else {
         const group: C3dGroup = { id, name, description, locked, parameters: [] };
         groupsById.set(id, group);
@@ -91,7 +98,10 @@ export function readParameters(
 
     if (next === -1) break;
     if (next <= pos) {
-      warnings.push({ code: "parameter-chain-loop", message: `parameter record at byte ${pos} points back to byte ${next}; parameter walk stopped` });
+      warnings.push({
+        code: "parameter-chain-loop",
+        message: `parameter record at byte ${pos} points back to byte ${next}; parameter walk stopped`,
+      });
       break;
     }
     if (next + 2 > walkEnd) {
@@ -112,7 +122,10 @@ export function readParameters(
       group = { id: groupId, name: "", description: "", locked: false, parameters: [] };
       groupsById.set(groupId, group);
       groups.push(group);
-      warnings.push({ code: "orphan-parameter", message: `parameter ${parameter.name} belongs to group id ${groupId}, which has no group record; kept in an unnamed group` });
+      warnings.push({
+        code: "orphan-parameter",
+        message: `parameter ${parameter.name} belongs to group id ${groupId}, which has no group record; kept in an unnamed group`,
+      });
     }
     // A repeated name in one group (Vicon Nexus appends updated copies): the later record wins,
     // keeping the first one's position, as ezc3d does.
@@ -129,7 +142,10 @@ export function readParameters(
     }
   }
   if (duplicates > 0) {
-    warnings.push({ code: "duplicate-parameters", message: `${duplicates} parameter records repeat a name already in their group; the later record replaced the earlier` });
+    warnings.push({
+      code: "duplicate-parameters",
+      message: `${duplicates} parameter records repeat a name already in their group; the later record replaced the earlier`,
+    });
   }
   return groups;
 }
@@ -158,7 +174,10 @@ function readParameterBody(
   const type = int8(bytes[bodyPos]);
   const elementSize = ELEMENT_SIZE[type];
   if (elementSize === undefined) {
-    warnings.push({ code: "bad-parameter-type", message: `parameter ${name} at byte ${recordPos} has type ${type} (allowed: -1, 1, 2, 4); skipped` });
+    warnings.push({
+      code: "bad-parameter-type",
+      message: `parameter ${name} at byte ${recordPos} has type ${type} (allowed: -1, 1, 2, 4); skipped`,
+    });
     return undefined;
   }
   const dimensionCount = bytes[bodyPos + 1];
@@ -198,7 +217,11 @@ function readChars(bytes: Uint8Array, recordPos: number, pos: number, dimensions
   for (let i = 1; i < dimensions.length; i++) strings *= dimensions[i];
   // Zero-width strings occupy no bytes, so the size check upstream cannot bound their number.
   if (width === 0 && strings > bytes.length) {
-    throw new C3dError("absurd-dimensions", recordPos, `char parameter ${name} declares ${strings} empty strings (dimensions [${dimensions.join(", ")}])`);
+    throw new C3dError(
+      "absurd-dimensions",
+      recordPos,
+      `char parameter ${name} declares ${strings} empty strings (dimensions [${dimensions.join(", ")}])`,
+    );
   }
   const out = new Array<string>(strings);
   for (let i = 0; i < strings; i++) out[i] = readString(bytes, pos + i * width, width);

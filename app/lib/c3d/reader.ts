@@ -89,7 +89,11 @@ function dataStartOffset(header: C3dHeader, groups: C3dGroup[], warnings: C3dWar
   }
   const start = (block - 1) * BLOCK_SIZE;
   if (start > length) {
-    throw new C3dError("header-past-end", 16, `header puts the data section at block ${block} (byte ${start}) but the file has ${length} bytes`);
+    throw new C3dError(
+      "header-past-end",
+      16,
+      `header puts the data section at block ${block} (byte ${start}) but the file has ${length} bytes`,
+    );
   }
   return start;
 }

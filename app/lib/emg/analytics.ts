@@ -1,5 +1,5 @@
 /**
- * Whole-recording amplitude and spectral descriptors of a band-passed channel (emg-pipeline.md §5).
+ * Whole-recording amplitude and spectral descriptors of a band-passed channel (docs/pipeline.md §5).
  */
 import { type Psd, welch } from "./spectrum";
 

@@ -4,19 +4,7 @@
  * analog prototype (`buttap`) → frequency transform (`lp2bp_zpk` …) → bilinear transform with
  * pre-warping (`bilinear_zpk`) → `zpk2sos(pairing='nearest')`.
  */
-import {
-  type Complex,
-  cabs,
-  cadd,
-  cconj,
-  cdiv,
-  cmul,
-  cscale,
-  csqrt,
-  csub,
-  cx,
-  isReal,
-} from "./complex";
+import { type Complex, cabs, cadd, cconj, cdiv, cmul, cscale, csqrt, csub, cx, isReal } from "./complex";
 
 /** Second-order sections, one row `[b0, b1, b2, a0, a1, a2]` per section (a0 = 1). */
 export type Sos = number[][];
@@ -184,10 +172,7 @@ export function zpk2sos({ z: zIn, p: pIn, k }: Zpk): Sos {
   const pSplit = cplxreal(pPad);
   let z: Complex[] = [...zSplit.complex, ...zSplit.real.map((r) => cx(r))];
   let p: Complex[] = [...pSplit.complex, ...pSplit.real.map((r) => cx(r))];
-  const take = (values: Complex[], i: number): [Complex, Complex[]] => [
-    values[i],
-    values.filter((_, j) => j !== i),
-  ];
+  const take = (values: Complex[], i: number): [Complex, Complex[]] => [values[i], values.filter((_, j) => j !== i)];
   const sos: Sos = Array.from({ length: nSections }, () => [0, 0, 0, 0, 0, 0]);
   for (let si = nSections - 1; si >= 0; si--) {
     let p1: Complex;

@@ -10,8 +10,7 @@ export interface Complex {
 export const cx = (re: number, im = 0): Complex => ({ re, im });
 export const cadd = (a: Complex, b: Complex): Complex => cx(a.re + b.re, a.im + b.im);
 export const csub = (a: Complex, b: Complex): Complex => cx(a.re - b.re, a.im - b.im);
-export const cmul = (a: Complex, b: Complex): Complex =>
-  cx(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re);
+export const cmul = (a: Complex, b: Complex): Complex => cx(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re);
 export const cscale = (a: Complex, s: number): Complex => cx(a.re * s, a.im * s);
 export const cconj = (a: Complex): Complex => cx(a.re, -a.im);
 export const cabs = (a: Complex): number => Math.hypot(a.re, a.im);

@@ -1,5 +1,5 @@
 /**
- * Contraction detection on integer sample indexes (emg-pipeline.md §4): candidate runs from the
+ * Contraction detection on integer sample indexes (docs/pipeline.md §4): candidate runs from the
  * device's `activated` channel or from the RMS envelope, merged across short gaps, short ones dropped,
  * then described by the envelope windows they cover.
  */

@@ -1,5 +1,5 @@
 /**
- * Moving RMS envelope over full windows (emg-pipeline.md §2).
+ * Moving RMS envelope over full windows (docs/pipeline.md §2).
  */
 
 /** `round(x) = floor(x + 0.5)`, the pipeline's rounding rule for sample counts (not banker's). */

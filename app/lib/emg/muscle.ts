@@ -1,6 +1,6 @@
 /**
  * The whole pipeline per muscle: validation, band-pass, envelope, MVC, contractions, analytics
- * (emg-pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
+ * (docs/pipeline.md §0–5). Produces the export's `channels.<id>` entry and the contraction list.
  * `processMuscles` runs a recording's two muscles together (SIMD lanes, decision 065).
  */
 import type { ChannelResult, ChannelWarning } from "~/lib/domain";
@@ -53,12 +53,7 @@ export interface MuscleResult {
 
 /** Band-pass design for the resolved parameters (`butter(order, [low, effective high], 'bandpass', fs)`). */
 export function designBandpass(params: ResolvedProcessingParameters): Sos {
-  return butter(
-    params.filter_order,
-    [params.filter_low_cutoff_hz, params.filter_high_cutoff_hz],
-    "bandpass",
-    params.sampling_rate_hz,
-  );
+  return butter(params.filter_order, [params.filter_low_cutoff_hz, params.filter_high_cutoff_hz], "bandpass", params.sampling_rate_hz);
 }
 
 const warning = (code: string, message: string): ChannelWarning => ({ code, message });
@@ -248,7 +243,9 @@ function checkMuscle(
   }
   const flat = isFlat(input.raw, scan.sum, scan.sumOfSquares);
   if (flat) {
-    warnings.push(warning("flat_signal", `${input.label}: the signal is constant (standard deviation < ${FLAT_SIGNAL_STD}); no contractions detected`));
+    warnings.push(
+      warning("flat_signal", `${input.label}: the signal is constant (standard deviation < ${FLAT_SIGNAL_STD}); no contractions detected`),
+    );
   }
   return { input, warnings, flat };
 }

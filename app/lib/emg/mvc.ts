@@ -1,5 +1,5 @@
 /**
- * MVC reference per muscle (emg-pipeline.md §3): the value given with the upload, else the patient's
+ * MVC reference per muscle (docs/pipeline.md §3): the value given with the upload, else the patient's
  * stored value, else the peak of this recording's envelope ("peak in task", CEDE).
  */
 export type MvcSource = "upload" | "patient" | "peak_in_task";

@@ -1,5 +1,5 @@
 /**
- * Processing parameters of the EMG pipeline (emg-pipeline.md §1–4): names as exported in
+ * Processing parameters of the EMG pipeline (docs/pipeline.md §1–4): names as exported in
  * `processing_parameters`, defaults, and validation. The values actually used are stamped into every
  * stored session and export.
  */
@@ -55,8 +55,7 @@ export interface ResolvedProcessingParameters extends ProcessingParameters {
 export function parameterErrorFrom(error: z.ZodError, prefix = ""): ParameterError {
   const issue = error.issues[0];
   const field = issue.path.length > 0 ? issue.path.map(String).join(".") : "options";
-  const message =
-    issue.code === "unrecognized_keys" ? `unknown parameter ${issue.keys.join(", ")}` : issue.message;
+  const message = issue.code === "unrecognized_keys" ? `unknown parameter ${issue.keys.join(", ")}` : issue.message;
   return new ParameterError(prefix + (issue.code === "unrecognized_keys" ? issue.keys[0] : field), message);
 }
 

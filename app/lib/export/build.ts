@@ -1,5 +1,5 @@
 /**
- * The one builder of the canonical session export (shared/spec/export.md). Pure: no I/O, no clock,
+ * The one builder of the canonical session export (docs/export.md). Pure: no I/O, no clock,
  * no environment — the caller passes `now`, the generator and the feature flag, so the same input
  * always gives the same export (the examples in docs/examples depend on that).
  *
@@ -109,11 +109,7 @@ function describeIssue(issues: z.ZodError["issues"]): string {
   return `${at}: ${first.message}${more}`;
 }
 
-function section<K extends SectionKey>(
-  key: K,
-  value: unknown,
-  errors: ExportError[],
-): z.infer<(typeof sectionSchemas)[K]> | null {
+function section<K extends SectionKey>(key: K, value: unknown, errors: ExportError[]): z.infer<(typeof sectionSchemas)[K]> | null {
   if (value === undefined || value === null) {
     errors.push({ section: key, message: `${key} is not available for this session` });
     return null;
@@ -186,11 +182,19 @@ function buildSignals(
     const samples = source.raw_signals?.[id];
     if (opts.raw) {
       if (samples?.raw) signals.raw = toArray(samples.raw, decimation);
-      else errors.push({ section: `signals.${id}.raw`, message: `raw samples of channel ${id} are not kept (only uploads analysed in this request have them)` });
+      else
+        errors.push({
+          section: `signals.${id}.raw`,
+          message: `raw samples of channel ${id} are not kept (only uploads analysed in this request have them)`,
+        });
     }
     if (opts.bandpassed) {
       if (samples?.bandpassed) signals.bandpassed = toArray(samples.bandpassed, decimation);
-      else errors.push({ section: `signals.${id}.bandpassed`, message: `band-passed samples of channel ${id} are not kept (only uploads analysed in this request have them)` });
+      else
+        errors.push({
+          section: `signals.${id}.bandpassed`,
+          message: `band-passed samples of channel ${id} are not kept (only uploads analysed in this request have them)`,
+        });
     }
     if (signals.raw || signals.bandpassed) signals.decimation = decimation;
     out[id] = signals;

@@ -1,5 +1,5 @@
 /**
- * The CSV column table: a deterministic flattening of the export schema (export.md "CSV").
+ * The CSV column table: a deterministic flattening of the export schema (docs/export.md "CSV").
  *
  * Columns are derived by walking the zod schema, so a field added to the contract gets its column
  * without a second list to keep in sync; only the naming rules below are written by hand.

@@ -1,5 +1,5 @@
 /**
- * CSV renderings of the canonical export (export.md "CSV"; docs/csv-format.md). Pure — no Node
+ * CSV renderings of the canonical export (docs/export.md "CSV"; docs/csv-format.md). Pure — no Node
  * APIs — because the quick-analysis page renders uploads in the browser with the same code.
  *
  * Cell rules: UTF-8 without BOM, `,` separator, `\n` line ends, RFC 4180 quoting (papaparse);
@@ -8,12 +8,7 @@
  */
 import Papa from "papaparse";
 import { isFullExport, type AnyExport } from "./build";
-import {
-  contractionColumns,
-  DEFAULT_CHANNEL_SLOTS,
-  exportColumns,
-  type Column,
-} from "./columns";
+import { contractionColumns, DEFAULT_CHANNEL_SLOTS, exportColumns, type Column } from "./columns";
 import { formatCsvNumber } from "./numbers";
 import type { ExportError, SessionExport } from "./schema";
 
@@ -118,7 +113,10 @@ export function toCsvRow(exp: AnyExport, options: CsvRowOptions = {}): Record<st
   const channels = isFullExport(exp) ? Object.entries(exp.channels ?? {}) : [];
   const errors = [...(exp.errors ?? [])];
   if (channels.length > slots) {
-    const left = channels.slice(slots).map(([id]) => id).join(", ");
+    const left = channels
+      .slice(slots)
+      .map(([id]) => id)
+      .join(", ");
     errors.push({ section: "channels", message: `channels ${left} are not in this CSV (it has ${slots} channel slots)` });
   }
   const row: Record<string, Cell> = {};
@@ -151,9 +149,7 @@ function contractionLines(exp: SessionExport): string {
   const sessionId = exp.export_metadata.session_id;
   let out = "";
   for (const contraction of exp.contractions ?? []) {
-    out += csvLine(
-      contractionColumns.map((c) => (c.name === "session_id" ? sessionId : cell(at(contraction, c.path), c))),
-    );
+    out += csvLine(contractionColumns.map((c) => (c.name === "session_id" ? sessionId : cell(at(contraction, c.path), c))));
   }
   return out;
 }

@@ -17,11 +17,11 @@ export interface FieldDoc {
   source: string;
 }
 
-const PIPE = "EMG pipeline (emg-pipeline.md)";
-const SCORE = "scoring (scoring.md)";
+const PIPE = "EMG pipeline (docs/pipeline.md)";
+const SCORE = "scoring (docs/scoring.md)";
 const CFG = "scoring configuration the session was scored with";
 
-const channelCounts = (what: string) => `${what} of this muscle (emg-pipeline.md §4)`;
+const channelCounts = (what: string) => `${what} of this muscle (docs/pipeline.md §4)`;
 
 // One field per line, as the table it is: Prettier would spread the long entries over five lines each.
 // prettier-ignore
@@ -49,7 +49,7 @@ export const FIELD_DICTIONARY: Record<string, FieldDoc> = {
   "session.game.version": { meaning: "Game version", unit: "", source: "C3D" },
   "session.game.system": { meaning: "Recording system / device", unit: "", source: "C3D" },
 
-  performance_scores: { meaning: "Session scores (scoring.md)", unit: "", source: SCORE },
+  performance_scores: { meaning: "Session scores (docs/scoring.md)", unit: "", source: SCORE },
   "performance_scores.overall_score": { meaning: "Overall performance P = C_BFR · Σ wᵢSᵢ / Σ wᵢ over known components", unit: "0–100", source: SCORE },
   "performance_scores.compliance_score": { meaning: "Therapeutic compliance S_c = mean of the two muscle compliances", unit: "0–100", source: SCORE },
   "performance_scores.symmetry_score": { meaning: "Left/right symmetry S_s = 100·(1 − |S_L − S_R| / (S_L + S_R))", unit: "0–100", source: SCORE },
@@ -62,14 +62,18 @@ export const FIELD_DICTIONARY: Record<string, FieldDoc> = {
   "performance_scores.game_points_max": { meaning: "Points the level allowed", unit: "points", source: "therapist input" },
   "performance_scores.category": { meaning: "Band of the overall score: target_achieved ≥ 90, adequate ≥ 80, below_target ≥ 70, poor ≥ 60, inadequate", unit: "", source: SCORE },
 
-  compliance_breakdown: { meaning: "Per-muscle compliance (scoring.md 'Per muscle')", unit: "", source: SCORE },
+  compliance_breakdown: { meaning: "Per-muscle compliance (docs/scoring.md 'Per muscle')", unit: "", source: SCORE },
   "compliance_breakdown.left_muscle": { meaning: "Left leg (CH1 by default)", unit: "", source: SCORE },
   "compliance_breakdown.right_muscle": { meaning: "Right leg (CH2 by default)", unit: "", source: SCORE },
 };
 
 const muscleFields: Record<string, FieldDoc> = {
   channel: { meaning: "Channel id of this muscle", unit: "", source: PIPE },
-  overall_compliance: { meaning: "Muscle compliance S_m = 100·(w_c·completion + w_i·intensity + w_d·duration)", unit: "0–100", source: SCORE },
+  overall_compliance: {
+    meaning: "Muscle compliance S_m = 100·(w_c·completion + w_i·intensity + w_d·duration)",
+    unit: "0–100",
+    source: SCORE,
+  },
   completion_rate: { meaning: "min(contractions / expected, 1)", unit: "0–1", source: SCORE },
   intensity_rate: { meaning: "Share of contractions meeting the intensity threshold (0 without contractions)", unit: "0–1", source: SCORE },
   duration_rate: { meaning: "Share of contractions meeting the target duration (0 without contractions)", unit: "0–1", source: SCORE },
@@ -97,16 +101,36 @@ Object.assign(FIELD_DICTIONARY, {
   "scoring_configuration.weight_symmetry": { meaning: "Weight of the symmetry component", unit: "0–1", source: CFG },
   "scoring_configuration.weight_effort": { meaning: "Weight of the effort component", unit: "0–1", source: CFG },
   "scoring_configuration.weight_game": { meaning: "Weight of the game component", unit: "0–1", source: CFG },
-  "scoring_configuration.weight_completion": { meaning: "Sub-weight of the completion rate in muscle compliance", unit: "0–1", source: CFG },
+  "scoring_configuration.weight_completion": {
+    meaning: "Sub-weight of the completion rate in muscle compliance",
+    unit: "0–1",
+    source: CFG,
+  },
   "scoring_configuration.weight_intensity": { meaning: "Sub-weight of the intensity rate in muscle compliance", unit: "0–1", source: CFG },
   "scoring_configuration.weight_duration": { meaning: "Sub-weight of the duration rate in muscle compliance", unit: "0–1", source: CFG },
   "scoring_configuration.rpe_mapping": { meaning: "Effort score for each RPE value", unit: "", source: CFG },
-  "scoring_configuration.rpe_mapping.<rpe>": { meaning: "Effort score for RPE value <rpe> (CSV: config_rpe_mapping_0 … _10)", unit: "0–100", source: CFG },
-  "scoring_configuration.rpe_mapping_formatted": { meaning: "The RPE mapping grouped into named ranges for reading", unit: "", source: CFG },
-  "scoring_configuration.rpe_mapping_formatted.scale": { meaning: "RPE scale", unit: "\"Borg CR-10\"", source: CFG },
+  "scoring_configuration.rpe_mapping.<rpe>": {
+    meaning: "Effort score for RPE value <rpe> (CSV: config_rpe_mapping_0 … _10)",
+    unit: "0–100",
+    source: CFG,
+  },
+  "scoring_configuration.rpe_mapping_formatted": {
+    meaning: "The RPE mapping grouped into named ranges for reading",
+    unit: "",
+    source: CFG,
+  },
+  "scoring_configuration.rpe_mapping_formatted.scale": { meaning: "RPE scale", unit: '"Borg CR-10"', source: CFG },
   "scoring_configuration.rpe_mapping_formatted.ranges": { meaning: "Named RPE ranges", unit: "", source: CFG },
-  "scoring_configuration.bfr_pressure_min_aop": { meaning: "Lower bound of the safe BFR pressure range (inclusive)", unit: "% AOP", source: CFG },
-  "scoring_configuration.bfr_pressure_max_aop": { meaning: "Upper bound of the safe BFR pressure range (inclusive)", unit: "% AOP", source: CFG },
+  "scoring_configuration.bfr_pressure_min_aop": {
+    meaning: "Lower bound of the safe BFR pressure range (inclusive)",
+    unit: "% AOP",
+    source: CFG,
+  },
+  "scoring_configuration.bfr_pressure_max_aop": {
+    meaning: "Upper bound of the safe BFR pressure range (inclusive)",
+    unit: "% AOP",
+    source: CFG,
+  },
 });
 for (const range of ["optimal", "acceptable", "suboptimal", "poor"]) {
   const base = `scoring_configuration.rpe_mapping_formatted.ranges.${range}`;
@@ -119,22 +143,46 @@ Object.assign(FIELD_DICTIONARY, {
   "processing_parameters.processing_version": { meaning: "Version of the pipeline definition", unit: "semver", source: PIPE },
   "processing_parameters.sampling_rate_hz": { meaning: "Analog sampling rate fs of the file", unit: "Hz", source: "C3D ANALOG:RATE" },
   "processing_parameters.filter_low_cutoff_hz": { meaning: "Band-pass low cut-off", unit: "Hz", source: `${PIPE} §1` },
-  "processing_parameters.filter_high_cutoff_hz": { meaning: "Effective band-pass high cut-off min(requested, 0.95·fs/2)", unit: "Hz", source: `${PIPE} §1` },
+  "processing_parameters.filter_high_cutoff_hz": {
+    meaning: "Effective band-pass high cut-off min(requested, 0.95·fs/2)",
+    unit: "Hz",
+    source: `${PIPE} §1`,
+  },
   "processing_parameters.filter_high_cutoff_requested_hz": { meaning: "High cut-off that was asked for", unit: "Hz", source: "options" },
   "processing_parameters.filter_order": { meaning: "Butterworth order N", unit: "", source: `${PIPE} §1` },
   "processing_parameters.rms_window_ms": { meaning: "RMS envelope window length", unit: "ms", source: `${PIPE} §2` },
   "processing_parameters.rms_overlap_percent": { meaning: "Overlap of consecutive RMS windows", unit: "%", source: `${PIPE} §2` },
-  "processing_parameters.threshold_factor": { meaning: "Envelope activity threshold as a fraction of MVC", unit: "fraction", source: `${PIPE} §4` },
-  "processing_parameters.activated_threshold_factor": { meaning: "Activity threshold on the device's activated channel, fraction of its max", unit: "fraction", source: `${PIPE} §4` },
+  "processing_parameters.threshold_factor": {
+    meaning: "Envelope activity threshold as a fraction of MVC",
+    unit: "fraction",
+    source: `${PIPE} §4`,
+  },
+  "processing_parameters.activated_threshold_factor": {
+    meaning: "Activity threshold on the device's activated channel, fraction of its max",
+    unit: "fraction",
+    source: `${PIPE} §4`,
+  },
   "processing_parameters.merge_gap_ms": { meaning: "Candidates closer than this are merged", unit: "ms", source: `${PIPE} §4` },
   "processing_parameters.min_duration_ms": { meaning: "Shorter candidates are dropped", unit: "ms", source: `${PIPE} §4` },
-  "processing_parameters.mvc_threshold_percentage": { meaning: "Intensity threshold as a percentage of MVC", unit: "%", source: `${PIPE} §3` },
+  "processing_parameters.mvc_threshold_percentage": {
+    meaning: "Intensity threshold as a percentage of MVC",
+    unit: "%",
+    source: `${PIPE} §3`,
+  },
 
   session_parameters: { meaning: "Inputs and targets of this session", unit: "", source: "therapist input, configuration, C3D" },
   "session_parameters.rpe_pre_session": { meaning: "RPE before the session", unit: "Borg CR-10, 0–10", source: "therapist input" },
   "session_parameters.rpe_post_session": { meaning: "RPE after the session", unit: "Borg CR-10, 0–10", source: "therapist input" },
-  "session_parameters.mvc_threshold_ch1": { meaning: "Intensity threshold of CH1 = MVC · percentage / 100", unit: "V", source: `${PIPE} §3` },
-  "session_parameters.mvc_threshold_ch2": { meaning: "Intensity threshold of CH2 = MVC · percentage / 100", unit: "V", source: `${PIPE} §3` },
+  "session_parameters.mvc_threshold_ch1": {
+    meaning: "Intensity threshold of CH1 = MVC · percentage / 100",
+    unit: "V",
+    source: `${PIPE} §3`,
+  },
+  "session_parameters.mvc_threshold_ch2": {
+    meaning: "Intensity threshold of CH2 = MVC · percentage / 100",
+    unit: "V",
+    source: `${PIPE} §3`,
+  },
   "session_parameters.contraction_duration_threshold": { meaning: "Target contraction duration", unit: "ms", source: CFG },
   "session_parameters.target_duration_ch1_ms": { meaning: "Target contraction duration of CH1", unit: "ms", source: CFG },
   "session_parameters.target_duration_ch2_ms": { meaning: "Target contraction duration of CH2", unit: "ms", source: CFG },
@@ -145,7 +193,11 @@ Object.assign(FIELD_DICTIONARY, {
 
   data_completeness: { meaning: "Which inputs the session has", unit: "", source: "export" },
   "data_completeness.has_emg_data": { meaning: "At least one muscle channel was analysed", unit: "true/false", source: PIPE },
-  "data_completeness.has_rpe": { meaning: "A post-session RPE is known (else effort is left out of P)", unit: "true/false", source: "therapist input" },
+  "data_completeness.has_rpe": {
+    meaning: "A post-session RPE is known (else effort is left out of P)",
+    unit: "true/false",
+    source: "therapist input",
+  },
   "data_completeness.has_game_data": { meaning: "Game points are known", unit: "true/false", source: "C3D" },
   "data_completeness.has_bfr_data": { meaning: "A BFR pressure is known", unit: "true/false", source: "therapist input" },
   "data_completeness.rpe_source": { meaning: "Where the RPE came from: upload or a later therapist edit", unit: "", source: "database" },
@@ -154,9 +206,17 @@ Object.assign(FIELD_DICTIONARY, {
   "channels.<id>": { meaning: "One muscle channel; id = raw label without ' Raw'", unit: "", source: PIPE },
   "channels.<id>.label": { meaning: "Raw channel label in the C3D", unit: "", source: "C3D ANALOG:LABELS" },
   "channels.<id>.side": { meaning: "Leg of this muscle", unit: "left/right", source: `${PIPE} §0` },
-  "channels.<id>.timing_source": { meaning: "How contractions were timed: device activation channel or RMS envelope", unit: "", source: `${PIPE} §4` },
+  "channels.<id>.timing_source": {
+    meaning: "How contractions were timed: device activation channel or RMS envelope",
+    unit: "",
+    source: `${PIPE} §4`,
+  },
   "channels.<id>.mvc_value": { meaning: "Maximum voluntary contraction reference", unit: "V", source: `${PIPE} §3` },
-  "channels.<id>.mvc_source": { meaning: "Where the MVC came from: upload, patient record, or peak of this recording", unit: "", source: `${PIPE} §3` },
+  "channels.<id>.mvc_source": {
+    meaning: "Where the MVC came from: upload, patient record, or peak of this recording",
+    unit: "",
+    source: `${PIPE} §3`,
+  },
   "channels.<id>.mvc_threshold": { meaning: "Intensity threshold MVC · percentage / 100", unit: "V", source: `${PIPE} §3` },
   "channels.<id>.rms": { meaning: "RMS of the band-passed signal, whole recording", unit: "V", source: `${PIPE} §5` },
   "channels.<id>.mav": { meaning: "Mean absolute value of the band-passed signal", unit: "V", source: `${PIPE} §5` },
@@ -175,12 +235,20 @@ Object.assign(FIELD_DICTIONARY, {
   "channels.<id>.mean_peak_rms": { meaning: "Mean of the contractions' peak envelope values", unit: "V", source: PIPE },
   "channels.<id>.max_peak_rms": { meaning: "Largest contraction peak envelope value", unit: "V", source: PIPE },
   "channels.<id>.duration_s": { meaning: "Channel length n/fs", unit: "s", source: PIPE },
-  "channels.<id>.error": { meaning: "Why the channel was rejected (non_finite_samples, too_short); null when analysed", unit: "", source: `${PIPE} §0` },
+  "channels.<id>.error": {
+    meaning: "Why the channel was rejected (non_finite_samples, too_short); null when analysed",
+    unit: "",
+    source: `${PIPE} §0`,
+  },
   "channels.<id>.error.code": { meaning: "Machine-readable rejection code", unit: "", source: PIPE },
   "channels.<id>.error.message": { meaning: "Human-readable rejection reason", unit: "", source: PIPE },
   "channels.<id>.warnings": { meaning: "Warnings about this channel (CSV: codes joined with ';')", unit: "", source: PIPE },
   "channels.<id>.warnings[]": { meaning: "One warning", unit: "", source: PIPE },
-  "channels.<id>.warnings[].code": { meaning: "Machine-readable warning code (short_recording, flat_signal, high_cutoff_clamped, …)", unit: "", source: PIPE },
+  "channels.<id>.warnings[].code": {
+    meaning: "Machine-readable warning code (short_recording, flat_signal, high_cutoff_clamped, …)",
+    unit: "",
+    source: PIPE,
+  },
   "channels.<id>.warnings[].message": { meaning: "Human-readable warning", unit: "", source: PIPE },
 
   contractions: { meaning: "Every contraction of every muscle (CSV: ?table=contractions)", unit: "", source: `${PIPE} §4` },
@@ -203,13 +271,21 @@ Object.assign(FIELD_DICTIONARY, {
   "signals.<id>.envelope.times_s": { meaning: "Centre time of each RMS window", unit: "s", source: `${PIPE} §2` },
   "signals.<id>.envelope.values": { meaning: "RMS value of each window", unit: "V", source: `${PIPE} §2` },
   "signals.<id>.raw": { meaning: "Raw samples (uploads only, when asked), every decimation-th sample", unit: "V", source: "C3D" },
-  "signals.<id>.bandpassed": { meaning: "Band-passed samples (uploads only, when asked), every decimation-th sample", unit: "V", source: `${PIPE} §1` },
+  "signals.<id>.bandpassed": {
+    meaning: "Band-passed samples (uploads only, when asked), every decimation-th sample",
+    unit: "V",
+    source: `${PIPE} §1`,
+  },
   "signals.<id>.decimation": { meaning: "Keep-every-n factor applied to raw/bandpassed", unit: "samples", source: "request" },
 
   debug: { meaning: "Only with include_debug_info: C3D metadata and file-level warnings (not in the CSV)", unit: "", source: "C3D reader" },
   "debug.<key>": { meaning: "c3d_metadata (processor, rates, labels, INFO/SUBJECTS) or warnings", unit: "", source: "C3D reader" },
 
-  errors: { meaning: "Present only when part of the export could not be built: what is missing and why (CSV: export_errors)", unit: "", source: "export" },
+  errors: {
+    meaning: "Present only when part of the export could not be built: what is missing and why (CSV: export_errors)",
+    unit: "",
+    source: "export",
+  },
   "errors[]": { meaning: "One missing part", unit: "", source: "export" },
   "errors[].section": { meaning: "Section (or field) that is missing", unit: "", source: "export" },
   "errors[].message": { meaning: "Why it is missing", unit: "", source: "export" },

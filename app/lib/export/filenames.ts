@@ -1,5 +1,5 @@
 /**
- * Attachment names of export downloads (export.md "Routes and file names"), shared by the resource
+ * Attachment names of export downloads (docs/export.md "Routes and file names"), shared by the resource
  * routes, the quick-analysis page and the CLI.
  */
 export type ExportFormat = "json" | "csv";

@@ -12,9 +12,7 @@ export function renderJson(exp: AnyExport): string {
  * Many exports as one JSON array, streamed element by element (compact, one element a line), so a
  * batch of any size is written in constant memory. An empty input gives `[]`.
  */
-export async function* renderBatchJson(
-  exports: AsyncIterable<AnyExport> | Iterable<AnyExport>,
-): AsyncGenerator<string, void, undefined> {
+export async function* renderBatchJson(exports: AsyncIterable<AnyExport> | Iterable<AnyExport>): AsyncGenerator<string, void, undefined> {
   let first = true;
   for await (const exp of exports) {
     yield `${first ? "[\n" : ",\n"}${JSON.stringify(exp)}`;

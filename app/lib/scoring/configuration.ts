@@ -1,12 +1,12 @@
 /**
- * Scoring configuration (scoring.md "Configuration"): weights, sub-weights, RPE mapping, BFR range
+ * Scoring configuration (docs/scoring.md "Configuration"): weights, sub-weights, RPE mapping, BFR range
  * and targets. One global default exists; patients may have their own; a scored session keeps a
  * snapshot so its export always states the weights behind its numbers.
  */
 import { z } from "zod";
 import { DEFAULT_TARGETS, ParameterError, type ScoringConfigurationExport } from "~/lib/domain";
 
-/** Weights must sum to 1 within this tolerance (scoring.md). */
+/** Weights must sum to 1 within this tolerance (docs/scoring.md). */
 export const WEIGHT_SUM_TOLERANCE = 0.001;
 
 const RPE_VALUES = Array.from({ length: 11 }, (_, i) => i);
@@ -38,10 +38,18 @@ export const scoringConfigurationSchema = z
   })
   .superRefine((c, ctx) => {
     if (!sumsToOne([c.weight_compliance, c.weight_symmetry, c.weight_effort, c.weight_game])) {
-      ctx.addIssue({ code: "custom", path: ["weight_compliance"], message: "weights compliance + symmetry + effort + game must sum to 1 ± 0.001" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["weight_compliance"],
+        message: "weights compliance + symmetry + effort + game must sum to 1 ± 0.001",
+      });
     }
     if (!sumsToOne([c.weight_completion, c.weight_intensity, c.weight_duration])) {
-      ctx.addIssue({ code: "custom", path: ["weight_completion"], message: "sub-weights completion + intensity + duration must sum to 1 ± 0.001" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["weight_completion"],
+        message: "sub-weights completion + intensity + duration must sum to 1 ± 0.001",
+      });
     }
     if (c.bfr_pressure_min_aop > c.bfr_pressure_max_aop) {
       ctx.addIssue({ code: "custom", path: ["bfr_pressure_min_aop"], message: "must not exceed bfr_pressure_max_aop" });
@@ -50,7 +58,7 @@ export const scoringConfigurationSchema = z
 
 export type ScoringConfiguration = z.infer<typeof scoringConfigurationSchema>;
 
-/** The defaults of scoring.md. */
+/** The defaults of docs/scoring.md. */
 export const DEFAULT_SCORING_CONFIGURATION: ScoringConfiguration = Object.freeze({
   id: null,
   name: "GHOSTLY+ default",
@@ -62,7 +70,17 @@ export const DEFAULT_SCORING_CONFIGURATION: ScoringConfiguration = Object.freeze
   weight_intensity: 0.333,
   weight_duration: 0.334,
   rpe_mapping: Object.freeze({
-    "0": 20, "1": 20, "2": 60, "3": 80, "4": 100, "5": 100, "6": 100, "7": 80, "8": 60, "9": 20, "10": 20,
+    "0": 20,
+    "1": 20,
+    "2": 60,
+    "3": 80,
+    "4": 100,
+    "5": 100,
+    "6": 100,
+    "7": 80,
+    "8": 60,
+    "9": 20,
+    "10": 20,
   }),
   bfr_pressure_min_aop: 40,
   bfr_pressure_max_aop: 60,

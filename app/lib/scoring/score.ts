@@ -1,15 +1,9 @@
 /**
- * Session scoring (scoring.md): per-muscle rates and compliance, session components, BFR gate,
+ * Session scoring (docs/scoring.md): per-muscle rates and compliance, session components, BFR gate,
  * overall score and category. The one implementation behind analyzeC3d, therapist re-scoring, the
  * review page and every export.
  */
-import type {
-  Category,
-  ComplianceBreakdown,
-  Contraction,
-  MuscleCompliance,
-  PerformanceScores,
-} from "~/lib/domain";
+import type { Category, ComplianceBreakdown, Contraction, MuscleCompliance, PerformanceScores } from "~/lib/domain";
 import type { ScoringConfiguration } from "./configuration";
 
 export interface MuscleRates {

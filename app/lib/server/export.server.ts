@@ -16,15 +16,11 @@ import {
   type ExportSource,
   type SignalOptions,
 } from "~/lib/export";
-import type { Caller } from "~/lib/server/caller.server";
-import { getConfig } from "~/lib/server/config.server";
-import {
-  getSession,
-  streamSessions,
-  type SessionFilters,
-  type SessionInclude,
-  type StoredSession,
-} from "~/lib/server/sessions.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
+import { getConfig } from "~/lib/server/http/config.server";
+import { getSession } from "~/lib/server/repositories/sessions/read.server";
+import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
+import type { SessionFilters, SessionInclude, StoredSession } from "~/lib/server/repositories/sessions/types.server";
 
 export type { ExportFormat } from "~/lib/export";
 
@@ -160,7 +156,6 @@ export function streamChunks(chunks: AsyncGenerator<string>): ReadableStream<Uin
     },
   });
 }
-
 
 /** A download: Content-Type by format, attachment name, never cached (health data). */
 export function exportResponse(body: string | ReadableStream<Uint8Array>, format: ExportFormat, filename: string): Response {

@@ -15,10 +15,10 @@ import {
   writeBatchWorkbook,
   type ReportFormat,
 } from "~/lib/reports";
-import type { Caller } from "~/lib/server/caller.server";
+import type { Caller } from "~/lib/server/auth/caller.server";
 import { exportError, exportSessions, exportStoredSession, isEnhancedExport } from "~/lib/server/export.server";
-import { recordExport } from "~/lib/server/export-history.server";
-import type { SessionFilters } from "~/lib/server/sessions.server";
+import { recordExport } from "~/lib/server/repositories/export-history.server";
+import type { SessionFilters } from "~/lib/server/repositories/sessions/types.server";
 
 type ApiCaller = Caller & { tokenId?: string | null };
 
@@ -31,17 +31,6 @@ export function parseAnyFormat(
   if (value === null || value === "") return fallback;
   if (value === "json" || value === "csv" || isReportFormat(value)) return value;
   return exportError(400, `${field} must be json, csv, pdf or xlsx, got "${value}"`, field);
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-/** A `from`/`to` query value of the batch and patient exports: YYYY-MM-DD or an ISO 8601 time stamp with zone. */
-export function parseDateBound(value: string | null, field: "from" | "to"): string | undefined | Response {
-  if (value === null || value === "") return undefined;
-  if (!DATE.test(value) || Number.isNaN(Date.parse(value))) {
-    return exportError(400, `${field} must be a date (YYYY-MM-DD) or an ISO 8601 time stamp with zone, got "${value}"`, field);
-  }
-  return value;
 }
 
 /** A PDF or xlsx download: never cached (health data), never sniffed. */

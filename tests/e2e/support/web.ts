@@ -57,22 +57,34 @@ export function expectClose(actual: unknown, expected: Scalar, label: string): v
 
 /** Every field the reference gives for the scores, both legs and each contraction. */
 export function expectExportMatchesReference(exp: Record<string, any>, ref: PipelineReference): void {
-  for (const [key, value] of Object.entries(ref.performance_scores)) expectClose(exp.performance_scores[key], value, `performance_scores.${key}`);
+  for (const [key, value] of Object.entries(ref.performance_scores))
+    expectClose(exp.performance_scores[key], value, `performance_scores.${key}`);
   for (const side of ["left_muscle", "right_muscle"] as const) {
     for (const [key, value] of Object.entries(ref.compliance_breakdown[side])) {
       expectClose(exp.compliance_breakdown[side][key], value, `${side}.${key}`);
     }
   }
-  for (const [key, value] of Object.entries(ref.data_completeness)) expectClose(exp.data_completeness[key], value, `data_completeness.${key}`);
+  for (const [key, value] of Object.entries(ref.data_completeness))
+    expectClose(exp.data_completeness[key], value, `data_completeness.${key}`);
   expect(exp.contractions.length, "contraction count").toBe(ref.contractions.length);
   ref.contractions.forEach((c, i) => {
-    for (const key of ["channel", "index", "start_ms", "end_ms", "duration_ms", "peak_rms", "meets_intensity", "meets_duration", "is_good"]) {
+    for (const key of [
+      "channel",
+      "index",
+      "start_ms",
+      "end_ms",
+      "duration_ms",
+      "peak_rms",
+      "meets_intensity",
+      "meets_duration",
+      "is_good",
+    ]) {
       expectClose(exp.contractions[i][key], c[key], `contractions[${i}].${key}`);
     }
   });
 }
 
-/** The one-row CSV against the reference: `performance_<field>`, `<side>_<field>` columns (export.md). */
+/** The one-row CSV against the reference: `performance_<field>`, `<side>_<field>` columns (docs/export.md). */
 export function expectCsvMatchesReference(csv: string, ref: PipelineReference): Record<string, string> {
   const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
   expect(parsed.errors, "CSV parses").toEqual([]);
@@ -146,18 +158,22 @@ export async function startOwnServer(options: { port: number; dataDir?: string; 
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "ghostly-e2e-own-"));
   // E2E_APP_DIR: a copy of the built app (build/, public/build/, supabase/migrations, node_modules) to serve instead of the checkout.
   const appDir = process.env.E2E_APP_DIR ?? ROOT;
-  const child = spawn(process.execPath, [path.join(appDir, "node_modules/@remix-run/serve/dist/cli.js"), path.join(appDir, "build/index.js")], {
-    cwd: appDir,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(options.port),
-      DATA_DIR: dataDir,
-      SESSION_SECRET: process.env.SESSION_SECRET ?? "e2e-own-server-session-secret-0123456789",
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [path.join(appDir, "node_modules/@remix-run/serve/dist/cli.js"), path.join(appDir, "build/index.js")],
+    {
+      cwd: appDir,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(options.port),
+        DATA_DIR: dataDir,
+        SESSION_SECRET: process.env.SESSION_SECRET ?? "e2e-own-server-session-secret-0123456789",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   let log = "";
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));

@@ -4,12 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  AnalysisError,
-  ParameterError,
-  analyzeC3d,
-  parseAnalysisOptions,
-} from "~/lib/analysis";
+import { AnalysisError, ParameterError, analyzeC3d, parseAnalysisOptions } from "~/lib/analysis";
 import { C3dError } from "~/lib/c3d";
 import { sessionExportSchema } from "~/lib/export/schema";
 import { DEFAULT_SCORING_CONFIGURATION, scoreSession } from "~/lib/scoring";
@@ -134,13 +129,17 @@ describe("errors", () => {
   });
 
   it("a picked label the file lacks → AnalysisError channel_not_found", () => {
-    expect(() => analyzeC3d(fixture(GHOSTLY), { channels: { left: "CH9 Raw" } })).toThrow(/channel_left: the file has no analog channel labelled "CH9 Raw"/);
+    expect(() => analyzeC3d(fixture(GHOSTLY), { channels: { left: "CH9 Raw" } })).toThrow(
+      /channel_left: the file has no analog channel labelled "CH9 Raw"/,
+    );
   });
 
   it("an invalid option → ParameterError naming it, before any work", () => {
     expect(() => analyzeC3d(fixture(GHOSTLY), { session: { rpe_post_session: 12 } })).toThrow(ParameterError);
     expect(() => analyzeC3d(fixture(GHOSTLY), { processing: { filter_low_cutoff_hz: 470 } })).toThrow(/^filter_low_cutoff_hz:/);
-    expect(() => analyzeC3d(fixture(GHOSTLY), { scoring: { ...DEFAULT_SCORING_CONFIGURATION, weight_game: 0.5 } })).toThrow(/^scoring\.weight_compliance:/);
+    expect(() => analyzeC3d(fixture(GHOSTLY), { scoring: { ...DEFAULT_SCORING_CONFIGURATION, weight_game: 0.5 } })).toThrow(
+      /^scoring\.weight_compliance:/,
+    );
   });
 });
 
@@ -150,14 +149,22 @@ describe("configuration targets", () => {
     const fromConfig = analyzeC3d(fixture(GHOSTLY), { scoring: config });
     expect(fromConfig.processing_parameters.mvc_threshold_percentage).toBe(40);
     expect(fromConfig.channels.CH1.mvc_threshold).toBeCloseTo(0.4 * (fromConfig.channels.CH1.mvc_value as number), 15);
-    expect(fromConfig.session_parameters).toMatchObject({ target_duration_ch1_ms: 300, expected_contractions_ch2: 10, contraction_duration_threshold: 300 });
+    expect(fromConfig.session_parameters).toMatchObject({
+      target_duration_ch1_ms: 300,
+      expected_contractions_ch2: 10,
+      contraction_duration_threshold: 300,
+    });
     const overridden = analyzeC3d(fixture(GHOSTLY), {
       scoring: config,
       processing: { mvc_threshold_percentage: 75 },
       session: { target_duration_ch2_ms: 500 },
     });
     expect(overridden.processing_parameters.mvc_threshold_percentage).toBe(75);
-    expect(overridden.session_parameters).toMatchObject({ target_duration_ch1_ms: 300, target_duration_ch2_ms: 500, contraction_duration_threshold: null });
+    expect(overridden.session_parameters).toMatchObject({
+      target_duration_ch1_ms: 300,
+      target_duration_ch2_ms: 500,
+      contraction_duration_threshold: null,
+    });
     expect(overridden.scoring_configuration.name).toBe("GHOSTLY+ default");
   });
 });
@@ -248,7 +255,7 @@ describe("synthetic C3D recordings", () => {
   const left = syntheticEmg({ fs, n, bursts: leftBursts, seed: 1 });
   const right = syntheticEmg({ fs, n, bursts: rightBursts, seed: 2 });
 
-  it("with activated channels: counts, durations and flags as constructed, scored per scoring.md", () => {
+  it("with activated channels: counts, durations and flags as constructed, scored per docs/scoring.md", () => {
     const analysis = analyzeC3d(
       syntheticC3d([
         { label: "CH1 Raw", samples: left.raw },
@@ -272,7 +279,13 @@ describe("synthetic C3D recordings", () => {
     expect(p.overall_score).toBeCloseTo(0.5 * 83.325 + 0.25 * 100 * (1 - 33.35 / 166.65) + 0.25 * 100, 10);
     expect(analysis.session.recorded_at).toBeNull();
     expect(analysis.session.game).toEqual({ name: null, level: null, level_name: null, points: null, version: null, system: null });
-    expect(analysis.data_completeness).toEqual({ has_emg_data: true, has_rpe: true, has_game_data: false, has_bfr_data: false, rpe_source: "upload" });
+    expect(analysis.data_completeness).toEqual({
+      has_emg_data: true,
+      has_rpe: true,
+      has_game_data: false,
+      has_bfr_data: false,
+      rpe_source: "upload",
+    });
   });
 
   it("without activated channels: the envelope finds the same contractions", () => {

@@ -12,7 +12,9 @@ import { resolveProcessingParameters } from "~/lib/emg/parameters";
 
 const fixtures = new URL("../../fixtures/", import.meta.url);
 const referenceDir = new URL("reference/pipeline/", fixtures);
-const references = readdirSync(referenceDir).filter((f) => f.endsWith(".json")).sort();
+const references = readdirSync(referenceDir)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 
 /** |actual − expected| ≤ rel·|expected| (an exact 0 must be matched exactly). */
 function expectRel(actual: number | null | undefined, expected: number, rel: number, what: string) {
@@ -44,7 +46,9 @@ describe.each(references)("%s", (referenceName) => {
   const channelIds = Object.keys(ref.channels);
 
   it("designs the reference SOS", () => {
-    const sos = designBandpass(resolveProcessingParameters(optionsFor(setting).processing, analysis.processing_parameters.sampling_rate_hz));
+    const sos = designBandpass(
+      resolveProcessingParameters(optionsFor(setting).processing, analysis.processing_parameters.sampling_rate_hz),
+    );
     for (const id of channelIds) {
       const expected: number[][] = ref.checks[id].bandpass.sos;
       expect(sos).toHaveLength(expected.length);
@@ -71,7 +75,12 @@ describe.each(references)("%s", (referenceName) => {
       expectRel(y[Number(index)], value as number, 1e-9, `band-pass[${index}]`);
     }
     expect([env.window, env.hop, env.count]).toEqual([check.envelope.W, check.envelope.H, check.envelope.K]);
-    expectRel(env.values.reduce((a, b) => a + b, 0), check.envelope.sum, 1e-9, "envelope sum");
+    expectRel(
+      env.values.reduce((a, b) => a + b, 0),
+      check.envelope.sum,
+      1e-9,
+      "envelope sum",
+    );
     check.envelope.first5.forEach((v: number, k: number) => expectRel(env.values[k], v, 1e-9, `env[${k}]`));
     check.envelope.last5.forEach((v: number, k: number) => {
       const index = env.count - 5 + k;

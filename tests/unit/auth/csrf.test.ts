@@ -3,20 +3,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
-let csrf: typeof import("~/lib/server/csrf.server");
-let cookies: typeof import("~/lib/server/session-cookie.server");
+let csrf: typeof import("~/lib/server/auth/csrf.server");
+let cookies: typeof import("~/lib/server/auth/cookie-session.server");
+let support: typeof import("../../support/csrf");
 
 beforeAll(async () => {
   process.env.DATA_DIR = mkdtempSync(join(tmpdir(), "csrf-test-"));
   process.env.SESSION_SECRET = "unit-test-secret-unit-test-secret-0123456789";
-  csrf = await import("~/lib/server/csrf.server");
-  cookies = await import("~/lib/server/session-cookie.server");
+  csrf = await import("~/lib/server/auth/csrf.server");
+  cookies = await import("~/lib/server/auth/cookie-session.server");
+  support = await import("../../support/csrf");
 });
 
 /** A browser that has loaded a page: a session cookie holding a CSRF token. */
 async function browserWithToken() {
   const first = new Request("http://localhost/login");
-  const { token, headers } = await csrf.csrfTokenFor(first);
+  const { token, headers } = await support.csrfTokenFor(first);
   const setCookie = new Headers(headers).get("Set-Cookie");
   expect(setCookie).toBeTruthy();
   const cookie = setCookie!.split(";")[0];
@@ -50,7 +52,7 @@ describe("CSRF", () => {
 
   it("keeps the same token for the session (no new cookie on the next page)", async () => {
     const { token, cookie } = await browserWithToken();
-    const again = await csrf.csrfTokenFor(new Request("http://localhost/", { headers: { Cookie: cookie } }));
+    const again = await support.csrfTokenFor(new Request("http://localhost/", { headers: { Cookie: cookie } }));
     expect(again.token).toBe(token);
     expect(new Headers(again.headers).get("Set-Cookie")).toBeNull();
   });
@@ -88,17 +90,15 @@ describe("CSRF", () => {
   });
 
   it("sets the session cookie HttpOnly, SameSite=Lax, path /, Secure only over https", async () => {
-    const http = await csrf.csrfTokenFor(new Request("http://localhost/login"));
+    const http = await support.csrfTokenFor(new Request("http://localhost/login"));
     const plain = new Headers(http.headers).get("Set-Cookie")!;
     expect(plain).toMatch(/HttpOnly/);
     expect(plain).toMatch(/SameSite=Lax/);
     expect(plain).toMatch(/Path=\//);
     expect(plain).not.toMatch(/Secure/);
-    const https = await csrf.csrfTokenFor(new Request("https://example.org/login"));
+    const https = await support.csrfTokenFor(new Request("https://example.org/login"));
     expect(new Headers(https.headers).get("Set-Cookie")).toMatch(/; Secure/);
-    const proxied = await csrf.csrfTokenFor(
-      new Request("http://internal:3000/login", { headers: { "X-Forwarded-Proto": "https" } }),
-    );
+    const proxied = await support.csrfTokenFor(new Request("http://internal:3000/login", { headers: { "X-Forwarded-Proto": "https" } }));
     expect(new Headers(proxied.headers).get("Set-Cookie")).toMatch(/; Secure/);
     expect(cookies.isHttpsRequest(new Request("https://x/", { headers: { "X-Forwarded-Proto": "http" } }))).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashPassword, passwordProblem, verifyPassword } from "~/lib/server/password.server";
+import { hashPassword, passwordProblem, verifyPassword } from "~/lib/server/auth/passwords.server";
 
 // Cheap parameters keep the suite fast; the scheme and comparison are the same as the default.
 const FAST = { N: 1024, r: 8, p: 1 };

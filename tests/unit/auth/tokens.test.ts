@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { API_TOKEN_PREFIX, generateApiToken, hashApiToken, looksLikeApiToken } from "~/lib/server/tokens.server";
+import { API_TOKEN_PREFIX, generateApiToken, hashApiToken, looksLikeApiToken } from "~/lib/server/auth/api-tokens.server";
 
 describe("API tokens", () => {
   it("are the prefix plus 32 random bytes in base64url (43 characters)", () => {

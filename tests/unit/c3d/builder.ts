@@ -87,8 +87,7 @@ export function buildC3d(options: BuildOptions = {}): Uint8Array {
   groupNames.forEach((group, i) => chunks.push({ head: [group.length, -(i + 1) & 0xff, ...ascii(group)] }));
   for (const p of parameters) {
     const dims =
-      p.dimensions ??
-      (p.type === -1 ? [Math.max(1, ...p.values.map((v) => String(v).length)), p.values.length] : [p.values.length]);
+      p.dimensions ?? (p.type === -1 ? [Math.max(1, ...p.values.map((v) => String(v).length)), p.values.length] : [p.values.length]);
     chunks.push({ head: [p.name.length, groupNames.indexOf(p.group) + 1, ...ascii(p.name)], parameter: p, dims });
   }
   const size = (c: (typeof chunks)[number]): number => {
@@ -185,7 +184,7 @@ export function analogOnlyFile(frames: number, extra: Partial<BuildOptions> = {}
     analogSamplesPerFrame: 1,
     firstFrame: 1,
     lastFrame: Math.min(frames, 65535),
-    data: Array.from({ length: frames }, (_, i) => (i % 30000)),
+    data: Array.from({ length: frames }, (_, i) => i % 30000),
     parameters: [
       { group: "ANALOG", name: "USED", type: 2, values: [1] },
       { group: "POINT", name: "USED", type: 2, values: [0] },

@@ -132,7 +132,12 @@ describe.each(names)("%s", (name) => {
         // Plain numbers: squaring inside a Float32Array would round the squares to float32.
         const values = Array.from(axes[k]).filter((v) => !Number.isNaN(v));
         expectSumWithin(values, p[axis].sum, rounding, `${what} ${axis} sum`);
-        expectSumWithin(values.map((v) => v * v), p[axis].sum_sq, 2 * rounding, `${what} ${axis} sum_sq`);
+        expectSumWithin(
+          values.map((v) => v * v),
+          p[axis].sum_sq,
+          2 * rounding,
+          `${what} ${axis} sum_sq`,
+        );
       });
     }
   });

@@ -60,8 +60,17 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("truncate" as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
   // header words: 1 parameter block/key, 2 points, 3 analog words, 4/5 frames, 9 data start, 10 samples
   fc.record({ kind: fc.constant("headerWord" as const), word: fc.constantFrom(1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12), value: absurd }),
-  fc.record({ kind: fc.constant("dimensions" as const), record: fc.nat(), count: fc.integer({ min: 0, max: 255 }), size: fc.constantFrom(0, 1, 255, 128) }),
-  fc.record({ kind: fc.constant("recordOffset" as const), record: fc.nat(), value: fc.oneof(fc.constantFrom(0, 1, -1, -4, 0x7fff, -0x8000), fc.integer({ min: -0x8000, max: 0x7fff })) }),
+  fc.record({
+    kind: fc.constant("dimensions" as const),
+    record: fc.nat(),
+    count: fc.integer({ min: 0, max: 255 }),
+    size: fc.constantFrom(0, 1, 255, 128),
+  }),
+  fc.record({
+    kind: fc.constant("recordOffset" as const),
+    record: fc.nat(),
+    value: fc.oneof(fc.constantFrom(0, 1, -1, -4, 0x7fff, -0x8000), fc.integer({ min: -0x8000, max: 0x7fff })),
+  }),
   fc.record({ kind: fc.constant("recordType" as const), record: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
 );
 

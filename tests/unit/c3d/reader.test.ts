@@ -94,7 +94,14 @@ describe("processor types and storage", () => {
     });
 
     it("float storage: coordinates as stored, the residual word is the same integer as a float", () => {
-      const file = readC3d(buildC3d({ ...common, processor, scale: -0.5, parameters: parameters.map((p) => (p.name === "SCALE" && p.group === "POINT" ? { ...p, values: [-0.5] } : p)) }));
+      const file = readC3d(
+        buildC3d({
+          ...common,
+          processor,
+          scale: -0.5,
+          parameters: parameters.map((p) => (p.name === "SCALE" && p.group === "POINT" ? { ...p, values: [-0.5] } : p)),
+        }),
+      );
       expect(file.dataType).toBe("float");
       expect(Array.from(file.points.x[0])).toEqual([2, Number.NaN]);
       expect(Array.from(file.points.residual[0])).toEqual([8, -1]);
@@ -179,7 +186,9 @@ describe("processor types and storage", () => {
   });
 
   it("finds parameters case-insensitively and trims strings", () => {
-    const file = readC3d(analogOnlyFile(1, {}, [{ group: "SUBJECTS", name: "Names", type: -1, dimensions: [8, 1], values: ["  Ann\0\0 "] }]));
+    const file = readC3d(
+      analogOnlyFile(1, {}, [{ group: "SUBJECTS", name: "Names", type: -1, dimensions: [8, 1], values: ["  Ann\0\0 "] }]),
+    );
     expect(getParameter(file, "subjects", "NAMES")?.values).toEqual(["Ann"]);
     expect(getParameter(file, "SUBJECTS", "MISSING")).toBeUndefined();
     expect(getParameter(file, "NOPE", "NAMES")).toBeUndefined();
@@ -188,7 +197,9 @@ describe("processor types and storage", () => {
 
 describe("frame-count rules", () => {
   it("header, when POINT:FRAMES is absent (warned)", () => {
-    const file = readC3d(buildC3d({ scale: 1, analogWordsPerFrame: 1, analogSamplesPerFrame: 1, firstFrame: 3, lastFrame: 7, data: [1, 2, 3, 4, 5] }));
+    const file = readC3d(
+      buildC3d({ scale: 1, analogWordsPerFrame: 1, analogSamplesPerFrame: 1, firstFrame: 3, lastFrame: 7, data: [1, 2, 3, 4, 5] }),
+    );
     expect(file.frames).toEqual({ first: 3, last: 7, count: 5, source: "header" });
     expect(codes(file)).toContain("no-point-frames");
   });
@@ -271,7 +282,9 @@ describe("missing groups and inconsistent counts", () => {
   });
 
   it("no parameters at all: everything from the header, with warnings", () => {
-    const file = readC3d(buildC3d({ noParameters: true, pointCount: 1, firstFrame: 1, lastFrame: 2, frameRate: 30, data: [1, 2, 3, 0, 4, 5, 6, 0] }));
+    const file = readC3d(
+      buildC3d({ noParameters: true, pointCount: 1, firstFrame: 1, lastFrame: 2, frameRate: 30, data: [1, 2, 3, 0, 4, 5, 6, 0] }),
+    );
     expect(file.groups).toEqual([]);
     expect(file.points.x[0][1]).toBe(4);
     expect(file.points.labels).toEqual(["POINT1"]);
@@ -281,7 +294,16 @@ describe("missing groups and inconsistent counts", () => {
 
   it("header samples per frame decide de-interleaving when ANALOG:USED disagrees", () => {
     // header: 4 analog words, 2 samples per frame → 2 channels; ANALOG:USED claims 4
-    const file = readC3d(buildC3d({ scale: 1, analogWordsPerFrame: 4, analogSamplesPerFrame: 2, lastFrame: 1, data: [1, 2, 3, 4], parameters: [{ group: "ANALOG", name: "USED", type: 2, values: [4] }] }));
+    const file = readC3d(
+      buildC3d({
+        scale: 1,
+        analogWordsPerFrame: 4,
+        analogSamplesPerFrame: 2,
+        lastFrame: 1,
+        data: [1, 2, 3, 4],
+        parameters: [{ group: "ANALOG", name: "USED", type: 2, values: [4] }],
+      }),
+    );
     expect(file.analog.channels.map((c) => Array.from(c))).toEqual([
       [1, 3],
       [2, 4],

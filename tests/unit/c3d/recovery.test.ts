@@ -10,7 +10,8 @@ import { analogOnlyFile, buildC3d, parameterDataOffset, type BuildOptions, type 
 import { fixtureBytes } from "./reference";
 
 const codes = (file: { warnings: { code: string }[] }) => file.warnings.map((w) => w.code);
-const warning = (file: { warnings: { code: string; message: string }[] }, code: string) => file.warnings.find((w) => w.code === code)?.message;
+const warning = (file: { warnings: { code: string; message: string }[] }, code: string) =>
+  file.warnings.find((w) => w.code === code)?.message;
 /** Analog data of `frames` one-word frames, values 0, 1, 2 … (int storage). */
 const ramp = (frames: number) => Array.from({ length: frames }, (_, i) => i);
 
@@ -39,22 +40,36 @@ describe("unfinalized recordings", () => {
   it.each([
     ["header 0..0, POINT:FRAMES 0", { firstFrame: 0, lastFrame: 0 }, [{ group: "POINT", name: "FRAMES", type: 2, values: [0] }]],
     ["header 1..0, no POINT:FRAMES", { firstFrame: 1, lastFrame: 0 }, []],
-  ] as [string, Partial<BuildOptions>, BuildParameter[]][])("%s: every whole frame is read, with recording_recovered", (_, header, frames) => {
-    // 120 one-word frames, then one byte of a frame the writer did not finish
-    const bytes = unfinalized(ramp(120), header, frames);
-    const file = readC3d(new Uint8Array([...bytes, 0x7f]));
-    expect(file.frames).toEqual({ first: 1, last: 120, count: 120, source: "data" });
-    expect(Array.from(file.analog.channels[0])).toEqual(ramp(120));
-    // 120 frames at POINT:RATE 50 = 2.4 s
-    expect(file.completeness).toEqual({ status: "recovered", declaredFrames: 0, framesRead: 120, framesInData: 120, secondsDeclared: 0, secondsRead: 2.4 });
-    expect(warning(file, "recording_recovered")).toMatch(/declare no frames.*recovered 120 whole frames \(2\.40 s at 50 frames\/s\).*last 1 bytes, an incomplete frame/);
-    // a header 0..0 here is no zero-based single frame
-    expect(codes(file)).not.toContain("zero-based-frames");
-    expect(codes(file)).not.toContain("header-frames-reversed");
-  });
+  ] as [string, Partial<BuildOptions>, BuildParameter[]][])(
+    "%s: every whole frame is read, with recording_recovered",
+    (_, header, frames) => {
+      // 120 one-word frames, then one byte of a frame the writer did not finish
+      const bytes = unfinalized(ramp(120), header, frames);
+      const file = readC3d(new Uint8Array([...bytes, 0x7f]));
+      expect(file.frames).toEqual({ first: 1, last: 120, count: 120, source: "data" });
+      expect(Array.from(file.analog.channels[0])).toEqual(ramp(120));
+      // 120 frames at POINT:RATE 50 = 2.4 s
+      expect(file.completeness).toEqual({
+        status: "recovered",
+        declaredFrames: 0,
+        framesRead: 120,
+        framesInData: 120,
+        secondsDeclared: 0,
+        secondsRead: 2.4,
+      });
+      expect(warning(file, "recording_recovered")).toMatch(
+        /declare no frames.*recovered 120 whole frames \(2\.40 s at 50 frames\/s\).*last 1 bytes, an incomplete frame/,
+      );
+      // a header 0..0 here is no zero-based single frame
+      expect(codes(file)).not.toContain("zero-based-frames");
+      expect(codes(file)).not.toContain("header-frames-reversed");
+    },
+  );
 
   it("a POINT:FRAMES count is a declaration: header 1..0 with POINT:FRAMES 100 reads 100 frames", () => {
-    const file = readC3d(unfinalized(ramp(120), { firstFrame: 1, lastFrame: 0 }, [{ group: "POINT", name: "FRAMES", type: 2, values: [100] }]));
+    const file = readC3d(
+      unfinalized(ramp(120), { firstFrame: 1, lastFrame: 0 }, [{ group: "POINT", name: "FRAMES", type: 2, values: [100] }]),
+    );
     expect(file.frames).toEqual({ first: 1, last: 100, count: 100, source: "POINT:FRAMES" });
     expect(file.completeness.status).toBe("complete");
     expect(codes(file)).not.toContain("recording_recovered");
@@ -94,7 +109,9 @@ describe("unfinalized recordings", () => {
     // sample s of frame f: channel 0 is word 2s, channel 1 word 2s + 1
     expect(Array.from(file.analog.channels[0].subarray(4, 8))).toEqual([1000, 1002, 1004, 1006]);
     expect(Array.from(file.analog.channels[1].subarray(4, 8))).toEqual([1001, 1003, 1005, 1007]);
-    expect(warning(file, "analog-count-disagreement")).toMatch(/0 channels.*2 channels × 4 samples per frame \(8 words\).*ANALOG:USED used/);
+    expect(warning(file, "analog-count-disagreement")).toMatch(
+      /0 channels.*2 channels × 4 samples per frame \(8 words\).*ANALOG:USED used/,
+    );
     expect(codes(file)).toContain("recording_recovered");
   });
 });
@@ -117,7 +134,11 @@ describe("a GHOSTLY game that crashed before writing its frame counts", () => {
 
   it("the original declares its frames and reads complete", () => {
     expect(original.header.lastFrame).toBe(original.frames.count);
-    expect(original.completeness).toMatchObject({ status: "complete", declaredFrames: original.frames.count, framesRead: original.frames.count });
+    expect(original.completeness).toMatchObject({
+      status: "complete",
+      declaredFrames: original.frames.count,
+      framesRead: original.frames.count,
+    });
     expect(original.warnings).toEqual([]);
   });
 
@@ -129,7 +150,9 @@ describe("a GHOSTLY game that crashed before writing its frame counts", () => {
     expect(file.completeness).toMatchObject({ status: "recovered", declaredFrames: 0, framesRead: n, framesInData: n });
     expect(file.completeness.secondsRead).toBe(n / original.pointRate);
     expect(codes(file)).toEqual(["data-start-from-parameter", "recording_recovered"]);
-    expect(warning(file, "recording_recovered")).toContain(`recovered ${n} whole frames (${(n / original.pointRate).toFixed(2)} s at ${original.pointRate} frames/s)`);
+    expect(warning(file, "recording_recovered")).toContain(
+      `recovered ${n} whole frames (${(n / original.pointRate).toFixed(2)} s at ${original.pointRate} frames/s)`,
+    );
     expect(file.analog.labels).toEqual(original.analog.labels);
     expect(file.analog.rate).toBe(original.analog.rate);
     file.analog.channels.forEach((channel, c) => expect(channel).toEqual(original.analog.channels[c]));
@@ -153,7 +176,14 @@ describe("truncation in numbers", () => {
     const dataStart = (new DataView(full.buffer).getUint16(16, true) - 1) * 512;
     const file = readC3d(full.subarray(0, dataStart + 2 * 60 + 1));
     // no POINT:RATE: the header's 100 frames/s
-    expect(file.completeness).toEqual({ status: "truncated", declaredFrames: 100, framesRead: 60, framesInData: 60, secondsDeclared: 1, secondsRead: 0.6 });
+    expect(file.completeness).toEqual({
+      status: "truncated",
+      declaredFrames: 100,
+      framesRead: 60,
+      framesInData: 60,
+      secondsDeclared: 1,
+      secondsRead: 0.6,
+    });
     expect(codes(file)).toContain("truncated");
   });
 
@@ -206,7 +236,8 @@ describe("frames with neither points nor analog channels", () => {
 
 describe("header and parameters disagree on the layout", () => {
   /** 200 frames of `words` int analog words, word k of frame f = 1000·k + f. */
-  const frames = (count: number, words: number) => Array.from({ length: count * words }, (_, i) => 1000 * (i % words) + Math.floor(i / words));
+  const frames = (count: number, words: number) =>
+    Array.from({ length: count * words }, (_, i) => 1000 * (i % words) + Math.floor(i / words));
   const analogFile = (headerWords: number, used: number, data: number[], lastFrame = 200) =>
     buildC3d({
       scale: 1,
@@ -246,7 +277,9 @@ describe("header and parameters disagree on the layout", () => {
   it("the header wins when its layout matches the data, warned naming both", () => {
     const file = readC3d(analogFile(2, 4, frames(200, 2)));
     expect(file.analog.channels).toHaveLength(2);
-    expect(warning(file, "analog-count-disagreement")).toMatch(/2 channels .* ANALOG:USED 4 channels .*the header's 4 bytes per frame × 200 frames matches the 800-byte data section: header used/);
+    expect(warning(file, "analog-count-disagreement")).toMatch(
+      /2 channels .* ANALOG:USED 4 channels .*the header's 4 bytes per frame × 200 frames matches the 800-byte data section: header used/,
+    );
   });
 
   it("the header wins when neither layout matches the data", () => {
@@ -254,7 +287,9 @@ describe("header and parameters disagree on the layout", () => {
     // over, ANALOG:USED's 8 bytes/frame would need 8000
     const file = readC3d(analogFile(2, 4, frames(1500, 2), 1000));
     expect(file.analog.channels).toHaveLength(2);
-    expect(warning(file, "analog-count-disagreement")).toMatch(/neither reading's frame size × 1000 frames matches the 6000-byte data section: header used/);
+    expect(warning(file, "analog-count-disagreement")).toMatch(
+      /neither reading's frame size × 1000 frames matches the 6000-byte data section: header used/,
+    );
   });
 
   it("POINT:USED wins over header word 2 the same way", () => {
@@ -279,7 +314,9 @@ describe("header and parameters disagree on the layout", () => {
     expect(file.points.x).toHaveLength(1);
     expect([file.points.x[0][99], file.points.y[0][99], file.points.z[0][99]]).toEqual([99, 198, 297]);
     expect(file.analog.channels[0][99]).toBe(-99);
-    expect(warning(file, "point-count-disagreement")).toMatch(/header word 2 gives 0 points per frame, POINT:USED 1; 20 bytes per frame × 100 frames matches the 2000-byte data section, the header's 4 bytes per frame does not: POINT:USED used/);
+    expect(warning(file, "point-count-disagreement")).toMatch(
+      /header word 2 gives 0 points per frame, POINT:USED 1; 20 bytes per frame × 100 frames matches the 2000-byte data section, the header's 4 bytes per frame does not: POINT:USED used/,
+    );
   });
 });
 
@@ -302,7 +339,9 @@ describe("header scale and POINT:SCALE", () => {
   it("disagreeing magnitudes are reported naming both; POINT:SCALE scales the coordinates", () => {
     const file = readC3d(pointFile(0.25));
     expect([file.points.x[0][0], file.points.y[0][0], file.points.z[0][0]]).toEqual([1, 2, 3]);
-    expect(warning(file, "scale-disagreement")).toBe("header scale 0.5 and POINT:SCALE 0.25 differ; |POINT:SCALE| used for coordinates and residuals");
+    expect(warning(file, "scale-disagreement")).toBe(
+      "header scale 0.5 and POINT:SCALE 0.25 differ; |POINT:SCALE| used for coordinates and residuals",
+    );
   });
 
   it("equal scales, or no points to scale: no warning", () => {
@@ -313,7 +352,15 @@ describe("header scale and POINT:SCALE", () => {
 
 describe("analog rate", () => {
   it("null without an ANALOG group and analog data", () => {
-    const file = readC3d(buildC3d({ scale: -1, pointCount: 1, lastFrame: 1, data: [1, 2, 3, 0], parameters: [{ group: "POINT", name: "USED", type: 2, values: [1] }] }));
+    const file = readC3d(
+      buildC3d({
+        scale: -1,
+        pointCount: 1,
+        lastFrame: 1,
+        data: [1, 2, 3, 0],
+        parameters: [{ group: "POINT", name: "USED", type: 2, values: [1] }],
+      }),
+    );
     expect(file.analog.rate).toBeNull();
     expect(summarizeC3d(file).summary.analog_rate).toBeNull();
   });
@@ -336,7 +383,11 @@ describe("analog rate", () => {
 
   it("channels without ANALOG:RATE: point rate × samples per frame, warned", () => {
     // POINT:RATE 25 × 4 samples per frame
-    const file = readC3d(analogOnlyFile(2, { analogWordsPerFrame: 4, analogSamplesPerFrame: 4, data: ramp(8) }, [{ group: "POINT", name: "RATE", type: 4, values: [25] }]));
+    const file = readC3d(
+      analogOnlyFile(2, { analogWordsPerFrame: 4, analogSamplesPerFrame: 4, data: ramp(8) }, [
+        { group: "POINT", name: "RATE", type: 4, values: [25] },
+      ]),
+    );
     expect(file.analog.rate).toBe(100);
     expect(warning(file, "analog-rate-derived")).toMatch(/no positive ANALOG:RATE; 100 Hz assumed \(point rate 25 × 4 samples per frame\)/);
   });

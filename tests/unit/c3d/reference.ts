@@ -5,7 +5,10 @@ import { fileURLToPath } from "node:url";
 export const FIXTURE_DIR = fileURLToPath(new URL("../../fixtures/c3d/", import.meta.url));
 export const REFERENCE_DIR = fileURLToPath(new URL("../../fixtures/reference/c3d/", import.meta.url));
 
-export const fixtureNames = (): string[] => readdirSync(FIXTURE_DIR).filter((f) => /\.c3d$/i.test(f)).sort();
+export const fixtureNames = (): string[] =>
+  readdirSync(FIXTURE_DIR)
+    .filter((f) => /\.c3d$/i.test(f))
+    .sort();
 
 export const fixtureBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(FIXTURE_DIR + name));
 
@@ -58,5 +61,4 @@ export interface Reference {
   };
 }
 
-export const loadReference = (name: string): Reference =>
-  JSON.parse(readFileSync(`${REFERENCE_DIR}${name}.json`, "utf8")) as Reference;
+export const loadReference = (name: string): Reference => JSON.parse(readFileSync(`${REFERENCE_DIR}${name}.json`, "utf8")) as Reference;

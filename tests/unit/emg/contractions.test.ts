@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import {
-  activatedRuns,
-  describeContractions,
-  envelopeGeometry,
-  envelopeRuns,
-  mergeAndFilterRuns,
-  runWindows,
-} from "~/lib/emg";
+import { activatedRuns, describeContractions, envelopeGeometry, envelopeRuns, mergeAndFilterRuns, runWindows } from "~/lib/emg";
 
 describe("candidate runs", () => {
   it("activated: samples ≥ factor·max, inclusive runs, including one touching the end", () => {
     const a = Float64Array.from([0, 0, 1, 1, 0.04, 0.05, 0, 1]);
-    expect(activatedRuns(a, 0.05)).toEqual({ runs: [{ start: 2, end: 3 }, { start: 5, end: 5 }, { start: 7, end: 7 }], max: 1 });
+    expect(activatedRuns(a, 0.05)).toEqual({
+      runs: [
+        { start: 2, end: 3 },
+        { start: 5, end: 5 },
+        { start: 7, end: 7 },
+      ],
+      max: 1,
+    });
   });
 
   it("activated: nothing when the device never exceeds 0", () => {
@@ -45,7 +45,16 @@ describe("mergeAndFilterRuns", () => {
   });
 
   it("merges before dropping: two short runs close together survive as one", () => {
-    expect(mergeAndFilterRuns([{ start: 0, end: 59 }, { start: 100, end: 159 }], 198, 99)).toEqual([{ start: 0, end: 159 }]);
+    expect(
+      mergeAndFilterRuns(
+        [
+          { start: 0, end: 59 },
+          { start: 100, end: 159 },
+        ],
+        198,
+        99,
+      ),
+    ).toEqual([{ start: 0, end: 159 }]);
   });
 });
 

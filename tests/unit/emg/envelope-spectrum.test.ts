@@ -82,7 +82,7 @@ describe("amplitude and spectral descriptors", () => {
     // and Nyquist, mean over segments.
     const fs = 500;
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
     const x = Float64Array.from({ length: n }, (_, i) => random() + Math.sin(i / 3));
     const N = 256;
     const w = Array.from({ length: N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N));

@@ -1,6 +1,6 @@
 /**
  * The whole per-muscle pipeline on synthetic recordings whose answers are known by construction,
- * and its edge cases (emg-pipeline.md §0 validation).
+ * and its edge cases (docs/pipeline.md §0 validation).
  */
 import { describe, expect, it } from "vitest";
 import { type MuscleInput, processMuscle, resolveProcessingParameters } from "~/lib/emg";

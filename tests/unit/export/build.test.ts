@@ -11,7 +11,7 @@ describe("buildSessionExport from an upload (SessionAnalysis)", () => {
   const analysis = referenceAnalysis("b");
   const exp = buildSessionExport(analysis, { now });
 
-  it("validates against the contract and has every section and field of export.md", () => {
+  it("validates against the contract and has every section and field of docs/export.md", () => {
     expect(sessionExportSchema.parse(exp)).toEqual(exp);
     checkEveryField(exp);
     expect(exp.errors).toBeUndefined();
@@ -88,7 +88,12 @@ describe("buildSessionExport from a stored session", () => {
   });
 
   it("answers with what it has plus errors when sections are missing or malformed", () => {
-    const broken = { ...stored, processing_parameters: undefined, scoring_configuration: { name: 3 }, contractions: [stored.contractions[0], { channel: "CH1" }] };
+    const broken = {
+      ...stored,
+      processing_parameters: undefined,
+      scoring_configuration: { name: 3 },
+      contractions: [stored.contractions[0], { channel: "CH1" }],
+    };
     const exp = buildSessionExport(broken, { now });
     sessionExportSchema.parse(exp);
     expect(exp.processing_parameters).toBeNull();

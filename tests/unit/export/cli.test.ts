@@ -31,7 +31,9 @@ const TOL = 1e-6;
 function expectClose(actual: number | null, expected: number | null, what: string) {
   if (expected === null) return expect(actual, what).toBeNull();
   expect(actual, what).not.toBeNull();
-  expect(Math.abs((actual as number) - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(TOL * Math.max(1, Math.abs(expected)));
+  expect(Math.abs((actual as number) - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
+    TOL * Math.max(1, Math.abs(expected)),
+  );
 }
 
 function compare(exp: SessionExport, ref: Reference, file: string) {
@@ -50,12 +52,22 @@ function compare(exp: SessionExport, ref: Reference, file: string) {
   expect(exp.processing_parameters).toEqual(ref.processing_parameters);
   for (const [id, ch] of Object.entries(ref.channels)) {
     const got = exp.channels![id];
-    for (const k of ["contraction_count", "good_contraction_count", "intensity_compliant_count", "duration_compliant_count", "timing_source", "mvc_source", "side"] as const) {
+    for (const k of [
+      "contraction_count",
+      "good_contraction_count",
+      "intensity_compliant_count",
+      "duration_compliant_count",
+      "timing_source",
+      "mvc_source",
+      "side",
+    ] as const) {
       expect(got[k], `${file} ${id}.${k}`).toEqual(ch[k]);
     }
   }
   expect(exp.contractions!.length, `${file} contractions`).toBe(ref.contractions.length);
-  expect(exp.contractions!.map((c) => [c.channel, c.index, c.is_good])).toEqual(ref.contractions.map((c) => [c.channel, c.index, c.is_good]));
+  expect(exp.contractions!.map((c) => [c.channel, c.index, c.is_good])).toEqual(
+    ref.contractions.map((c) => [c.channel, c.index, c.is_good]),
+  );
   expect(exp.data_completeness).toMatchObject(ref.data_completeness);
 }
 
@@ -90,16 +102,26 @@ describe("bin/analyze.ts arguments", () => {
   async function exitOf(argv: string[], env: Record<string, string | undefined> = {}) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(argv, { stdout: (t) => void out.push(typeof t === "string" ? t : new TextDecoder("latin1").decode(t)), stderr: (t) => void err.push(t), env });
+    const code = await main(argv, {
+      stdout: (t) => void out.push(typeof t === "string" ? t : new TextDecoder("latin1").decode(t)),
+      stderr: (t) => void err.push(t),
+      env,
+    });
     return { code, out: out.join(""), err: err.join("") };
   }
 
   it("exits 2 with a message for bad arguments, values and files", async () => {
     expect(await exitOf([])).toMatchObject({ code: 2, err: expect.stringContaining("give a .c3d file or a folder") });
     expect(await exitOf([paths[0], "--bogus", "1"])).toMatchObject({ code: 2, err: expect.stringContaining("unknown option --bogus") });
-    expect(await exitOf([paths[0], "--format", "xml"])).toMatchObject({ code: 2, err: expect.stringContaining("--format must be json, csv, pdf or xlsx") });
+    expect(await exitOf([paths[0], "--format", "xml"])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("--format must be json, csv, pdf or xlsx"),
+    });
     expect(await exitOf([paths[0], "--rpe-post", "11"])).toMatchObject({ code: 2, err: expect.stringContaining("rpe_post_session") });
-    expect(await exitOf([paths[0], "--table", "contractions"])).toMatchObject({ code: 2, err: expect.stringContaining("needs --format csv") });
+    expect(await exitOf([paths[0], "--table", "contractions"])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("needs --format csv"),
+    });
     expect(await exitOf(["tests/fixtures/nope.c3d"])).toMatchObject({ code: 2, err: expect.stringContaining("no such file") });
     const notEmg = await exitOf(["tests/fixtures/c3d/Walk1.c3d"]);
     expect(notEmg).toMatchObject({ code: 2, out: "", err: expect.stringContaining("no EMG channel") });

@@ -37,14 +37,41 @@ describe("one-row session CSV", () => {
   const csv = renderSessionCsv(exp);
   const header = csv.split("\n")[0].split(",");
 
-  it("orders columns as export.md: metadata, session_*, performance_*, left/right_muscle_*, config_*, processing_*, session_param_*, data_*, emg_ch<N>_*", () => {
+  it("orders columns as docs/export.md: metadata, session_*, performance_*, left/right_muscle_*, config_*, processing_*, session_param_*, data_*, emg_ch<N>_*", () => {
     expect(header.slice(0, 3)).toEqual(["export_timestamp", "export_version", "session_id"]);
-    const groups = [/^session_(?!param_)/, /^performance_/, /^left_muscle_/, /^right_muscle_/, /^config_/, /^processing_/, /^session_param_/, /^data_/, /^emg_ch1_/, /^emg_ch2_/, /^export_(generator|errors)$/];
+    const groups = [
+      /^session_(?!param_)/,
+      /^performance_/,
+      /^left_muscle_/,
+      /^right_muscle_/,
+      /^config_/,
+      /^processing_/,
+      /^session_param_/,
+      /^data_/,
+      /^emg_ch1_/,
+      /^emg_ch2_/,
+      /^export_(generator|errors)$/,
+    ];
     const groupOf = (name: string) => groups.findIndex((g) => g.test(name));
     const sequence = header.slice(3).map(groupOf);
     expect(sequence).not.toContain(-1);
     expect(sequence).toEqual([...sequence].sort((a, b) => a - b));
-    for (const name of ["config_weight_compliance", "config_sub_weight_completion", "config_rpe_optimal_score", "config_rpe_poor_score", "data_has_rpe", "session_param_rpe_post_session", "processing_version", "processing_sampling_rate_hz", "left_muscle_overall_compliance", "emg_ch1_mvc_value", "emg_ch2_fatigue_index_fi_nsm5", "session_code", "session_patient_code", "session_game_level"]) {
+    for (const name of [
+      "config_weight_compliance",
+      "config_sub_weight_completion",
+      "config_rpe_optimal_score",
+      "config_rpe_poor_score",
+      "data_has_rpe",
+      "session_param_rpe_post_session",
+      "processing_version",
+      "processing_sampling_rate_hz",
+      "left_muscle_overall_compliance",
+      "emg_ch1_mvc_value",
+      "emg_ch2_fatigue_index_fi_nsm5",
+      "session_code",
+      "session_patient_code",
+      "session_game_level",
+    ]) {
       expect(header).toContain(name);
     }
     expect(new Set(header).size).toBe(header.length);
@@ -72,25 +99,42 @@ describe("one-row session CSV", () => {
     const json = JSON.parse(JSON.stringify(exp)) as SessionExport;
     expect(scalars(back)).toEqual(scalars(json));
     // Lists in the row: RPE range values and warning codes.
-    expect((back.scoring_configuration as SessionExport["scoring_configuration"])?.rpe_mapping_formatted.ranges.poor.values).toEqual([0, 1, 9, 10]);
+    expect((back.scoring_configuration as SessionExport["scoring_configuration"])?.rpe_mapping_formatted.ranges.poor.values).toEqual([
+      0, 1, 9, 10,
+    ]);
   });
 
   it("parity holds with nulls, warnings, a rejected channel and errors", () => {
     const source = structuredClone(stored);
-    source.channels.CH2 = { ...source.channels.CH2, rms: null, error: { code: "non_finite_samples", message: "CH2 has NaN at sample 12" }, warnings: [{ code: "short_recording", message: "x" }, { code: "flat_signal", message: "y" }] };
+    source.channels.CH2 = {
+      ...source.channels.CH2,
+      rms: null,
+      error: { code: "non_finite_samples", message: "CH2 has NaN at sample 12" },
+      warnings: [
+        { code: "short_recording", message: "x" },
+        { code: "flat_signal", message: "y" },
+      ],
+    };
     const odd = buildSessionExport({ ...source, processing_parameters: undefined }, { now });
     const back = unflattenCsvRow(parse(renderSessionCsv(odd))[0]);
-    expect(scalars(back)).toEqual(scalars(Object.assign(JSON.parse(JSON.stringify(odd)) as object, {
-      // a null section renders as empty cells, which read back as a section of nulls
-      processing_parameters: Object.fromEntries(Object.keys(exp.processing_parameters ?? {}).map((k) => [k, null])),
-    })));
-    expect((back.channels as Record<string, { warnings: unknown }>).CH2.warnings).toEqual([{ code: "short_recording" }, { code: "flat_signal" }]);
+    expect(scalars(back)).toEqual(
+      scalars(
+        Object.assign(JSON.parse(JSON.stringify(odd)) as object, {
+          // a null section renders as empty cells, which read back as a section of nulls
+          processing_parameters: Object.fromEntries(Object.keys(exp.processing_parameters ?? {}).map((k) => [k, null])),
+        }),
+      ),
+    );
+    expect((back.channels as Record<string, { warnings: unknown }>).CH2.warnings).toEqual([
+      { code: "short_recording" },
+      { code: "flat_signal" },
+    ]);
     expect(back.errors).toEqual(odd.errors);
   });
 
   it("neutralises formula injection in text cells only: numbers such as -0.5 stay numbers (-5e-01)", () => {
     const evil = structuredClone(stored);
-    evil.session.therapist = "=HYPERLINK(\"http://x\")";
+    evil.session.therapist = '=HYPERLINK("http://x")';
     evil.session.session_code = "+1";
     evil.session.patient_code = "-P";
     evil.session.source_filename = "@SUM(A1)";
@@ -100,7 +144,7 @@ describe("one-row session CSV", () => {
     evil.processing_parameters.threshold_factor = -0.5;
     const e = buildSessionExport(evil, { now });
     const row = parse(renderSessionCsv(e))[0];
-    expect(row.session_therapist).toBe("'=HYPERLINK(\"http://x\")");
+    expect(row.session_therapist).toBe('\'=HYPERLINK("http://x")');
     expect(row.session_code).toBe("'+1");
     expect(row.session_patient_code).toBe("'-P");
     expect(row.session_source_filename).toBe("'@SUM(A1)");
@@ -136,7 +180,12 @@ describe("contractions CSV", () => {
     expect(rows).toHaveLength(exp.contractions?.length ?? -1);
     const typed = rows.map(({ session_id, ...c }) => {
       expect(session_id).toBe("s-1");
-      return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v === "" ? null : v === "true" ? true : v === "false" ? false : /^(channel)$/.test(k) ? v : Number(v)]));
+      return Object.fromEntries(
+        Object.entries(c).map(([k, v]) => [
+          k,
+          v === "" ? null : v === "true" ? true : v === "false" ? false : /^(channel)$/.test(k) ? v : Number(v),
+        ]),
+      );
     });
     expect(typed).toEqual(exp.contractions);
   });
@@ -163,7 +212,11 @@ describe("batch CSV", () => {
   it("writes the header for zero sessions and names channels that do not fit the slots", async () => {
     const chunks: string[] = [];
     for await (const chunk of renderBatchCsv([])) chunks.push(chunk);
-    expect(chunks).toEqual([exportColumns().map((c) => c.name).join(",") + "\n"]);
+    expect(chunks).toEqual([
+      exportColumns()
+        .map((c) => c.name)
+        .join(",") + "\n",
+    ]);
     const three = buildSessionExport({ ...stored, channels: { ...stored.channels, CH3: stored.channels.CH1 } }, { now });
     expect(toCsvRow(three, { channelSlots: 2 }).export_errors).toBe("channels: channels CH3 are not in this CSV (it has 2 channel slots)");
     expect(toCsvRow(three).emg_ch3_channel_id).toBe("CH3");

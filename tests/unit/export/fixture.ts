@@ -1,6 +1,6 @@
 /**
  * A `SessionAnalysis` assembled from an independent reference (tests/fixtures/reference/pipeline,
- * SciPy) plus the scoring configuration defaults of shared/spec/scoring.md — so export tests do not
+ * SciPy) plus the scoring configuration defaults of docs/scoring.md — so export tests do not
  * depend on our own pipeline's output and their expected values are the reference's.
  */
 import { readFileSync } from "node:fs";
@@ -14,7 +14,7 @@ export function referencePath(file: string, setting: "a" | "b"): string {
   return fileURLToPath(new URL(`../../fixtures/reference/pipeline/${file}.${setting}.json`, import.meta.url));
 }
 
-// Default configuration of scoring.md, written out once for all tests (tests/support/analysis.ts).
+// Default configuration of docs/scoring.md, written out once for all tests (tests/support/analysis.ts).
 export const DEFAULT_SCORING = DEFAULT_SCORING_SNAPSHOT;
 
 export interface Reference {

@@ -65,7 +65,6 @@ function readWithPandas(file: string, mode: "round_trip" | "default" = "round_tr
   return out[file];
 }
 
-
 const now = new Date("2026-01-02T03:04:05.678Z");
 const exports: SessionExport[] = [
   buildSessionExport({ ...referenceAnalysis("b"), session_id: "s-b" }, { now }),
@@ -149,7 +148,9 @@ function ulpDistance(a: number, b: number): number {
 function fixtureExports(): { name: string; exp: SessionExport }[] {
   const dirC3d = path.resolve("tests/fixtures/c3d");
   const out: { name: string; exp: SessionExport }[] = [];
-  for (const file of readdirSync(dirC3d).filter((n) => /\.c3d$/i.test(n)).sort()) {
+  for (const file of readdirSync(dirC3d)
+    .filter((n) => /\.c3d$/i.test(n))
+    .sort()) {
     const bytes = new Uint8Array(readFileSync(path.join(dirC3d, file)));
     for (const [setting, fields] of Object.entries(SETTINGS)) {
       let source;
@@ -176,7 +177,10 @@ describe("pandas' default read_csv (no float_precision) gives back every number 
   /** Reads the files with the default parser and checks every numeric cell against its expected value. */
   function checkNumbers(files: { file: string; expected: Record<string, unknown[]> }[]) {
     const frames = JSON.parse(
-      execFileSync(python ?? "python3", ["-c", READ, "default", ...files.map((f) => f.file)], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }),
+      execFileSync(python ?? "python3", ["-c", READ, "default", ...files.map((f) => f.file)], {
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+      }),
     ) as Record<string, Frame>;
     let compared = 0;
     let worst = 0;

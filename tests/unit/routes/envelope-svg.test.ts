@@ -148,7 +148,9 @@ describe("EnvelopePlot before uPlot is ready", () => {
     );
     const svg = html.match(/<svg[^>]*>/)![0];
     expect(svg).toContain('role="img"');
-    expect(svg).toContain('aria-label="CH1 (left leg): RMS envelope with contractions shaded; the contraction table below is the text alternative."');
+    expect(svg).toContain(
+      'aria-label="CH1 (left leg): RMS envelope with contractions shaded; the contraction table below is the text alternative."',
+    );
     expect(svg).toContain('aria-describedby="contractions-CH1"');
     expect(html.match(/class="band good"/g)).toHaveLength(2);
     expect(html.match(/class="band other"/g)).toHaveLength(1);

@@ -14,18 +14,22 @@ import { errorsFromDocument } from "~/components/upload/ProgressForm";
 import { buildSessionExport } from "~/lib/export";
 import type { SessionExport } from "~/lib/export/schema";
 import { plotEnvelopes } from "~/components/session/plot-envelopes";
-import { choosePatient } from "~/lib/server/session-upload.server";
+import { choosePatient } from "~/routes/sessions.new/upload.server";
 import { buildAnalysis, fakeC3dBytes } from "../../support/analysis";
 
 describe("formatTimestamp", () => {
   it("shows a zone-less recorded_at as the wall clock it is, whatever the viewer's zone", () => {
     for (const timeZone of ["UTC", "America/New_York", "Asia/Tokyo"]) {
-      expect(formatTimestamp("2023-03-21T17:23:09", { locale: "en-GB", timeZone })).toBe("21 Mar 2023, 17:23:09 (local time of the recording)");
+      expect(formatTimestamp("2023-03-21T17:23:09", { locale: "en-GB", timeZone })).toBe(
+        "21 Mar 2023, 17:23:09 (local time of the recording)",
+      );
     }
   });
   it("converts an instant with a zone into the viewer's zone", () => {
     // 21 March 2023 is before the EU switch to summer time (26 March): Brussels is UTC+1.
-    expect(formatTimestamp("2023-03-21T17:23:09Z", { locale: "en-GB", timeZone: "Europe/Brussels" })).toBe("21 Mar 2023, 18:23:09 (Europe/Brussels)");
+    expect(formatTimestamp("2023-03-21T17:23:09Z", { locale: "en-GB", timeZone: "Europe/Brussels" })).toBe(
+      "21 Mar 2023, 18:23:09 (Europe/Brussels)",
+    );
     expect(formatTimestamp("2023-03-21T17:23:09Z", { locale: "en-GB", timeZone: "Europe/Brussels", dateOnly: true })).toBe("21 Mar 2023");
   });
   it("gives up (null) on text that is not a time", () => {
@@ -70,7 +74,15 @@ describe("errorsFromDocument", () => {
       querySelector: (selector: string) => (selector === ".error-page p" && errorPage ? { textContent: errorPage } : null),
     }) as unknown as Document;
   it("reads each field's message from the server's answer", () => {
-    expect(errorsFromDocument(doc([["file", "The file is 1.2 MB; the limit is 1 MB."], ["rpe_post_session", "must be between 0 and 10"]]), 413)).toEqual({
+    expect(
+      errorsFromDocument(
+        doc([
+          ["file", "The file is 1.2 MB; the limit is 1 MB."],
+          ["rpe_post_session", "must be between 0 and 10"],
+        ]),
+        413,
+      ),
+    ).toEqual({
       file: "The file is 1.2 MB; the limit is 1 MB.",
       rpe_post_session: "must be between 0 and 10",
     });
@@ -98,7 +110,7 @@ describe("SessionReview", () => {
   const exp = buildSessionExport({ ...buildAnalysis(fakeC3dBytes()), session_id: "s1" }, { now: new Date("2026-01-01T00:00:00Z") });
   const render = (e: SessionExport) => renderToStaticMarkup(createElement(SessionReview, { exp: e, envelopes: {}, downloads: null }));
 
-  it("renders the worked example of scoring.md: P 93.27 target achieved, symmetry 98.84 normal", () => {
+  it("renders the worked example of docs/scoring.md: P 93.27 target achieved, symmetry 98.84 normal", () => {
     const html = render(exp);
     expect(html).toMatch(/data-testid="overall-score" data-value="93\.2\d+">93\.3</);
     expect(html).toContain(">Target achieved<");
@@ -107,7 +119,9 @@ describe("SessionReview", () => {
     expect(html).toContain("RPE after session 6 (Borg CR-10)");
     expect(html).toContain("11 / 12"); // left: 11 contractions of 12 expected
     // Server render of a recorded time: the ISO value, replaced in the browser.
-    expect(html).toContain('<time dateTime="2023-03-21T17:23:09" title="2023-03-21T17:23:09" data-local="false">2023-03-21T17:23:09</time>');
+    expect(html).toContain(
+      '<time dateTime="2023-03-21T17:23:09" title="2023-03-21T17:23:09" data-local="false">2023-03-21T17:23:09</time>',
+    );
   });
 
   it("reports sections the export could not build instead of failing", () => {

@@ -28,7 +28,7 @@ const muscles = {
   right: { channel: "CH2", expected_contractions: 12 },
 };
 
-/** scoring.md worked example. */
+/** docs/scoring.md worked example. */
 const worked: ScoringInputs = {
   contractions: [...contractions("CH1", 11, 9, 10), ...contractions("CH2", 12, 8, 11)],
   ...muscles,
@@ -42,7 +42,7 @@ const worked: ScoringInputs = {
 const near = (actual: number | null, expected: number, decimals: number) =>
   expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(0.5 * 10 ** -decimals);
 
-describe("scoreSession — the worked example of scoring.md", () => {
+describe("scoreSession — the worked example of docs/scoring.md", () => {
   const { performance_scores: p, compliance_breakdown: b } = scoreSession(worked, DEFAULT_SCORING_CONFIGURATION);
 
   it("per-muscle rates", () => {
@@ -113,7 +113,8 @@ describe("weights and gates", () => {
 
   it("game score needs both points and a positive maximum; capped at 100", () => {
     const score = (points: number | null, max: number | null) =>
-      scoreSession({ ...worked, game_points_achieved: points, game_points_max: max }, DEFAULT_SCORING_CONFIGURATION).performance_scores.game_score;
+      scoreSession({ ...worked, game_points_achieved: points, game_points_max: max }, DEFAULT_SCORING_CONFIGURATION).performance_scores
+        .game_score;
     expect([score(null, 10), score(5, null), score(5, 0), score(20, 10), score(3, 12)]).toEqual([null, null, null, 100, 25]);
   });
 
@@ -194,12 +195,20 @@ describe("scoring configuration", () => {
 
   it("rejects an RPE mapping that misses a value or goes beyond 0–10 / 0–100", () => {
     const { "5": _dropped, ...missing } = DEFAULT_SCORING_CONFIGURATION.rpe_mapping;
-    expect(() => parseScoringConfiguration({ ...DEFAULT_SCORING_CONFIGURATION, rpe_mapping: missing })).toThrow(/rpe_mapping: must map every RPE value/);
+    expect(() => parseScoringConfiguration({ ...DEFAULT_SCORING_CONFIGURATION, rpe_mapping: missing })).toThrow(
+      /rpe_mapping: must map every RPE value/,
+    );
     expect(() =>
-      parseScoringConfiguration({ ...DEFAULT_SCORING_CONFIGURATION, rpe_mapping: { ...DEFAULT_SCORING_CONFIGURATION.rpe_mapping, "11": 5 } }),
+      parseScoringConfiguration({
+        ...DEFAULT_SCORING_CONFIGURATION,
+        rpe_mapping: { ...DEFAULT_SCORING_CONFIGURATION.rpe_mapping, "11": 5 },
+      }),
     ).toThrow(/keys must be the RPE values/);
     expect(() =>
-      parseScoringConfiguration({ ...DEFAULT_SCORING_CONFIGURATION, rpe_mapping: { ...DEFAULT_SCORING_CONFIGURATION.rpe_mapping, "4": 120 } }),
+      parseScoringConfiguration({
+        ...DEFAULT_SCORING_CONFIGURATION,
+        rpe_mapping: { ...DEFAULT_SCORING_CONFIGURATION.rpe_mapping, "4": 120 },
+      }),
     ).toThrow(/≤ 100/);
   });
 

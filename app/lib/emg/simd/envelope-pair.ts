@@ -89,7 +89,13 @@ export function rmsEnvelopePairInArena(
 }
 
 /** `[rmsEnvelope(a, …), rmsEnvelope(b, …)]`, bit for bit, computed together. */
-export function rmsEnvelopePair(a: Float64Array, b: Float64Array, fs: number, windowMs: number, overlapPercent: number): [RmsEnvelope, RmsEnvelope] {
+export function rmsEnvelopePair(
+  a: Float64Array,
+  b: Float64Array,
+  fs: number,
+  windowMs: number,
+  overlapPercent: number,
+): [RmsEnvelope, RmsEnvelope] {
   if (!canEnvelopePair(a, b)) return [rmsEnvelope(a, fs, windowMs, overlapPercent), rmsEnvelope(b, fs, windowMs, overlapPercent)];
   const n = a.length;
   const { at, other, end: out } = signalPair(n);

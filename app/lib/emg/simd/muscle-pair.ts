@@ -41,7 +41,13 @@ export interface PlacedPair {
  * Copies both raw signals (odd-extended for the band-pass) into the pair arena and scans them there.
  * Null when a kernel does not apply (then each muscle is processed alone).
  */
-export function placePair(a: Float64Array, b: Float64Array, params: ResolvedProcessingParameters, sos: Sos, padlen: number): PlacedPair | null {
+export function placePair(
+  a: Float64Array,
+  b: Float64Array,
+  params: ResolvedProcessingParameters,
+  sos: Sos,
+  padlen: number,
+): PlacedPair | null {
   if (!canFilterPair(sos, a, b, padlen) || !canEnvelopePair(a, b) || !canWelchPair(a, b) || !canSumPair()) return null;
   const fs = params.sampling_rate_hz;
   const n = a.length;

@@ -158,12 +158,7 @@ export function sosfiltfiltPlacedPair(arena: PairArena, sos: Sos, n: number, pad
  *
  * @throws RangeError as `sosfiltfilt` when the signals are not longer than `padlen`
  */
-export function sosfiltfiltPair(
-  sos: Sos,
-  a: Float64Array,
-  b: Float64Array,
-  padlen = sosfiltfiltPadlen(sos),
-): [Float64Array, Float64Array] {
+export function sosfiltfiltPair(sos: Sos, a: Float64Array, b: Float64Array, padlen = sosfiltfiltPadlen(sos)): [Float64Array, Float64Array] {
   if (!canFilterPair(sos, a, b, padlen)) return [sosfiltfilt(sos, a, padlen), sosfiltfilt(sos, b, padlen)];
   const n = a.length;
   const length = n + 2 * padlen;

@@ -70,7 +70,13 @@ export interface FiniteScan {
  * Per signal: Σx and Σx² when every sample is finite, else null (the caller then locates the first
  * non-finite sample itself). Writes 48 bytes at `out`.
  */
-export function scanPairInArena(arena: PairArena, at: number, other: number, n: number, out: number): [FiniteScan | null, FiniteScan | null] {
+export function scanPairInArena(
+  arena: PairArena,
+  at: number,
+  other: number,
+  n: number,
+  out: number,
+): [FiniteScan | null, FiniteScan | null] {
   const module = scanModule();
   if (!module) throw new Error("scanPairInArena: WebAssembly SIMD is unavailable (check canSumPair)");
   arena.kernel<(x: number, other: number, bytes: number, out: number) => void>(module, "scan")(at, other, 8 * n, out);

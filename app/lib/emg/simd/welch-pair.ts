@@ -88,8 +88,32 @@ function welchModuleBytes(): Uint8Array<ArrayBuffer> {
   // Means: two sums, each left to right from 0 as in welch.
   emit(op.f64x2Const(0), set(SUM_A), op.f64x2Const(0), set(SUM_B), op.i32Const(0), set(I));
   emit(op.loop);
-  emit(get(SUM_A), get(A1), get(I), op.i32Add, get(A), get(I), op.i32Add, op.v128Load64Zero(0), op.v128Load64Lane(0, 1), op.f64x2Add, set(SUM_A));
-  emit(get(SUM_B), get(B1), get(I), op.i32Add, get(B), get(I), op.i32Add, op.v128Load64Zero(0), op.v128Load64Lane(0, 1), op.f64x2Add, set(SUM_B));
+  emit(
+    get(SUM_A),
+    get(A1),
+    get(I),
+    op.i32Add,
+    get(A),
+    get(I),
+    op.i32Add,
+    op.v128Load64Zero(0),
+    op.v128Load64Lane(0, 1),
+    op.f64x2Add,
+    set(SUM_A),
+  );
+  emit(
+    get(SUM_B),
+    get(B1),
+    get(I),
+    op.i32Add,
+    get(B),
+    get(I),
+    op.i32Add,
+    op.v128Load64Zero(0),
+    op.v128Load64Lane(0, 1),
+    op.f64x2Add,
+    set(SUM_B),
+  );
   emit(get(I), op.i32Const(8), op.i32Add, op.localTee(I), op.i32Const(8 * N), op.i32LtU, op.brIf(0), op.end);
   emit(get(SUM_A), op.f64x2Const(N), op.f64x2Div, set(MEAN_A));
   emit(get(SUM_B), op.f64x2Const(N), op.f64x2Div, set(MEAN_B));

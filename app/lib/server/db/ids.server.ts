@@ -1,0 +1,6 @@
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are uuids: anything else cannot name a row, so lookups answer "not found" without asking the database. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
