@@ -5,7 +5,7 @@
 export {};
 
 const [benchName, ...args] = process.argv.slice(2);
-const known = ["c3d", "pipeline", "export", "auth", "web"];
+const known = ["c3d", "pipeline", "export", "auth", "web", "reports"];
 if (!benchName || !known.includes(benchName)) {
   console.error(`usage: npm run bench -- <${known.join("|")}> [options]`);
   process.exit(2);

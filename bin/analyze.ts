@@ -2,11 +2,13 @@
  * `npm run -s analyze -- <file.c3d | folder>… [options]`: the canonical export of C3D files without
  * a server, built by the same `analyzeC3d` + `buildSessionExport` + renderers as the API.
  *
- * One file → its export on stdout (session_id null). A folder (its *.c3d files, sorted) or several
- * paths → a batch: one CSV row per file (batch columns) or a JSON array. Bad arguments or files:
- * a message on stderr and exit code 2 (a batch still writes the files that could be analysed).
+ * One file → its export on stdout (session_id null): JSON, CSV, or the binary PDF report / xlsx
+ * workbook. A folder (its *.c3d files, sorted) or several paths → a batch: one CSV row per file
+ * (batch columns), a JSON array, or the batch workbook (xlsx). Bad arguments or files: a message on
+ * stderr and exit code 2 (a batch still writes the files that could be analysed).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { PassThrough } from "node:stream";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ANALYSIS_OPTION_FIELDS, analyzeUploadForExport, isInputError, parseAnalysisOptions } from "~/lib/analysis";
@@ -18,10 +20,12 @@ import {
   renderExport,
   type AnyExport,
 } from "~/lib/export";
+import { isReportFormat, renderReport, ReportUnavailableError, writeBatchWorkbook, type ReportFormat } from "~/lib/reports";
 import { parseConfig } from "~/lib/server/http/config.server";
 
 const USAGE = `usage: npm run -s analyze -- <file.c3d | folder>… [options]
-  --format json|csv            output format (default json)
+  --format json|csv|pdf|xlsx   output format (default json); pdf: the session report of one file,
+                               xlsx: the workbook of one file or of a batch (binary, to stdout)
   --table contractions         the contractions CSV of one file (with --format csv)
   --rpe-pre N, --rpe-post N    Borg CR-10 RPE before / after the session (0–10)
   --bfr-aop X                  BFR cuff pressure (% AOP)
@@ -48,7 +52,7 @@ class UsageError extends Error {}
 
 export interface CliArgs {
   paths: string[];
-  format: "json" | "csv";
+  format: "json" | "csv" | ReportFormat;
   table?: "contractions";
   fields: Record<string, string>;
   includeSignals: boolean;
@@ -92,7 +96,8 @@ export function parseArgs(argv: string[]): CliArgs {
   }
   if (paths.length === 0) throw new UsageError("give a .c3d file or a folder");
   const format = cli.format ?? "json";
-  if (format !== "json" && format !== "csv") throw new UsageError(`--format must be json or csv, got "${format}"`);
+  if (format !== "json" && format !== "csv" && !isReportFormat(format))
+    throw new UsageError(`--format must be json, csv, pdf or xlsx, got "${format}"`);
   const table = cli.table;
   if (table !== undefined && table !== "contractions") throw new UsageError(`--table must be contractions, got "${table}"`);
   if (table && format !== "csv") throw new UsageError("--table contractions needs --format csv");
@@ -138,7 +143,8 @@ function c3dFiles(paths: string[]): { files: string[]; batch: boolean } {
 }
 
 export interface CliIo {
-  stdout: (text: string) => void | Promise<void>;
+  /** Text, or the bytes of a PDF/xlsx. */
+  stdout: (chunk: string | Uint8Array) => void | Promise<void>;
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
 }
@@ -153,6 +159,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     args = parseArgs(argv);
     ({ files, batch } = c3dFiles(args.paths));
     if (batch && args.table) throw new UsageError("--table contractions exports one file at a time (its rows have no file name)");
+    if (batch && args.format === "pdf")
+      throw new UsageError("--format pdf reports one file at a time (a batch: --format xlsx, csv or json)");
     enhanced = parseConfig({ USE_ENHANCED_EXPORT: io.env.USE_ENHANCED_EXPORT }).USE_ENHANCED_EXPORT;
     parseAnalysisOptions(args.fields); // bad option values fail before any file is read
   } catch (error) {
@@ -172,7 +180,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const source = analyzeUploadForExport(new Uint8Array(readFileSync(path)), options, { raw, bandpassed: raw });
       return buildSessionExport(source, {
         now: args.now,
-        includeSignals: raw ? { raw: true, bandpassed: true, decimation: args.decimation } : args.includeSignals,
+        // The PDF plots the envelopes, so its export carries them.
+        includeSignals: raw ? { raw: true, bandpassed: true, decimation: args.decimation } : args.includeSignals || args.format === "pdf",
         includeDebug: args.includeDebug,
         enhanced,
       });
@@ -189,9 +198,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const exp = exportOf(files[0]);
     if (!exp) return 2;
     try {
-      await io.stdout(renderExport(exp, args.format, args.table));
+      await io.stdout(isReportFormat(args.format) ? await renderReport(exp, args.format) : renderExport(exp, args.format, args.table));
     } catch (error) {
-      if (!(error instanceof ExportTableUnavailableError)) throw error;
+      if (!(error instanceof ExportTableUnavailableError) && !(error instanceof ReportUnavailableError)) throw error;
       io.stderr(`analyze: ${error.message}\n`);
       return 2;
     }
@@ -204,12 +213,42 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (exp) yield exp;
     }
   }
+  if (args.format === "xlsx") {
+    await writeWorkbook(exports, enhanced, io);
+    return failed > 0 ? 2 : 0;
+  }
   const chunks = args.format === "csv" ? renderBatchCsv(exports(), { minimal: !enhanced }) : renderBatchJson(exports());
   for await (const chunk of chunks) await io.stdout(chunk);
   return failed > 0 ? 2 : 0;
 }
 
-function writeStdout(text: string): Promise<void> {
+/**
+ * The batch workbook of the files. Its two sheets read the sessions twice (app/lib/reports/xlsx/
+ * batch-workbook.ts); the CLI analyses each file once and keeps the exports for the second pass.
+ */
+async function writeWorkbook(exports: () => Generator<AnyExport>, enhanced: boolean, io: CliIo): Promise<void> {
+  const analysed: AnyExport[] = [];
+  const out = new PassThrough();
+  const written = (async () => {
+    for await (const chunk of out) await io.stdout(chunk as Uint8Array);
+  })();
+  await writeBatchWorkbook(
+    out,
+    {
+      sessions: function* () {
+        for (const exp of exports()) {
+          analysed.push(exp);
+          yield exp;
+        }
+      },
+      contractions: () => analysed,
+    },
+    { minimal: !enhanced },
+  );
+  await written;
+}
+
+function writeStdout(text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
   });

@@ -1,9 +1,10 @@
 /**
  * POST /api/export — multipart upload of a C3D (`file`) with processing options and session
  * parameters (flat fields as in the export: filter_low_cutoff_hz, rpe_post_session, …),
- * `export_format` json|csv, `table` (contractions), `include_signals`, `include_raw_signals`,
+ * `export_format` json|csv|pdf|xlsx, `table` (contractions), `include_signals`, `include_raw_signals`,
  * `include_debug_info`, `signal_decimation`. Analyses without storing and answers the canonical
- * export (session_id null) as `<uploaded name without .c3d>_export.<ext>`.
+ * export (session_id null) as `<uploaded name without .c3d>_export.<ext>`, or its PDF report
+ * (`_report.pdf`) or workbook (`_export.xlsx`).
  * 400 bad field, 401 unauthenticated, 413 over MAX_UPLOAD_MB (aborted while streaming),
  * 422 unanalysable C3D (the reader's or the pipeline's message).
  */
@@ -11,7 +12,9 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { analyzeUploadForExport, fieldError, isInputError, parseAnalysisOptions } from "~/lib/analysis";
 import { buildSessionExport, ExportTableUnavailableError, renderExport, uploadExportFilename } from "~/lib/export";
 import { getConfig } from "~/lib/server/http/config.server";
-import { exportError, exportResponse, parseBooleanField, parseFormat, parseTable } from "~/lib/server/export.server";
+import { exportError, exportResponse, parseBooleanField, parseTable } from "~/lib/server/export.server";
+import { renderReport, ReportUnavailableError, uploadReportFilename } from "~/lib/reports";
+import { parseAnyFormat, reportResponse } from "~/lib/server/reports.server";
 import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
 import { readC3dUpload, textFields } from "~/lib/server/http/upload.server";
@@ -40,9 +43,11 @@ async function actionUnsecured({ request }: ActionFunctionArgs) {
     return exportError(upload.status, message ?? "The upload could not be read.", field);
   }
   const fields = textFields(upload.form);
-  const format = parseFormat(fields.export_format ?? null, "export_format");
+  const format = parseAnyFormat(fields.export_format ?? null, "export_format");
   if (format instanceof Response) return format;
-  const table = parseTable(fields.table ?? null, format);
+  const report = format === "pdf" || format === "xlsx" ? format : null;
+  if (report && fields.table) return exportError(400, `table is not an option of export_format=${report}`, "table");
+  const table = format === "pdf" || format === "xlsx" ? undefined : parseTable(fields.table ?? null, format);
   if (table instanceof Response) return table;
   const flags: Record<string, boolean> = {};
   for (const name of ["include_signals", "include_raw_signals", "include_debug_info"]) {
@@ -60,7 +65,8 @@ async function actionUnsecured({ request }: ActionFunctionArgs) {
     const source = analyzeUploadForExport(upload.file.bytes, options, { raw, bandpassed: raw });
     exp = buildSessionExport(source, {
       now: new Date(),
-      includeSignals: raw ? { raw: true, bandpassed: true, decimation } : flags.include_signals,
+      // The PDF report plots the envelopes, so its export carries them.
+      includeSignals: raw ? { raw: true, bandpassed: true, decimation } : flags.include_signals || report === "pdf",
       includeDebug: flags.include_debug_info,
       enhanced: getConfig().USE_ENHANCED_EXPORT,
     });
@@ -70,6 +76,17 @@ async function actionUnsecured({ request }: ActionFunctionArgs) {
     return exportError(status, detail, field);
   }
 
+  if (format === "pdf" || format === "xlsx") {
+    let bytes: Uint8Array;
+    try {
+      bytes = await renderReport(exp, format);
+    } catch (error) {
+      if (error instanceof ReportUnavailableError) return exportError(400, error.message, error.field);
+      throw error;
+    }
+    await recordExport(caller, { kind: "upload", format, sessionIds: [] });
+    return reportResponse(bytes, format, uploadReportFilename(upload.file.name, format));
+  }
   let body: string;
   try {
     body = renderExport(exp, format, table);

@@ -1,11 +1,13 @@
 /**
- * GET /api/export/session/:sessionId?format=json|csv[&table=contractions][&include_signals=true]
- * [&include_debug=true] — the canonical export of one stored session (docs/export.md).
+ * GET /api/export/session/:sessionId?format=json|csv|pdf|xlsx[&table=contractions][&include_signals=true]
+ * [&include_debug=true] — the canonical export of one stored session (docs/export.md); pdf and xlsx
+ * are the session report and workbook of the same export (app/lib/server/reports.server.ts).
  * 400 bad parameter, 401 not signed in / bad token, 404 missing or not visible.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ExportTableUnavailableError, renderExport, sessionExportFilename } from "~/lib/export";
-import { exportError, exportResponse, exportStoredSession, parseBooleanField, parseFormat, parseTable } from "~/lib/server/export.server";
+import { exportError, exportResponse, exportStoredSession, parseBooleanField, parseTable } from "~/lib/server/export.server";
+import { parseAnyFormat, sessionReportResponse } from "~/lib/server/reports.server";
 import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
 import { secureResource } from "~/lib/server/http/security-headers.server";
@@ -15,8 +17,9 @@ async function loaderUnsecured({ request, params }: LoaderFunctionArgs) {
   const caller = await requireApiCaller(request);
   requireApiPermission(caller, "export");
   const query = new URL(request.url).searchParams;
-  const format = parseFormat(query.get("format"));
+  const format = parseAnyFormat(query.get("format"));
   if (format instanceof Response) return format;
+  if (format === "pdf" || format === "xlsx") return sessionReportResponse(caller, params.sessionId ?? "", format, query);
   const table = parseTable(query.get("table"), format);
   if (table instanceof Response) return table;
   const includeSignals = parseBooleanField(query.get("include_signals"), "include_signals", false);

@@ -112,6 +112,7 @@ function pathArb(sessionId: string) {
     id.map((i) => `/api/sessions/${i}/reprocess`),
     id.map((i) => `/api/sessions/${i}/history`),
     code.map((c) => `/patients/${c}`),
+    code.map((c) => `/api/export/patient/${c}?format=pdf`),
     fc.tuple(code, id, id).map(([c, a, b]) => `/patients/${c}/compare?a=${a}&b=${b}`),
   );
 }
@@ -369,6 +370,7 @@ test("the fuzz paths cover every route file", () => {
     "admin.users.tsx",
     "analyze",
     "api.export.ts",
+    "api.export_.patient.$code",
     "api.export_.schema[.]json.ts",
     "api.export_.session.$sessionId.ts",
     "api.export_.sessions.ts",

@@ -159,7 +159,7 @@ forEachDriver("export routes", (t) => {
       const bad = await invoke(sessionRoute.loader, get(`/api/export/session/${sessionA}?format=xml`, tokens.therapist), {
         sessionId: sessionA,
       });
-      expect(bad).toMatchObject({ status: 400, body: { error: 'format must be json or csv, got "xml"', field: "format" } });
+      expect(bad).toMatchObject({ status: 400, body: { error: 'format must be json, csv, pdf or xlsx, got "xml"', field: "format" } });
       const table = await invoke(
         sessionRoute.loader,
         get(`/api/export/session/${sessionA}?format=json&table=contractions`, tokens.therapist),

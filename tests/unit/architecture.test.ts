@@ -12,7 +12,8 @@
  *
  * The layers, lowest first: domain (types, schemas and errors every other layer shares) ← c3d, emg,
  * scoring ← analysis; export sits on domain alone (the export format composes the domain sections,
- * it never needs the scoring rules or the analysis). Only analysis may reach node: — analyze.ts
+ * it never needs the scoring rules or the analysis); reports render the export (and print the
+ * scoring explanations) without node: modules either. Only analysis may reach node: — analyze.ts
  * hashes the upload with node:crypto synchronously; everything else must load in a browser.
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -34,6 +35,8 @@ const LAYERS: Record<string, string[]> = {
   scoring: ["scoring", "domain"],
   analysis: ["analysis", "c3d", "emg", "scoring", "domain"],
   export: ["export", "domain"],
+  // The PDF/xlsx renderings of the export, and the score explanations they print.
+  reports: ["reports", "export", "scoring", "domain"],
 };
 
 /** The one node: import a pure layer needs (see the header). */

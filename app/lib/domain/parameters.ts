@@ -7,6 +7,14 @@ import { z } from "zod";
 /** Version of the processing pipeline, stamped into `processing_parameters.processing_version`. */
 export const PROCESSING_VERSION = "1.0.0";
 
+/**
+ * Spectral analytics (mpf, mdf, fatigue index) of this processing version: Welch's method with a
+ * periodic Hann window of min(WELCH_MAX_SEGMENT_SAMPLES, n) samples and 50 % overlap
+ * (docs/pipeline.md §5). Not a per-session parameter, so the export does not carry it.
+ */
+export const WELCH_MAX_SEGMENT_SAMPLES = 256;
+export const WELCH_OVERLAP_PERCENT = 50;
+
 const num = z.number();
 const nullableNum = z.number().nullable();
 

@@ -3,6 +3,7 @@
  * nperseg=…, noverlap=…, detrend='constant', return_onesided=True, scaling='density')`.
  */
 import FFT from "fft.js";
+import { WELCH_MAX_SEGMENT_SAMPLES } from "~/lib/domain";
 import { type SegmentPairFft, segmentPairFft } from "./segment-fft";
 
 export interface Psd {
@@ -91,10 +92,15 @@ function addDftPower(segment: Float64Array, out: Float64Array): void {
 /**
  * Welch PSD of `x` sampled at `fs` Hz.
  *
- * @param nperseg segment length (default min(256, n))
+ * @param nperseg segment length (default min(WELCH_MAX_SEGMENT_SAMPLES = 256, n))
  * @param noverlap samples shared by consecutive segments (default floor(nperseg/2))
  */
-export function welch(x: Float64Array, fs: number, nperseg = Math.min(256, x.length), noverlap = Math.floor(nperseg / 2)): Psd {
+export function welch(
+  x: Float64Array,
+  fs: number,
+  nperseg = Math.min(WELCH_MAX_SEGMENT_SAMPLES, x.length),
+  noverlap = Math.floor(nperseg / 2),
+): Psd {
   if (nperseg < 1 || nperseg > x.length) throw new RangeError(`welch: nperseg must lie in [1, ${x.length}], got ${nperseg}`);
   if (noverlap < 0 || noverlap >= nperseg) throw new RangeError(`welch: noverlap must lie in [0, nperseg), got ${noverlap}`);
   const { window, pairFft, spectrum } = welchPlan(nperseg);

@@ -3,12 +3,13 @@
  * APIs — because the quick-analysis page renders uploads in the browser with the same code.
  *
  * Cell rules: UTF-8 without BOM, `,` separator, `\n` line ends, RFC 4180 quoting (papaparse);
- * numbers as JavaScript's shortest round-trip representation (full precision, `.` decimal);
- * booleans true/false; null → empty cell; formula-injection guard on text cells only.
+ * numbers by `formatCsvNumber` (integers plain, others as shortest round-trip digits in exponent
+ * notation); booleans true/false; null → empty cell; formula-injection guard on text cells only.
  */
 import Papa from "papaparse";
 import { isFullExport, type AnyExport } from "./build";
 import { contractionColumns, DEFAULT_CHANNEL_SLOTS, exportColumns, type Column } from "./columns";
+import { formatCsvNumber } from "./numbers";
 import type { ExportError, SessionExport } from "./schema";
 
 export type Cell = string | number | boolean | null;
@@ -36,12 +37,30 @@ const unparseConfig = {
   quoteChar: '"',
   escapeChar: '"',
   header: false,
-  // papaparse applies this to strings only (never to numbers or booleans): -0.5 stays -0.5.
-  escapeFormulae: FORMULA_START,
 };
 
+/**
+ * One CSV line. Numbers are formatted here, so papaparse only sees text: the formula guard is
+ * applied to the text cells alone (a number such as -5e-01 is never guarded) and a guarded cell is
+ * quoted, as papaparse's own guard would.
+ */
 function csvLine(values: Cell[]): string {
-  return `${Papa.unparse([values], unparseConfig)}\n`;
+  const texts = new Array<string | boolean | null>(values.length);
+  const quoted = new Array<boolean>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value === "number") {
+      texts[i] = formatCsvNumber(value);
+      quoted[i] = false;
+    } else if (typeof value === "string") {
+      texts[i] = guardFormula(value);
+      quoted[i] = texts[i] !== value;
+    } else {
+      texts[i] = value;
+      quoted[i] = false;
+    }
+  }
+  return `${Papa.unparse([texts], { ...unparseConfig, quotes: quoted })}\n`;
 }
 
 function at(root: unknown, path: string[]): unknown {

@@ -9,9 +9,14 @@ export function sessionExportFilename(sessionId: string, format: ExportFormat, t
   return table === "contractions" ? `session_${sessionId}_contractions.csv` : `session_${sessionId}_export.${format}`;
 }
 
+/** The uploaded file's name without folders and `.c3d` ("upload" when nothing is left): the base of its download names. */
+export function uploadBaseName(uploadName: string): string {
+  return (uploadName.split(/[\\/]/).pop() ?? "").replace(/\.c3d$/i, "") || "upload";
+}
+
 /** `<uploaded name without .c3d>_export.<ext>` (`_contractions.csv` for the table). */
 export function uploadExportFilename(uploadName: string, format: ExportFormat, table?: "contractions"): string {
-  const base = (uploadName.split(/[\\/]/).pop() ?? "").replace(/\.c3d$/i, "") || "upload";
+  const base = uploadBaseName(uploadName);
   return table === "contractions" ? `${base}_contractions.csv` : `${base}_export.${format}`;
 }
 

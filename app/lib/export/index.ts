@@ -15,6 +15,7 @@ export {
 } from "./csv";
 export type { Cell, CsvRowOptions, BatchCsvOptions } from "./csv";
 export { exportColumns, contractionColumns, DEFAULT_CHANNEL_SLOTS } from "./columns";
+export { formatCsvNumber } from "./numbers";
 export type { Column, CellKind } from "./columns";
 export * from "./filenames";
 export { CONTENT_TYPES, ExportTableUnavailableError, renderExport } from "./render";

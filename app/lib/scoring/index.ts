@@ -1,2 +1,3 @@
 export * from "./configuration";
 export * from "./score";
+export * from "./explain";

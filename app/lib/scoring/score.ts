@@ -58,13 +58,24 @@ export function bfrCompliant(pressure: number | null | undefined, config: Scorin
   return pressure >= config.bfr_pressure_min_aop && pressure <= config.bfr_pressure_max_aop;
 }
 
+/** A category band of the overall score: from `min` (included) up to the next band's `min`. */
+export interface CategoryBand {
+  category: Category;
+  min: number;
+}
+
+/** The category bands of docs/scoring.md "Overall", best first; the last reaches down to 0. */
+export const CATEGORY_BANDS: readonly CategoryBand[] = Object.freeze([
+  { category: "target_achieved", min: 90 },
+  { category: "adequate", min: 80 },
+  { category: "below_target", min: 70 },
+  { category: "poor", min: 60 },
+  { category: "inadequate", min: 0 },
+]);
+
 /** Category shown beside the overall score. */
 export function scoreCategory(overall: number): Category {
-  if (overall >= 90) return "target_achieved";
-  if (overall >= 80) return "adequate";
-  if (overall >= 70) return "below_target";
-  if (overall >= 60) return "poor";
-  return "inadequate";
+  return CATEGORY_BANDS.find((band) => overall >= band.min)?.category ?? "inadequate";
 }
 
 export type SymmetryBand = "normal" | "acceptable" | "moderate_asymmetry" | "review";

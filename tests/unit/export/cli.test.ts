@@ -102,7 +102,11 @@ describe("bin/analyze.ts arguments", () => {
   async function exitOf(argv: string[], env: Record<string, string | undefined> = {}) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(argv, { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env });
+    const code = await main(argv, {
+      stdout: (t) => void out.push(typeof t === "string" ? t : new TextDecoder("latin1").decode(t)),
+      stderr: (t) => void err.push(t),
+      env,
+    });
     return { code, out: out.join(""), err: err.join("") };
   }
 
@@ -111,7 +115,7 @@ describe("bin/analyze.ts arguments", () => {
     expect(await exitOf([paths[0], "--bogus", "1"])).toMatchObject({ code: 2, err: expect.stringContaining("unknown option --bogus") });
     expect(await exitOf([paths[0], "--format", "xml"])).toMatchObject({
       code: 2,
-      err: expect.stringContaining("--format must be json or csv"),
+      err: expect.stringContaining("--format must be json, csv, pdf or xlsx"),
     });
     expect(await exitOf([paths[0], "--rpe-post", "11"])).toMatchObject({ code: 2, err: expect.stringContaining("rpe_post_session") });
     expect(await exitOf([paths[0], "--table", "contractions"])).toMatchObject({

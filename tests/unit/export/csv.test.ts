@@ -132,7 +132,7 @@ describe("one-row session CSV", () => {
     expect(back.errors).toEqual(odd.errors);
   });
 
-  it("neutralises formula injection in text cells only: numbers such as -0.5 stay numbers", () => {
+  it("neutralises formula injection in text cells only: numbers such as -0.5 stay numbers (-5e-01)", () => {
     const evil = structuredClone(stored);
     evil.session.therapist = '=HYPERLINK("http://x")';
     evil.session.session_code = "+1";
@@ -151,8 +151,8 @@ describe("one-row session CSV", () => {
     expect(row.session_processing_status).toBe("'\tx");
     expect(row.session_file_sha256).toBe("'\rx");
     expect(row.session_game_name).toBe("''=already");
-    expect(row.processing_threshold_factor).toBe("-0.5");
-    expect(renderSessionCsv(e)).toContain(",-0.5,");
+    expect(row.processing_threshold_factor).toBe("-5e-01");
+    expect(renderSessionCsv(e)).toContain(",-5e-01,");
     const back = unflattenCsvRow(row) as { session: { therapist: string; game: { name: string } } };
     expect(back.session.therapist).toBe(evil.session.therapist);
     expect(back.session.game.name).toBe("'=already");

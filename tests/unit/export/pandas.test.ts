@@ -1,13 +1,16 @@
 /**
  * A real consumer: python3 + pandas (Debian python3-pandas) reads the one-row, contractions and
- * batch CSVs exactly as a researcher would (`pd.read_csv(path)`, no options). Numeric columns must
- * come out numeric, booleans boolean, and every value equal to the JSON export's.
+ * batch CSVs as a researcher would. With `float_precision="round_trip"` every value equals the JSON
+ * export's; with a plain `pd.read_csv(path)` (its fast, not correctly rounded parser) every number of
+ * every fixture's CSVs is within 2 ulp (docs/csv-format.md "Numbers"). Numeric columns must come out
+ * numeric, booleans boolean.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { analyzeUploadForExport, isInputError, parseAnalysisOptions } from "~/lib/analysis";
 import {
   buildSessionExport,
   exportColumns,
@@ -98,9 +101,8 @@ describe("pandas.read_csv reads our CSVs", () => {
     writeFileSync(file, renderSessionCsv(exports[0]));
     const frame = readWithPandas(file);
     checkFrame(frame, expectedColumns([exports[0]]));
-    // A plain pd.read_csv(path) types every column the same way. (Its default float parser,
-    // xstrtod, is not correctly rounded — up to ~1e-13 relative off here — which is why
-    // docs/csv-format.md tells pandas users to pass float_precision="round_trip" for exact values.)
+    // A plain pd.read_csv(path) types every column the same way; its values are within 2 ulp
+    // (checked on every fixture below); float_precision="round_trip" gives them back exactly.
     const plain = readWithPandas(file, "default");
     for (const column of Object.keys(frame)) expect(plain[column].dtype, column).toBe(frame[column].dtype);
     expect(frame.performance_overall_score.values[0]).toBe(exports[0].performance_scores?.overall_score);
@@ -127,5 +129,117 @@ describe("pandas.read_csv reads our CSVs", () => {
     expect(frame.start_ms.dtype).toBe("float64");
     expect(frame.index.dtype).toBe("int64");
     expect(frame.is_good.dtype).toBe("bool");
+  });
+});
+
+/** Distance in units in the last place between two doubles (0 = identical; NaN/sign mix → Infinity). */
+function ulpDistance(a: number, b: number): number {
+  if (a === b) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || Math.sign(a) !== Math.sign(b)) return Infinity;
+  const bits = new BigInt64Array(new Float64Array([a, b]).buffer);
+  const d = bits[0] - bits[1];
+  return Number(d < 0n ? -d : d);
+}
+
+/**
+ * Every fixture the pipeline analyses (the GHOSTLY recordings and the other files with EMG-labelled
+ * channels), with the defaults and with setting b (RPE, BFR, game maximum: no null scores).
+ */
+function fixtureExports(): { name: string; exp: SessionExport }[] {
+  const dirC3d = path.resolve("tests/fixtures/c3d");
+  const out: { name: string; exp: SessionExport }[] = [];
+  for (const file of readdirSync(dirC3d)
+    .filter((n) => /\.c3d$/i.test(n))
+    .sort()) {
+    const bytes = new Uint8Array(readFileSync(path.join(dirC3d, file)));
+    for (const [setting, fields] of Object.entries(SETTINGS)) {
+      let source;
+      try {
+        source = analyzeUploadForExport(bytes, { ...parseAnalysisOptions(fields), sourceFilename: file });
+      } catch (error) {
+        if (isInputError(error)) continue; // not analysable (no EMG channel, no analog data): nothing to export
+        throw error;
+      }
+      out.push({ name: `${file}.${setting}`, exp: buildSessionExport({ ...source, session_id: `${file}.${setting}` }, { now }) });
+    }
+  }
+  return out;
+}
+
+const SETTINGS: Record<string, Record<string, string>> = {
+  a: {},
+  b: { rpe_post_session: "5", bfr_pressure_aop: "50", game_points_max: "30", timing_source: "envelope" },
+};
+
+describe("pandas' default read_csv (no float_precision) gives back every number within 2 ulp", () => {
+  const all = fixtureExports();
+
+  /** Reads the files with the default parser and checks every numeric cell against its expected value. */
+  function checkNumbers(files: { file: string; expected: Record<string, unknown[]> }[]) {
+    const frames = JSON.parse(
+      execFileSync(python ?? "python3", ["-c", READ, "default", ...files.map((f) => f.file)], {
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+      }),
+    ) as Record<string, Frame>;
+    let compared = 0;
+    let worst = 0;
+    for (const { file, expected } of files) {
+      const frame = frames[file];
+      expect(Object.keys(frame)).toEqual(Object.keys(expected));
+      for (const [column, values] of Object.entries(expected)) {
+        if (!values.some((v) => typeof v === "number")) continue;
+        // A numeric column is numeric for pandas, and each of its cells within 2 ulp of the JSON's.
+        expect(frame[column].dtype, `${file} ${column}`).toMatch(/^(float64|int64)$/);
+        values.forEach((value, i) => {
+          const got = frame[column].values[i];
+          if (value === null) return expect(got, `${file} ${column}[${i}]`).toBeNull();
+          const d = ulpDistance(got as number, value as number);
+          expect(d, `${file} ${column}[${i}]: pandas ${String(got)}, JSON ${value as number}`).toBeLessThanOrEqual(2);
+          worst = Math.max(worst, d);
+          compared++;
+        });
+      }
+    }
+    return { compared, worst };
+  }
+
+  it("analyses the GHOSTLY fixtures and the other EMG files", () => {
+    const names = new Set(all.map((e) => e.name.replace(/\.[ab]$/, "")));
+    expect([...names].filter((n) => n.startsWith("Ghostly_Emg_"))).toHaveLength(5);
+    expect(names.size).toBeGreaterThanOrEqual(7);
+  });
+
+  it("one-row CSV of every fixture export", () => {
+    const files = all.map(({ name, exp }) => {
+      const file = path.join(dir, `${name}.row.csv`);
+      writeFileSync(file, renderSessionCsv(exp));
+      return { file, expected: expectedColumns([exp]) };
+    });
+    expect(checkNumbers(files).compared).toBeGreaterThan(all.length * 50);
+  });
+
+  it("contractions CSV of every fixture export", () => {
+    const files = all
+      .filter(({ exp }) => (exp.contractions ?? []).length > 0)
+      .map(({ name, exp }) => {
+        const file = path.join(dir, `${name}.contractions.csv`);
+        writeFileSync(file, renderContractionsCsv(exp));
+        const list = exp.contractions ?? [];
+        const expected: Record<string, unknown[]> = { session_id: list.map(() => exp.export_metadata.session_id) };
+        for (const key of Object.keys(list[0])) expected[key] = list.map((c) => c[key as keyof typeof c]);
+        return { file, expected };
+      });
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    expect(checkNumbers(files).compared).toBeGreaterThan(1000);
+  });
+
+  it("batch CSV of all fixture exports", async () => {
+    let text = "";
+    for await (const chunk of renderBatchCsv(all.map((e) => e.exp))) text += chunk;
+    const file = path.join(dir, "fixtures.batch.csv");
+    writeFileSync(file, text);
+    const { compared } = checkNumbers([{ file, expected: expectedColumns(all.map((e) => e.exp)) }]);
+    expect(compared).toBeGreaterThan(all.length * 50);
   });
 });

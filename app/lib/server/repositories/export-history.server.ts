@@ -7,8 +7,9 @@ import { dbOf, type QueryOptions } from "~/lib/server/repositories/options.serve
 import { assertCan } from "~/lib/server/auth/caller.server";
 
 export interface ExportRecordInput {
-  kind: "session" | "batch" | "upload";
-  format: "json" | "csv";
+  /** `patient`: a patient's progress report. */
+  kind: "session" | "batch" | "upload" | "patient";
+  format: "json" | "csv" | "pdf" | "xlsx";
   sessionIds: string[];
 }
 
