@@ -3,7 +3,9 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { formText } from "~/lib/form";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
-import { createApiToken, listApiTokens, revokeApiToken, TokenNameError } from "~/lib/server/auth/api-tokens.server";
+import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, scopesForRole, TOKEN_SCOPE_DESCRIPTIONS, type TokenScope } from "~/lib/policy";
+import { createApiToken, listApiTokens, revokeApiToken, TokenInputError } from "~/lib/server/auth/api-tokens.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "API tokens — GHOSTLY+ EMG" }];
 
@@ -11,10 +13,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const caller = await requireUser(request);
   const tokens = await listApiTokens(caller);
   return {
+    scopes: scopesForRole(caller),
     tokens: tokens.map((t) => ({
       id: t.id,
       name: t.name,
+      scopes: t.scopes,
       createdAt: t.createdAt.toISOString(),
+      expiresAt: t.expiresAt.toISOString(),
+      expired: t.expiresAt <= new Date(),
       lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
       revokedAt: t.revokedAt?.toISOString() ?? null,
     })),
@@ -23,16 +29,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const intent = formData.get("intent");
   if (intent === "create") {
+    const daysField = formText(formData, "days").trim();
     try {
-      const { token, record } = await createApiToken(caller, formText(formData, "name"));
+      const { token, record } = await createApiToken(caller, formText(formData, "name"), {
+        scopes: formData.getAll("scopes").filter((v): v is string => typeof v === "string"),
+        days: daysField === "" ? undefined : Number(daysField),
+      });
       // Shown once; the response must not be cached anywhere.
       return data({ intent, token, name: record.name, error: null }, { headers: { "Cache-Control": "no-store" } });
     } catch (error) {
-      if (error instanceof TokenNameError) return data({ intent, token: null, name: null, error: error.message }, { status: 422 });
+      if (error instanceof TokenInputError) return data({ intent, token: null, name: null, error: error.message }, { status: 422 });
       throw error;
     }
   }
@@ -46,15 +56,20 @@ export async function action({ request }: ActionFunctionArgs) {
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
 
+function status(t: { revokedAt: string | null; expired: boolean }): string {
+  if (t.revokedAt) return `revoked ${when(t.revokedAt)}`;
+  return t.expired ? "expired" : "active";
+}
+
 export default function AccountTokens() {
-  const { tokens } = useLoaderData<typeof loader>();
+  const { tokens, scopes } = useLoaderData<typeof loader>();
   const result = useActionData<{ intent: string | null; token: string | null; name: string | null; error: string | null }>();
   return (
     <div>
       <h2>API tokens</h2>
       <p>
-        Scripts send a token as <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/export/…</code> routes and get what your
-        account may see.
+        Scripts send a token as <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/…</code> routes. A token does only what
+        its scopes allow, and only what your account may do; it stops working when it expires.
       </p>
       {result?.token ? (
         <div role="status" className="card">
@@ -73,13 +88,27 @@ export default function AccountTokens() {
         <CsrfInput />
         <input type="hidden" name="intent" value="create" />
         <label htmlFor="token-name">Name (what the token is for)</label>
-        <input id="token-name" name="name" required maxLength={100} /> <button type="submit">Create token</button>
+        <input id="token-name" name="name" required maxLength={100} />
+        <fieldset>
+          <legend>Scopes</legend>
+          {scopes.map((scope: TokenScope) => (
+            <label key={scope}>
+              <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === "export"} /> <code>{scope}</code>:{" "}
+              {TOKEN_SCOPE_DESCRIPTIONS[scope]}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor="token-days">Expires after (days, at most {MAX_TOKEN_DAYS})</label>
+        <input id="token-days" name="days" type="number" min={1} max={MAX_TOKEN_DAYS} step={1} defaultValue={DEFAULT_TOKEN_DAYS} />{" "}
+        <button type="submit">Create token</button>
       </Form>
       <table>
         <thead>
           <tr>
             <th>Name</th>
+            <th>Scopes</th>
             <th>Created</th>
+            <th>Expires</th>
             <th>Last used</th>
             <th>Status</th>
             <th />
@@ -89,9 +118,11 @@ export default function AccountTokens() {
           {tokens.map((t) => (
             <tr key={t.id}>
               <td>{t.name}</td>
+              <td>{t.scopes.join(", ")}</td>
               <td>{when(t.createdAt)}</td>
+              <td>{when(t.expiresAt)}</td>
               <td>{when(t.lastUsedAt)}</td>
-              <td>{t.revokedAt ? `revoked ${when(t.revokedAt)}` : "active"}</td>
+              <td>{status(t)}</td>
               <td>
                 {t.revokedAt ? null : (
                   <Form method="post">

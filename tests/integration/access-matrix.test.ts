@@ -15,14 +15,25 @@ import * as loginRoute from "~/routes/login";
 import { createUser, setActive } from "~/lib/server/auth/users.server";
 import { createApiToken, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { buildAnalysis, fakeC3dBytes } from "../support/analysis";
 import { forEachDriver } from "../support/databases";
 import { ACTING_ADMIN } from "../support/users";
 import { BASE, Browser, invoke, submit, useAsAppDb, visit, type Answer } from "./auth-harness";
 
-const WHO = ["anonymous", "therapistA", "therapistB", "researcher", "admin", "token", "revokedToken", "deactivated"] as const;
+const WHO = [
+  "anonymous",
+  "therapistA",
+  "therapistB",
+  "researcher",
+  "admin",
+  "token",
+  "revokedToken",
+  "deactivated",
+  "uploadToken",
+  "expiredToken",
+] as const;
 type Who = (typeof WHO)[number];
 
 /** An HTTP status, or "login": a redirect to /login?redirectTo=<this page>. */
@@ -37,6 +48,8 @@ type Row = {
   params?: (ids: Ids) => Record<string, string>;
   /** Form fields for POST rows (the CSRF token is added for cookie callers). */
   form?: Record<string, string>;
+  /** The row ends the caller's session (sign-out): signed-in callers use a session of their own for it. */
+  ownSession?: true;
   expect: Record<Who, Expected>;
 };
 interface Ids {
@@ -46,19 +59,20 @@ interface Ids {
 
 const MISSING_SESSION = "00000000-0000-4000-8000-00000000dead";
 
-// Column order: anonymous, therapistA, therapistB, researcher, admin, token (therapist A's), revokedToken, deactivated.
-const row = (values: [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected]) =>
-  Object.fromEntries(WHO.map((w, i) => [w, values[i]])) as Record<Who, Expected>;
+// Column order: anonymous, therapistA, therapistB, researcher, admin, token (therapist A's, scope export),
+// revokedToken, deactivated, uploadToken (therapist A's, scope upload only), expiredToken (therapist A's, expired).
+type Columns = [Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected, Expected];
+const row = (values: Columns) => Object.fromEntries(WHO.map((w, i) => [w, values[i]])) as Record<Who, Expected>;
 
 /** A page every signed-in user may open. Tokens authenticate the API only: on pages they count as anonymous. */
-const ANY_SIGNED_IN_PAGE = row(["login", 200, 200, 200, 200, "login", "login", "login"]);
-const ADMIN_PAGE = row(["login", 403, 403, 403, 200, "login", "login", "login"]);
-const UPLOAD_PAGE = row(["login", 200, 200, 403, 200, "login", "login", "login"]);
-const NOT_FOUND_PAGE = row(["login", 404, 404, 404, 404, "login", "login", "login"]);
-const API_OWNER_ONLY = row([401, 200, 404, 200, 200, 200, 401, 401]);
-const API_ANY_SIGNED_IN = row([401, 200, 200, 200, 200, 200, 401, 401]);
-const API_NOT_FOUND = row([401, 404, 404, 404, 404, 404, 401, 401]);
-const PUBLIC = row([200, 200, 200, 200, 200, 200, 200, 200]);
+const ANY_SIGNED_IN_PAGE = row(["login", 200, 200, 200, 200, "login", "login", "login", "login", "login"]);
+const ADMIN_PAGE = row(["login", 403, 403, 403, 200, "login", "login", "login", "login", "login"]);
+const UPLOAD_PAGE = row(["login", 200, 200, 403, 200, "login", "login", "login", "login", "login"]);
+const NOT_FOUND_PAGE = row(["login", 404, 404, 404, 404, "login", "login", "login", "login", "login"]);
+const API_OWNER_ONLY = row([401, 200, 404, 200, 200, 200, 401, 401, 403, 401]);
+const API_ANY_SIGNED_IN = row([401, 200, 200, 200, 200, 200, 401, 401, 403, 401]);
+const API_NOT_FOUND = row([401, 404, 404, 404, 404, 404, 401, 401, 403, 401]);
+const PUBLIC = row([200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
 
 const ROWS: Row[] = [
   {
@@ -92,7 +106,7 @@ const ROWS: Row[] = [
     load: () => import("~/routes/patients.$code/route"),
     url: () => "/patients/P001",
     params: () => ({ code: "P001" }),
-    expect: row(["login", 200, 404, 200, 200, "login", "login", "login"]),
+    expect: row(["login", 200, 404, 200, 200, "login", "login", "login", "login", "login"]),
   },
   {
     file: "patients.$code/route.tsx",
@@ -118,7 +132,7 @@ const ROWS: Row[] = [
     load: () => import("~/routes/sessions.$sessionId/route"),
     url: (ids) => `/sessions/${ids.sessionA}`,
     params: (ids) => ({ sessionId: ids.sessionA }),
-    expect: row(["login", 200, 404, 200, 200, "login", "login", "login"]),
+    expect: row(["login", 200, 404, 200, 200, "login", "login", "login", "login", "login"]),
   },
   {
     file: "sessions.$sessionId/route.tsx",
@@ -139,7 +153,7 @@ const ROWS: Row[] = [
     params: (ids) => ({ sessionId: ids.sessionA }),
     form: { rpe_post_session: "5" },
     // Saved → redirect back to the review page; researchers may not edit; B must not learn it exists.
-    expect: row(["login", 302, 404, 403, 302, "login", "login", "login"]),
+    expect: row(["login", 302, 404, 403, 302, "login", "login", "login", "login", "login"]),
   },
   {
     file: "account.tsx",
@@ -181,7 +195,7 @@ const ROWS: Row[] = [
     load: () => import("~/routes/admin.users"),
     url: () => "/admin/users",
     form: { intent: "create", displayName: "New", email: "", role: "therapist", password: "a-long-password-9" },
-    expect: row(["login", 403, 403, 403, 200, "login", "login", "login"]),
+    expect: row(["login", 403, 403, 403, 200, "login", "login", "login", "login", "login"]),
   },
   {
     file: "admin.scoring/route.tsx",
@@ -200,7 +214,7 @@ const ROWS: Row[] = [
     url: () => "/admin/scoring",
     form: { name: "" },
     // Only the admin gets as far as validation.
-    expect: row(["login", 403, 403, 403, 422, "login", "login", "login"]),
+    expect: row(["login", 403, 403, 403, 422, "login", "login", "login", "login", "login"]),
   },
   {
     file: "admin.exports.tsx",
@@ -217,7 +231,7 @@ const ROWS: Row[] = [
     kind: "page",
     load: () => import("~/routes/login"),
     url: () => "/login",
-    expect: row([200, 302, 302, 302, 302, 200, 200, 200]),
+    expect: row([200, 302, 302, 302, 302, 200, 200, 200, 200, 200]),
   },
   {
     file: "setup.tsx",
@@ -225,7 +239,7 @@ const ROWS: Row[] = [
     kind: "page",
     load: () => import("~/routes/setup"),
     url: () => "/setup",
-    expect: row([404, 404, 404, 404, 404, 404, 404, 404]),
+    expect: row([404, 404, 404, 404, 404, 404, 404, 404, 404, 404]),
   },
   {
     file: "logout.tsx",
@@ -235,9 +249,10 @@ const ROWS: Row[] = [
     load: () => import("~/routes/logout"),
     url: () => "/logout",
     form: {},
+    ownSession: true,
     // Callers without a session cookie have no CSRF token: 403 (nothing to sign out of anyway).
     // The anonymous browser has one from the sign-in page it loaded.
-    expect: row([302, 302, 302, 302, 302, 403, 403, 302]),
+    expect: row([302, 302, 302, 302, 302, 403, 403, 302, 403, 403]),
   },
   {
     file: "api.export_.session.$sessionId.ts",
@@ -283,7 +298,7 @@ const ROWS: Row[] = [
     url: () => "/api/export",
     form: { export_format: "json" },
     // Authenticated callers get past access control and meet the missing-file check (400).
-    expect: row([401, 400, 400, 400, 400, 400, 401, 401]),
+    expect: row([401, 400, 400, 400, 400, 400, 401, 401, 403, 401]),
   },
   {
     file: "api.export_.schema[.]json.ts",
@@ -334,7 +349,7 @@ forEachDriver("access matrix", (t) => {
     ids.sessionA = await store(users.therapistA, "P001");
     ids.sessionB = await store(users.therapistB, "P002");
 
-    const signIn = async (email: string) => {
+    signIn = async (email: string) => {
       const browser = new Browser();
       await visit(browser, root, loginRoute, "/login");
       const answer = await submit(browser, loginRoute, "/login", { email, password: PASSWORD });
@@ -353,10 +368,20 @@ forEachDriver("access matrix", (t) => {
     const revoked = await createApiToken(users.therapistA, "revoked", { db: t.db });
     await revokeApiToken(users.therapistA, revoked.record.id, { db: t.db });
     callers.revokedToken = new Browser({ Authorization: `Bearer ${revoked.token}` });
+    const uploadOnly = await createApiToken(users.therapistA, "upload only", { db: t.db, scopes: ["upload"] });
+    callers.uploadToken = new Browser({ Authorization: `Bearer ${uploadOnly.token}` });
+    const expired = await createApiToken(users.therapistA, "expired", { db: t.db, scopes: ["export"], days: 1 });
+    await t.db.query("update api_tokens set created_at = now() - interval '2 days', expires_at = now() - interval '1 day' where id = $1", [
+      expired.record.id,
+    ]);
+    callers.expiredToken = new Browser({ Authorization: `Bearer ${expired.token}` });
   });
 
+  let signIn: (email: string) => Promise<Browser>;
+
   async function request(row: Row, who: Who): Promise<Answer> {
-    const browser = callers[who];
+    const signedIn = who === "therapistA" || who === "therapistB" || who === "researcher" || who === "admin";
+    const browser = row.ownSession && signedIn ? await signIn(users[who].email) : callers[who];
     const module = await row.load();
     const url = row.url(ids);
     const params = row.params?.(ids) ?? {};
@@ -430,6 +455,16 @@ forEachDriver("access matrix", (t) => {
       const normalise = (a: Answer) => JSON.stringify(a.body).replaceAll(ids.sessionA, "<id>").replaceAll(MISSING_SESSION, "<id>");
       expect(normalise(other)).toBe(normalise(missing));
       expect(other.headers.get("Content-Type")).toBe(missing.headers.get("Content-Type"));
+    });
+
+    it("a token beyond its scope is told which scope it lacks; an expired one that it expired", async () => {
+      const batch = await import("~/routes/api.export_.sessions");
+      const scoped = await invoke(batch.loader, callers.uploadToken.get("/api/export/sessions?format=csv"));
+      expect(scoped.status).toBe(403);
+      expect((scoped.body as { error: string }).error).toMatch(/lacks the scope 'export'/);
+      const expired = await invoke(batch.loader, callers.expiredToken.get("/api/export/sessions?format=csv"));
+      expect(expired.status).toBe(401);
+      expect((expired.body as { error: string }).error).toMatch(/expired/);
     });
 
     it("a researcher's exports contain no therapist identity", async () => {

@@ -13,7 +13,7 @@ import { exportSourceFromStored } from "~/lib/server/export.server";
 import { getSession, listSessions } from "~/lib/server/repositories/sessions/read.server";
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
-import { createFileStorage } from "~/lib/server/storage.server";
+import { createFileStorage } from "~/lib/server/storage/blobs.server";
 import { forEachDriver } from "../support/databases";
 import { expectSameSections } from "../support/stored";
 import { insertUser } from "../support/users";

@@ -4,6 +4,7 @@
  * thing is allowed. Server guards (`requirePermission`), repositories and pages all ask `can`.
  */
 import { roleOf, type Role, type RoleHolder } from "./roles";
+import { SCOPE_OF_ACTION, TOKEN_SCOPES, type TokenScope } from "./scopes";
 
 export type Action =
   /** Open the session list, patient pages and session reviews. */
@@ -29,10 +30,41 @@ const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   admin: new Set<Action>(["review", "upload", "edit", "export", "batch", "admin", "identify"]),
 };
 
-/** May this role (or caller) do this kind of thing at all? Nobody, or an unknown role, may do nothing. */
-export function can(who: RoleHolder, action: Action): boolean {
+/** Whoever the policy is asked about; a caller authenticated by an API token also carries the token's scopes. */
+export type ScopedHolder = RoleHolder | { role: Role; scopes?: readonly TokenScope[] };
+
+/** Why a caller may not do something: its role does not allow it, or its API token lacks the scope. */
+export type PermissionProblem = { kind: "role" } | { kind: "scope"; scope: TokenScope };
+
+function roleAllows(who: RoleHolder, action: Action): boolean {
   const role = roleOf(who);
   return role !== undefined && (PERMISSIONS[role]?.has(action) ?? false);
+}
+
+/**
+ * Why this caller may not do this, or null when it may. A caller authenticated by an API token
+ * carries the token's `scopes` and acts only within them (docs/decisions/037-token-scopes-and-expiry.md);
+ * one without `scopes` (a browser session) may do what its role may.
+ */
+export function permissionProblem(who: ScopedHolder, action: Action): PermissionProblem | null {
+  if (!roleAllows(who, action)) return { kind: "role" };
+  const scopes = typeof who === "object" && who !== null && "scopes" in who ? who.scopes : undefined;
+  const scope = SCOPE_OF_ACTION[action];
+  return scopes === undefined || scopes.includes(scope) ? null : { kind: "scope", scope };
+}
+
+/**
+ * May this role (or caller, within its token's scopes) do this kind of thing at all? Nobody, or an
+ * unknown role, may do nothing.
+ */
+export function can(who: ScopedHolder, action: Action): boolean {
+  return permissionProblem(who, action) === null;
+}
+
+/** The scopes worth giving a token of this role: each holds at least one action the role may do. */
+export function scopesForRole(who: RoleHolder): TokenScope[] {
+  const actions = Object.keys(SCOPE_OF_ACTION) as Action[];
+  return TOKEN_SCOPES.filter((scope) => actions.some((action) => SCOPE_OF_ACTION[action] === scope && roleAllows(who, action)));
 }
 
 /** Which patients (and so which sessions) a role sees: those it treats, all, or none. */

@@ -171,7 +171,7 @@ export function exportResponse(body: string | ReadableStream<Uint8Array>, format
 }
 
 /** An error answer of the export API: JSON {error, field?} with the given status, never cached. */
-export function exportError(status: 400 | 404 | 405 | 413 | 422, error: string, field?: string): Response {
+export function exportError(status: 400 | 404 | 405 | 413 | 415 | 422, error: string, field?: string): Response {
   return json(field === undefined ? { error } : { error, field }, {
     status,
     headers: { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },

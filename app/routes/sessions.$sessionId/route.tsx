@@ -8,6 +8,8 @@ import { SessionReview } from "~/components/session/SessionReview";
 import { CorrectionFields, FormError, type FieldErrors } from "~/components/upload/fields";
 import { requireCsrf, requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
 import { correctSessionInputs, loadReview, type ReviewData } from "./review.server";
+import { requireForm } from "~/lib/server/http/form.server";
+import { idParam } from "~/lib/server/db/ids.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotStyles }];
 
@@ -22,7 +24,7 @@ const NOT_FOUND = "There is no such session, or it is not one of your patients'.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const caller = await requireUser(request);
   requirePermission(caller, "review");
-  const review = await loadReview(caller, params.sessionId ?? "");
+  const review = await loadReview(caller, idParam(params.sessionId));
   if (!review) throw data(NOT_FOUND, { status: 404 });
   return review;
 }
@@ -30,9 +32,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const caller = await requireUser(request);
   requirePermission(caller, "edit");
-  const form = await request.formData();
+  const form = await requireForm(request);
   await requireCsrf(request, form);
-  const id = params.sessionId ?? "";
+  const id = idParam(params.sessionId);
   const result = await correctSessionInputs(caller, id, form);
   if (result.ok) return redirect(`/sessions/${id}?updated=1#correct-heading`);
   if (result.status === 404) throw data(NOT_FOUND, { status: 404 });

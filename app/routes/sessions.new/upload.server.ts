@@ -10,7 +10,7 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
-import { getPatient } from "~/lib/server/repositories/patients.server";
+import { getPatient, patientAvailability } from "~/lib/server/repositories/patients.server";
 import { getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
@@ -21,7 +21,7 @@ export const NEW_PATIENT_FIELD = "new_patient_code";
 
 export type SessionUploadResult =
   | { ok: true; sessionId: string; duplicate: boolean }
-  | { ok: false; status: 403 | FieldError["status"]; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; status: 403 | 409 | 415 | FieldError["status"]; errors: FieldErrors; values: Record<string, string> };
 
 /**
  * Which patient the upload is for: one picked from the list, or a new code typed in (not both).
@@ -40,6 +40,27 @@ export function choosePatient(fields: Record<string, string>): { code: string } 
     return { errors: { [field]: `"${code}" is not a patient code: ${PATIENT_CODE_RULE}, e.g. P001.` } };
   }
   return { code };
+}
+
+/**
+ * Why an upload for this code is refused, or null. A patient picked from the list must be one of
+ * the caller's: another therapist's answers exactly like one that does not exist (404, same words).
+ * A new code typed in is created for the caller unless it is taken; codes are global, so "taken"
+ * (409) is all a refusal can say — never whose patient it is or what is stored for them.
+ */
+function patientRefusal(
+  availability: "visible" | "free" | "taken",
+  code: string,
+  values: Record<string, string>,
+): { status: 404 | 409; errors: FieldErrors } | null {
+  if (values[PATIENT_FIELD]) {
+    return availability === "visible"
+      ? null
+      : { status: 404, errors: { [PATIENT_FIELD]: `${code} is not one of your patients: choose one from the list, or type a new code.` } };
+  }
+  return availability === "taken"
+    ? { status: 409, errors: { [NEW_PATIENT_FIELD]: `The patient code ${code} is already in use: choose another code.` } }
+    : null;
 }
 
 /**
@@ -69,6 +90,9 @@ export async function uploadSession(
   }
   if ("errors" in patient) return { ok: false, status: 400, errors: patient.errors, values };
 
+  // Before any analysis or storage: whose patient is it? (docs/decisions/057-refused-uploads-store-nothing.md)
+  const refusal = patientRefusal(await patientAvailability(caller, patient.code, options.repository), patient.code, values);
+  if (refusal) return { ok: false, ...refusal, values };
   const existing = await getPatient(caller, patient.code, options.repository);
   const scoring = await getPatientScoringConfiguration(caller, patient.code, options.repository);
   let analysis;
@@ -93,10 +117,8 @@ export async function uploadSession(
     );
     return { ok: true, sessionId: stored.sessionId, duplicate: stored.duplicate };
   } catch (error) {
-    const field = values[PATIENT_FIELD] ? PATIENT_FIELD : NEW_PATIENT_FIELD;
-    if (error instanceof ForbiddenError) {
-      return { ok: false, status: 403, errors: { [field]: `You cannot upload for ${patient.code}: ${error.message}.` }, values };
-    }
+    // The code was taken by someone else between the check above and the store.
+    if (error instanceof ForbiddenError) return { ok: false, ...patientRefusal("taken", patient.code, values)!, values };
     if (error instanceof ValidationError) {
       return { ok: false, status: 422, errors: { form: `The session was not stored: ${error.message}` }, values };
     }

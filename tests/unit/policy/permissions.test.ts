@@ -5,6 +5,10 @@ import {
   isPatientCode,
   isRole,
   PATIENT_CODE_PATTERN,
+  permissionProblem,
+  scopeFor,
+  scopesForRole,
+  TOKEN_SCOPES,
   ROLES,
   seesTherapistIdentity,
   visiblePatients,
@@ -80,13 +84,48 @@ describe("pseudonymisation (what the session and patient repositories return)", 
 });
 
 describe("the patient-code rule", () => {
-  it("is P followed by at least three digits", () => {
-    for (const code of ["P001", "P014", "P1234"]) expect(isPatientCode(code)).toBe(true);
-    for (const code of ["P01", "p001", "X001", "P001 ", " P001", "P00A", "PP001", ""]) expect(isPatientCode(code), code).toBe(false);
+  it("is P followed by three to nine digits", () => {
+    for (const code of ["P001", "P014", "P1234", "P123456789"]) expect(isPatientCode(code)).toBe(true);
+    for (const code of ["P01", "p001", "X001", "P001 ", " P001", "P00A", "PP001", "", "P1234567890", `P${"9".repeat(300)}`]) {
+      expect(isPatientCode(code), code).toBe(false);
+    }
   });
   it("is the pattern the upload form's input carries", () => {
     // An HTML pattern is anchored by the browser: ^(?:pattern)$ with the v flag.
     const browser = new RegExp(`^(?:${PATIENT_CODE_PATTERN})$`, "v");
-    for (const code of ["P001", "P1234", "P01", "X001"]) expect(browser.test(code), code).toBe(isPatientCode(code));
+    for (const code of ["P001", "P1234", "P01", "X001", "P1234567890"]) expect(browser.test(code), code).toBe(isPatientCode(code));
+  });
+});
+
+describe("API token scopes (docs/decisions/037-token-scopes-and-expiry.md)", () => {
+  it("put every action in exactly one of export, upload, manage, admin", () => {
+    expect(TOKEN_SCOPES).toEqual(["export", "upload", "manage", "admin"]);
+    expect(Object.fromEntries(ACTIONS.map((a) => [a, scopeFor(a)]))).toEqual({
+      review: "export",
+      upload: "upload",
+      edit: "manage",
+      export: "export",
+      batch: "export",
+      admin: "admin",
+      identify: "export",
+    });
+  });
+  it("limit a token to its scopes, on top of the role", () => {
+    const uploader = { role: "therapist" as const, scopes: ["upload" as const] };
+    expect(ACTIONS.filter((a) => can(uploader, a))).toEqual(["upload"]);
+    expect(permissionProblem(uploader, "export")).toEqual({ kind: "scope", scope: "export" });
+    expect(permissionProblem(uploader, "admin")).toEqual({ kind: "role" });
+    const everything = { role: "researcher" as const, scopes: [...TOKEN_SCOPES] };
+    expect(ACTIONS.filter((a) => can(everything, a))).toEqual(allowed("researcher"));
+  });
+  it("leave a caller without scopes (a browser session) to its role", () => {
+    for (const role of ROLES) expect(ACTIONS.filter((a) => can({ role, scopes: undefined }, a))).toEqual(allowed(role));
+    expect(permissionProblem({ role: "admin" }, "admin")).toBeNull();
+  });
+  it("offer each role the scopes it can use", () => {
+    expect(scopesForRole("therapist")).toEqual(["export", "upload", "manage"]);
+    expect(scopesForRole("researcher")).toEqual(["export"]);
+    expect(scopesForRole("admin")).toEqual([...TOKEN_SCOPES]);
+    expect(scopesForRole(null)).toEqual([]);
   });
 });

@@ -62,7 +62,7 @@ describe("choosePatient", () => {
     expect(choosePatient({})).toEqual({ errors: { patient_code: "Choose the patient, or type a new patient code." } });
     expect(choosePatient({ patient_code: "P001", new_patient_code: "P002" })).toHaveProperty("errors.new_patient_code");
     expect(choosePatient({ new_patient_code: "P01" })).toEqual({
-      errors: { new_patient_code: '"P01" is not a patient code: P followed by at least three digits, e.g. P001.' },
+      errors: { new_patient_code: '"P01" is not a patient code: P followed by three to nine digits, e.g. P001.' },
     });
   });
 });

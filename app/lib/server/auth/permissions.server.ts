@@ -5,7 +5,7 @@
  * How a route uses it
  * -------------------
  * Page loader/action (redirects to /login?redirectTo=… when nobody is signed in, to /setup while
- * no account exists; a deactivated user is signed out at once):
+ * no account exists; a revoked session or a deactivated user is signed out at once):
  *
  *     import { requireUser, requirePermission } from "~/lib/server/auth/permissions.server";
  *     export async function loader({ request }: LoaderFunctionArgs) {
@@ -29,7 +29,7 @@
  *
  *     export async function action({ request }: ActionFunctionArgs) {
  *       const caller = await requireUser(request);
- *       const formData = await request.formData();         // for multipart: after parsing
+ *       const formData = await requireForm(request);        // http/form.server: limits, 400/413/415
  *       await requireCsrf(request, formData);               // 403 when missing/wrong
  *       ...
  *     }
@@ -40,15 +40,16 @@
  * which pages ask too.
  */
 import { redirect } from "@remix-run/node";
-import { can, type Action } from "~/lib/policy";
+import { can, permissionProblem, type Action, type TokenScope } from "~/lib/policy";
 import type { Caller, Role } from "~/lib/server/auth/caller.server";
 import { getDb } from "~/lib/server/db/connection.server";
 import type { QueryOptions } from "~/lib/server/repositories/options.server";
-import { hasAnyUser, sessionStillValid } from "~/lib/server/auth/sign-in.server";
+import { hasAnyUser } from "~/lib/server/auth/sign-in.server";
+import { authSessionUser } from "~/lib/server/auth/auth-sessions.server";
 import { ensureCsrfToken } from "~/lib/server/auth/csrf.server";
 import { commitSession, destroySession, getSession } from "~/lib/server/auth/cookie-session.server";
 import { callerForApiToken } from "~/lib/server/auth/api-tokens.server";
-import { getUserById, type User } from "~/lib/server/auth/users.server";
+import type { User } from "~/lib/server/auth/users.server";
 
 export { requireCsrf } from "~/lib/server/auth/csrf.server";
 
@@ -59,6 +60,8 @@ export interface PageCaller extends Caller {
 export interface ApiCaller extends Caller {
   /** Set when the request was authenticated by an API token (recorded in the export history). */
   tokenId?: string;
+  /** The token's scopes; the policy lets a token act only within them. Absent for a browser session. */
+  scopes?: TokenScope[];
 }
 
 /** The path (and query) to come back to after signing in; single-fetch `.data` URLs map to their page. */
@@ -79,10 +82,8 @@ export function loginUrl(request: Request): string {
 /** The signed-in, active user of this request, or null. Never throws for anonymous requests. */
 export async function getSignedInUser(request: Request, options: QueryOptions = {}): Promise<User | null> {
   const session = await getSession(request);
-  const userId = session.get("userId");
-  if (typeof userId !== "string") return null;
-  const user = await getUserById(userId, options);
-  return sessionStillValid(user, session) ? user : null;
+  if (session.get("sid") === undefined) return null;
+  return authSessionUser(session.get("sid"), options);
 }
 
 /**
@@ -93,10 +94,10 @@ export async function requireUser(request: Request): Promise<PageCaller> {
   const db = await getDb();
   if (!(await hasAnyUser({ db }))) throw redirect("/setup");
   const session = await getSession(request);
-  const userId = session.get("userId");
-  if (typeof userId === "string") {
-    const user = await getUserById(userId, { db });
-    if (sessionStillValid(user, session)) return { userId: user.id, role: user.role, user };
+  if (session.get("sid") !== undefined) {
+    const user = await authSessionUser(session.get("sid"), { db });
+    if (user) return { userId: user.id, role: user.role, user };
+    // Signed out elsewhere, revoked, expired or deactivated: the cookie goes too.
     throw redirect(loginUrl(request), { headers: { "Set-Cookie": await destroySession(request, session) } });
   }
   throw redirect(loginUrl(request));
@@ -146,6 +147,11 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
         "WWW-Authenticate": 'Bearer error="invalid_token"',
       });
     }
+    if ("expiredAt" in caller) {
+      throw apiError(401, `The API token expired on ${caller.expiredAt.toISOString()}; create a new one.`, {
+        "WWW-Authenticate": 'Bearer error="invalid_token", error_description="token expired"',
+      });
+    }
     return caller;
   }
   const user = await getSignedInUser(request, { db });
@@ -153,9 +159,17 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
   return { userId: user.id, role: user.role };
 }
 
-/** Throws a 403 JSON response when the role may not do this. */
-export function requireApiPermission(caller: Pick<Caller, "role">, action: Action): void {
-  if (!can(caller, action)) throw apiError(403, `Your role (${caller.role}) may not ${action}.`);
+/** Throws a 403 JSON response when the role may not do this, or the API token lacks the scope for it (named). */
+export function requireApiPermission(caller: Pick<ApiCaller, "role" | "scopes">, action: Action): void {
+  const problem = permissionProblem(caller, action);
+  if (problem?.kind === "role") throw apiError(403, `Your role (${caller.role}) may not ${action}.`);
+  if (problem?.kind === "scope") {
+    throw apiError(
+      403,
+      `This API token lacks the scope '${problem.scope}' (it has: ${caller.scopes?.join(", ")}); create a token with that scope.`,
+      { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${problem.scope}"` },
+    );
+  }
 }
 
 /** Pages anybody may open: everything else needs a signed-in user (checked again in the root loader). */
@@ -181,13 +195,10 @@ export async function layoutAuth(request: Request): Promise<{ user: LayoutUser |
   const { token, created } = ensureCsrfToken(session);
   let changed = created;
   let user: User | null = null;
-  const userId = session.get("userId");
-  if (typeof userId === "string") {
-    user = await getUserById(userId, { db });
-    if (!sessionStillValid(user, session)) {
-      user = null;
-      session.unset("userId");
-      session.unset("sv");
+  if (session.get("sid") !== undefined) {
+    user = await authSessionUser(session.get("sid"), { db });
+    if (!user) {
+      session.unset("sid");
       changed = true;
     }
   }

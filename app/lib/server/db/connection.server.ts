@@ -18,6 +18,8 @@ export interface CreateDbOptions {
   migrate?: boolean;
   /** node-postgres pool size (default 10). */
   maxConnections?: number;
+  /** Who opens a PGlite directory, as its lock names it to others (default: script and pid). */
+  holder?: string;
 }
 
 /** Opens a database with the given driver. The caller owns it and must `close()` it. */
@@ -29,7 +31,7 @@ export async function createDb(options: CreateDbOptions): Promise<Db> {
   } else if (options.pgliteDir) {
     // Loaded lazily: a DATABASE_URL deployment never pays for the WASM PostgreSQL.
     const { createPgliteDb } = await import("./pglite.server");
-    db = await createPgliteDb(options.pgliteDir);
+    db = await createPgliteDb(options.pgliteDir, { holder: options.holder });
   } else {
     throw new Error("createDb needs databaseUrl or pgliteDir");
   }

@@ -2,6 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { lockDirectory } from "./directory-lock.server";
 import type { Db, QueryResult, ScriptQueryable } from "./types.server";
 
 function wrap(conn: PGlite | Transaction): ScriptQueryable {
@@ -17,11 +18,22 @@ function wrap(conn: PGlite | Transaction): ScriptQueryable {
   };
 }
 
-export async function createPgliteDb(dir: string): Promise<Db> {
+/**
+ * Opens (creating it when missing) the data directory, after taking its lock: a second process,
+ * or a second open in this one, gets a DirectoryLockedError naming the holder.
+ */
+export async function createPgliteDb(dir: string, options: { holder?: string } = {}): Promise<Db> {
   const absolute = path.resolve(dir);
   // PGlite.create fails when the parent directory is missing.
   await mkdir(path.dirname(absolute), { recursive: true });
-  const pg = await PGlite.create(absolute);
+  const lock = await lockDirectory(absolute, options.holder ?? `${path.basename(process.argv[1] ?? "node")} pid ${process.pid}`);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(absolute);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const base = wrap(pg);
   return {
     driver: "pglite",
@@ -31,6 +43,7 @@ export async function createPgliteDb(dir: string): Promise<Db> {
     },
     async close() {
       if (!pg.closed) await pg.close();
+      await lock.release();
     },
   };
 }

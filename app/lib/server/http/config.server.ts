@@ -35,6 +35,15 @@ const configSchema = z
         .default(3000),
     ),
     HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ error: "must be the number of reverse proxies in front of the app (0 when clients connect directly)" })
+        .int({ error: "must be a whole number of proxies" })
+        .min(0, { error: "must be between 0 and 10" })
+        .max(10, { error: "must be between 0 and 10" })
+        .default(0),
+    ),
     SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { error: "must be at least 32 characters" }).optional()),
     MAX_UPLOAD_MB: z.preprocess(
       emptyToUndefined,
@@ -48,8 +57,47 @@ const configSchema = z
     SUPABASE_URL: z.preprocess(emptyToUndefined, z.url({ error: "must be an http(s) URL" }).optional()),
     SUPABASE_SERVICE_ROLE_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
     SUPABASE_STORAGE_BUCKET: z.preprocess(emptyToUndefined, z.string().optional()),
+    S3_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional()),
+    S3_BUCKET: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name (3-63 of a-z, 0-9, '.', '-')" })
+        .optional(),
+    ),
+    S3_REGION: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[a-z0-9-]+$/, { error: "must be a region name like us-east-1" })
+        .optional(),
+    ),
+    S3_ACCESS_KEY_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+    S3_SECRET_ACCESS_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+    S3_FORCE_PATH_STYLE: booleanFlag.transform((value) => value !== undefined && ["true", "1", "yes", "on"].includes(value)),
   })
   .superRefine((config, ctx) => {
+    const s3Set = S3_VARIABLES.filter((key) => config[key] !== undefined);
+    if (s3Set.length > 0 && config.S3_BUCKET === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_BUCKET"],
+        message: `must be set because ${s3Set.join(", ")} ${s3Set.length === 1 ? "is" : "are"} (S3 storage needs a bucket)`,
+      });
+    }
+    const keys = ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
+    const keysSet = keys.filter((key) => config[key] !== undefined);
+    if (keysSet.length === 1) {
+      const missing = keys.find((key) => config[key] === undefined)!;
+      ctx.addIssue({ code: "custom", path: [missing], message: `must be set because ${keysSet[0]} is (both or neither)` });
+    }
+    if (config.S3_BUCKET !== undefined && config.SUPABASE_URL !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_BUCKET"],
+        message: "and SUPABASE_URL both choose the object storage: configure one (for Supabase, prefer its S3 endpoint)",
+      });
+    }
     const supabase = ["SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_STORAGE_BUCKET"] as const;
     const set = supabase.filter((key) => config[key] !== undefined);
     if (set.length > 0 && set.length < supabase.length) {
@@ -64,6 +112,9 @@ const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The variables of the S3 adapter (README, docs/deployment.md). */
+export const S3_VARIABLES = ["S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
 
 export interface ConfigIssue {
   variable: string;
@@ -96,7 +147,10 @@ export function getConfig(): Config {
   return g[globalKey];
 }
 
-/** True when raw C3D files go to a Supabase Storage bucket instead of DATA_DIR/uploads. */
-export function usesSupabaseStorage(config: Config = getConfig()): boolean {
-  return config.SUPABASE_URL !== undefined;
+export type StorageKind = "local" | "s3" | "supabase";
+
+/** Where raw C3D files go: an S3 bucket, a Supabase Storage bucket, or DATA_DIR/uploads. */
+export function storageKind(config: Config = getConfig()): StorageKind {
+  if (config.S3_BUCKET !== undefined) return "s3";
+  return config.SUPABASE_URL !== undefined ? "supabase" : "local";
 }

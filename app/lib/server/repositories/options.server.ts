@@ -5,7 +5,7 @@
  */
 import { getDb } from "~/lib/server/db/connection.server";
 import type { Db, Queryable } from "~/lib/server/db/types.server";
-import type { BlobStorage } from "~/lib/server/storage.server";
+import type { BlobStorage } from "~/lib/server/storage/blobs.server";
 
 export interface QueryOptions {
   /** A database or an open transaction (default: getDb()). */

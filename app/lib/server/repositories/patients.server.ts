@@ -94,6 +94,18 @@ export async function getPatient(caller: Caller, code: string, options: QueryOpt
 }
 
 /**
+ * Whether the caller may store a session under this code: the patient is theirs (visible), the
+ * code is free (the patient would be created for them), or it is taken by a patient they do not
+ * see. Read-only: uploads ask before anything is stored (docs/decisions/057-refused-uploads-store-nothing.md).
+ */
+export async function patientAvailability(caller: Caller, code: string, options: QueryOptions = {}): Promise<"visible" | "free" | "taken"> {
+  const db = await dbOf(options);
+  if (await getPatient(caller, code, { db })) return "visible";
+  const taken = await db.query("select 1 from patients where code = $1", [code]);
+  return taken.rows.length > 0 ? "taken" : "free";
+}
+
+/**
  * The patient with this code, created (owned by the caller) when missing. A code that exists but
  * belongs to another therapist → ForbiddenError (codes are global, so it cannot be created either).
  */

@@ -9,10 +9,10 @@ import type { ChannelResult, ComplianceBreakdown, Contraction, PerformanceScores
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
-import { ValidationError } from "~/lib/server/errors.server";
+import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { dbOf, type RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { assertCan } from "~/lib/server/auth/caller.server";
-import { ensurePatient, patientScope } from "~/lib/server/repositories/patients.server";
+import { assertPatientCode, ensurePatient, patientAvailability, patientScope } from "~/lib/server/repositories/patients.server";
 import { isUuid } from "~/lib/server/db/ids.server";
 import {
   CHANNEL_JSON,
@@ -31,7 +31,7 @@ import type {
   StoredEnvelope,
   StoredSession,
 } from "~/lib/server/repositories/sessions/types.server";
-import { getStorage } from "~/lib/server/storage.server";
+import { getStorage } from "~/lib/server/storage/connection.server";
 
 /** jsonb parameter: serialised here and cast in SQL as $n::text::jsonb, which both drivers pass through unchanged. */
 function json(value: unknown): string | null {
@@ -146,6 +146,11 @@ export async function storeAnalysis(
   assertCan(caller, "upload", "store sessions");
   const { analysis } = input;
   const storage = options.storage ?? (await getStorage());
+  // Refused before a byte is stored: a session for another therapist's patient leaves no file.
+  assertPatientCode(input.patientCode);
+  if ((await patientAvailability(caller, input.patientCode, options)) === "taken") {
+    throw new ForbiddenError(`patient ${input.patientCode} is treated by another therapist`);
+  }
   const blob = await storage.put(input.bytes);
   if (analysis.session.file_sha256 && analysis.session.file_sha256 !== blob.sha256) {
     throw new ValidationError(
