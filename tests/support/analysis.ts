@@ -222,6 +222,20 @@ export function buildAnalysis(bytes: Uint8Array, options: { recordedAt?: string 
       rest_duration_seconds: 5,
     },
     data_completeness: { has_emg_data: true, has_rpe: true, has_game_data: true, has_bfr_data: true, rpe_source: "upload" },
+    // A session to review: CH2's longest contraction (1,500 ms) is short of its 2,000 ms target.
+    data_quality: {
+      status: "review",
+      findings: [
+        {
+          code: "duration_target_unreachable",
+          severity: "warning",
+          channel: "CH2",
+          message: "No contraction of CH2 lasted 2,000 ms: the longest lasted 1,500 ms.",
+          value: 1500,
+          limit: 2000,
+        },
+      ],
+    },
     channels: { CH1: channelOf("CH1", "left", left), CH2: channelOf("CH2", "right", right) },
     contractions: [...left, ...right],
     envelopes: { CH1: envelopeOf(left, 0.000021), CH2: envelopeOf(right, 0.000018) },

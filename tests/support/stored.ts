@@ -14,6 +14,7 @@ export function expectSameSections(stored: StoredSession, analysis: SessionAnaly
   expect(stored.processing_parameters).toEqual(analysis.processing_parameters);
   expect(stored.session_parameters).toEqual(analysis.session_parameters);
   expect(stored.data_completeness).toEqual(analysis.data_completeness);
+  expect(stored.data_quality).toEqual(analysis.data_quality);
   expect(stored.channels).toEqual(analysis.channels);
   expect(Object.keys(stored.channels)).toEqual(Object.keys(analysis.channels));
   expect(stored.contractions).toEqual(analysis.contractions);

@@ -14,6 +14,7 @@ import { findMuscleChannels } from "./channels";
 import { AnalysisError } from "./errors";
 import { type AnalysisOptions, validateAnalysisOptions } from "./options";
 import { c3dMetadata, gameInfo, recordedAt } from "./metadata";
+import { sessionQuality } from "./quality";
 import type { SessionAnalysis } from "./types";
 
 /** Per muscle: the pipeline's full result, for callers that need more than the export (debug, plots). */
@@ -90,6 +91,7 @@ function analyze(
       mvcUpload: role.side === "left" ? session.mvc_ch1 : session.mvc_ch2,
       mvcPatient: role.side === "left" ? options.patientMvc?.ch1 : options.patientMvc?.ch2,
       targetDurationMs: targets[role.side],
+      expectedContractions: expected[role.side],
     })),
     params,
     sos,
@@ -194,6 +196,7 @@ function analyze(
       has_bfr_data: session.bfr_pressure_aop != null,
       rpe_source: session.rpe_post_session != null ? "upload" : null,
     },
+    data_quality: sessionQuality(file.completeness, file.analog, firstRaw.length / fs, roles, results),
     channels,
     contractions,
     envelopes,

@@ -4,6 +4,13 @@
 import type { C3dAnalog } from "~/lib/c3d";
 import { AnalysisError } from "./errors";
 
+/**
+ * How a muscle channel was chosen: the GHOSTLY layout (`CH1 Raw` left, `CH2 Raw` right), the user's
+ * pick (`channel_left` / `channel_right`), or the label heuristic (`EMG` / ` Raw` in the label).
+ * Saved presets (`preset:<name>`) will join these.
+ */
+export type ChannelSource = "ghostly_layout" | "user" | "heuristic" | `preset:${string}`;
+
 export interface MuscleChannels {
   /** `CH1`: the raw label without ` Raw`. */
   id: string;
@@ -11,6 +18,7 @@ export interface MuscleChannels {
   rawLabel: string;
   rawIndex: number;
   activatedIndex: number | null;
+  source: ChannelSource;
 }
 
 const RAW_SUFFIX = / raw$/i;
@@ -49,7 +57,8 @@ export function findMuscleChannels(analog: Pick<C3dAnalog, "labels">, choice: { 
   };
   const ghostly = [/^ch1 raw$/i, /^ch2 raw$/i].map((pattern) => labels.findIndex((l) => pattern.test(l.trim())));
   // GHOSTLY: CH1 is left and CH2 right whatever their order in the file.
-  const candidates = ghostly.every((i) => i >= 0)
+  const isGhostly = ghostly.every((i) => i >= 0);
+  const candidates = isGhostly
     ? ghostly
     : labels
         .map((label, index) => ({ label, index }))
@@ -76,6 +85,7 @@ export function findMuscleChannels(analog: Pick<C3dAnalog, "labels">, choice: { 
       rawLabel: labels[index],
       rawIndex: index,
       activatedIndex: activatedTwin(labels, labels[index]),
+      source: (side === "left" ? choice.left : choice.right) !== undefined ? "user" : isGhostly ? "ghostly_layout" : "heuristic",
     });
   }
   if (muscles.length === 2 && muscles[0].rawIndex === muscles[1].rawIndex) {

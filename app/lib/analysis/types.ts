@@ -10,6 +10,7 @@ import type {
   ComplianceBreakdown,
   Contraction,
   DataCompleteness,
+  DataQuality,
   PerformanceScores,
   ProcessingParameters,
   ScoringConfigurationExport,
@@ -31,6 +32,8 @@ export interface SessionAnalysis {
   processing_parameters: ProcessingParameters;
   session_parameters: SessionParameters;
   data_completeness: DataCompleteness;
+  /** Quality status and findings (docs/quality.md), computed with the pipeline. */
+  data_quality: DataQuality;
   channels: Record<string, ChannelResult>;
   contractions: Contraction[];
   /** Per muscle channel id: the RMS envelope the plots show (stored with the session). */

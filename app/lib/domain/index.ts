@@ -6,6 +6,7 @@
 export * from "./channel";
 export * from "./errors";
 export * from "./parameters";
+export * from "./quality";
 export * from "./scores";
 export * from "./session";
 export * from "./targets";

@@ -17,6 +17,8 @@ import {
 import { type RmsEnvelope, msToSamples, rmsEnvelope } from "./envelope";
 import { type MvcReference, mvcThreshold, resolveMvc } from "./mvc";
 import type { ResolvedProcessingParameters } from "./parameters";
+import { channelQuality } from "./quality/channel";
+import type { QualityFinding } from "./quality/findings";
 import { type FiniteScan, pairedSignals, placePair } from "./simd";
 import { sosfiltfilt, sosfiltfiltPadlen } from "./sosfilt";
 import { type Psd, welch } from "./spectrum";
@@ -39,6 +41,8 @@ export interface MuscleInput {
   /** The patient's stored MVC for this side (volts). */
   mvcPatient?: number | null;
   targetDurationMs: number;
+  /** Contractions expected of this muscle (the session's target), for the `few_contractions` check. */
+  expectedContractions?: number | null;
 }
 
 export interface MuscleResult {
@@ -49,6 +53,11 @@ export interface MuscleResult {
   /** Null when the channel was rejected or processMuscles was told not to keep it. */
   bandpassed: Float64Array | null;
   mvc: MvcReference | null;
+  /**
+   * The channel's quality findings (docs/quality.md), checked in `finishMuscle` while the band-passed
+   * samples and the PSD are still at hand; empty for a rejected channel (the session reports it).
+   */
+  quality: QualityFinding[];
 }
 
 /** Band-pass design for the resolved parameters (`butter(order, [low, effective high], 'bandpass', fs)`). */
@@ -213,6 +222,7 @@ function checkMuscle(
       envelope: null,
       bandpassed: null,
       mvc: null,
+      quality: [],
     },
   });
 
@@ -289,6 +299,21 @@ function finishMuscle(
     targetSamples: msToSamples(input.targetDurationMs, fs),
   });
   const analytics: ChannelAnalytics = channelAnalytics(bandpassed, fs, psd, sums);
+  // Here, not later: in the paired path `bandpassed` is a view into the SIMD arena.
+  const quality = channelQuality({
+    channel: input.id,
+    fs,
+    raw: input.raw,
+    bandpassed,
+    bandpassedRms: analytics.rms,
+    psd,
+    band: { low: params.filter_low_cutoff_hz, high: params.filter_high_cutoff_hz },
+    envelope,
+    contractions,
+    mvc,
+    expectedContractions: input.expectedContractions ?? null,
+    targetDurationMs: input.targetDurationMs,
+  });
   return {
     channel: {
       label: input.label,
@@ -308,5 +333,6 @@ function finishMuscle(
     envelope,
     bandpassed: keepBandpassed ? (inArena ? bandpassed.slice() : bandpassed) : null,
     mvc,
+    quality,
   };
 }

@@ -15,6 +15,7 @@ import {
   complianceBreakdownSchema,
   contractionSchema,
   dataCompletenessSchema,
+  dataQualitySchema,
   performanceScoresSchema,
   processingParametersSchema,
   scoringConfigurationExportSchema,
@@ -47,6 +48,8 @@ export interface ExportSource {
   processing_parameters?: unknown;
   session_parameters?: unknown;
   data_completeness?: unknown;
+  /** Null for a session stored before quality checks existed (the export says so in `errors`). */
+  data_quality?: unknown;
   channels?: unknown;
   contractions?: unknown;
   /** Per channel id: the RMS envelope (window-centre times in s, values in V). */
@@ -97,6 +100,7 @@ const sectionSchemas = {
   processing_parameters: processingParametersSchema,
   session_parameters: sessionParametersSchema,
   data_completeness: dataCompletenessSchema,
+  data_quality: dataQualitySchema,
 } as const;
 
 type SectionKey = keyof typeof sectionSchemas;
@@ -112,9 +116,15 @@ function describeIssue(issues: z.ZodError["issues"]): string {
   return `${at}: ${first.message}${more}`;
 }
 
+/** Why a section can be missing from a stored session, where there is more to say than "not available". */
+const MISSING_BECAUSE: Partial<Record<SectionKey, string>> = {
+  // docs/decisions/024: the checks need the signals, which a read does not re-run the pipeline for.
+  data_quality: "data_quality is not available: this session was analysed before quality checks existed",
+};
+
 function section<K extends SectionKey>(key: K, value: unknown, errors: ExportError[]): z.infer<(typeof sectionSchemas)[K]> | null {
   if (value === undefined || value === null) {
-    errors.push({ section: key, message: `${key} is not available for this session` });
+    errors.push({ section: key, message: MISSING_BECAUSE[key] ?? `${key} is not available for this session` });
     return null;
   }
   const parsed = sectionSchemas[key].safeParse(value);
@@ -249,6 +259,7 @@ export function buildSessionExport(source: ExportSource, options: BuildExportOpt
     processing_parameters: section("processing_parameters", source.processing_parameters, errors),
     session_parameters: section("session_parameters", source.session_parameters, errors),
     data_completeness: section("data_completeness", source.data_completeness, errors),
+    data_quality: section("data_quality", source.data_quality, errors),
     channels: buildChannels(source.channels, errors),
     contractions: buildContractions(source.contractions, errors),
   };

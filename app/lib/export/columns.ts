@@ -4,7 +4,8 @@
  * Columns are derived by walking the zod schema, so a field added to the contract gets its column
  * without a second list to keep in sync; only the naming rules below are written by hand.
  * Order: export_timestamp, export_version, session_id, session_*, performance_*, left_muscle_*,
- * right_muscle_*, config_*, processing_*, session_param_*, data_*, emg_ch<N>_*, then the two
+ * right_muscle_*, config_*, processing_*, session_param_*, data_*, quality_status, quality_codes,
+ * emg_ch<N>_*, then the two
  * trailing metadata columns export_generator and export_errors.
  */
 import { z } from "zod";
@@ -22,9 +23,10 @@ import {
 
 /**
  * How a cell is typed: scalars map 1:1; `int_list` is a list of integers joined with `;`
- * (RPE range values); `codes` is a warning list rendered as its codes joined with `;`.
+ * (RPE range values); `codes` is a warning list rendered as its codes joined with `;`;
+ * `distinct_codes` is a finding list rendered as its distinct codes, sorted, joined with `;`.
  */
-export type CellKind = "number" | "integer" | "boolean" | "string" | "int_list" | "codes";
+export type CellKind = "number" | "integer" | "boolean" | "string" | "int_list" | "codes" | "distinct_codes";
 
 export interface Column {
   name: string;
@@ -120,6 +122,9 @@ const fullSessionColumns: Column[] = [
   ...sectionColumns("processing_parameters", processingParametersSchema, (p) => prefixed("processing_", p.join("_"))),
   ...sectionColumns("session_parameters", sessionParametersSchema, (p) => `session_param_${p.join("_")}`),
   ...sectionColumns("data_completeness", dataCompletenessSchema, (p) => `data_${p.join("_")}`),
+  // data_quality in two cells: its status and which checks fired (the messages stay in the JSON).
+  { name: "quality_status", path: ["data_quality", "status"], kind: "string" },
+  { name: "quality_codes", path: ["data_quality", "findings"], kind: "distinct_codes" },
 ];
 
 const channelLeaves: Leaf[] = [{ path: ["channel_id"], kind: "string" }, ...leaves(channelSchema)];

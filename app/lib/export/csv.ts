@@ -76,6 +76,11 @@ function formatErrors(errors: ExportError[]): string | null {
   return errors.length ? errors.map((e) => `${e.section}: ${e.message}`).join(" | ") : null;
 }
 
+/** The distinct codes of a finding list, sorted (code unit order) and joined with `;`. */
+export function distinctCodes(findings: readonly { code: string }[]): string {
+  return [...new Set(findings.map((f) => f.code))].sort().join(";");
+}
+
 function cell(value: unknown, column: Column): Cell {
   if (value === null || value === undefined) return null;
   switch (column.kind) {
@@ -83,6 +88,8 @@ function cell(value: unknown, column: Column): Cell {
       return (value as number[]).join(";");
     case "codes":
       return (value as { code: string }[]).map((w) => w.code).join(";");
+    case "distinct_codes":
+      return distinctCodes(value as { code: string }[]);
     case "number":
     case "integer":
       return Number.isFinite(value) ? (value as number) : null;
@@ -192,7 +199,7 @@ export async function* renderBatchCsv(
 
 function parseCell(text: string, column: Column): unknown {
   // A warning list is never null: an empty cell is an empty list.
-  if (column.kind === "codes") return text === "" ? [] : text.split(";").map((code) => ({ code }));
+  if (column.kind === "codes" || column.kind === "distinct_codes") return text === "" ? [] : text.split(";").map((code) => ({ code }));
   if (text === "") return null;
   switch (column.kind) {
     case "number":
@@ -264,5 +271,8 @@ export function unflattenCsvRow(row: Record<string, string>): Record<string, unk
     if (typeof id === "string") channels[id] = channel;
   }
   if (!minimal) out.channels = channels;
+  // No status means no data_quality section (a session stored before the checks existed).
+  const quality = out.data_quality as { status?: unknown } | undefined;
+  if (quality && quality.status === null) out.data_quality = null;
   return out;
 }

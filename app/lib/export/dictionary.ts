@@ -20,6 +20,7 @@ export interface FieldDoc {
 const PIPE = "EMG pipeline (docs/pipeline.md)";
 const SCORE = "scoring (docs/scoring.md)";
 const CFG = "scoring configuration the session was scored with";
+const QUALITY = "quality checks (docs/quality.md)";
 
 const channelCounts = (what: string) => `${what} of this muscle (docs/pipeline.md §4)`;
 
@@ -201,6 +202,42 @@ Object.assign(FIELD_DICTIONARY, {
   "data_completeness.has_game_data": { meaning: "Game points are known", unit: "true/false", source: "C3D" },
   "data_completeness.has_bfr_data": { meaning: "A BFR pressure is known", unit: "true/false", source: "therapist input" },
   "data_completeness.rpe_source": { meaning: "Where the RPE came from: upload or a later therapist edit", unit: "", source: "database" },
+
+  data_quality: {
+    meaning:
+      "Whether the recording can be trusted and what to check (null, named in errors, for sessions analysed before quality checks existed)",
+    unit: "",
+    source: QUALITY,
+  },
+  "data_quality.status": {
+    meaning: "good (no warning), review (any warning) or unusable (any critical finding) (CSV: quality_status)",
+    unit: "good/review/unusable",
+    source: QUALITY,
+  },
+  "data_quality.findings": {
+    meaning: "Findings of the session and of each channel (CSV quality_codes: distinct codes, sorted, joined with ';')",
+    unit: "",
+    source: QUALITY,
+  },
+  "data_quality.findings[]": { meaning: "One finding", unit: "", source: QUALITY },
+  "data_quality.findings[].code": {
+    meaning: "What was found: clipping, flat_channel, line_noise, artifact, mvc_from_outlier, recording_truncated, …",
+    unit: "",
+    source: QUALITY,
+  },
+  "data_quality.findings[].severity": { meaning: "info, warning or critical", unit: "", source: QUALITY },
+  "data_quality.findings[].channel": { meaning: "Channel id (CH1, …), or null for the whole session", unit: "", source: QUALITY },
+  "data_quality.findings[].message": { meaning: "What to check, in plain language with units", unit: "", source: QUALITY },
+  "data_quality.findings[].value": {
+    meaning: "The measured quantity (unit per code in docs/quality.md)",
+    unit: "per code",
+    source: QUALITY,
+  },
+  "data_quality.findings[].limit": {
+    meaning: "The limit or reference the value was compared with",
+    unit: "same as value",
+    source: QUALITY,
+  },
 
   channels: { meaning: "Per muscle channel (CH1, CH2, …): analytics and contraction summary", unit: "", source: PIPE },
   "channels.<id>": { meaning: "One muscle channel; id = raw label without ' Raw'", unit: "", source: PIPE },

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import uplotStyles from "uplot/dist/uPlot.min.css";
 import { CsrfInput } from "~/components/csrf";
+import { QualityBanner } from "~/components/quality/QualityBanner";
 import { ExportLinks } from "~/components/session/ExportLinks";
 import { HistoryPanel } from "~/components/session/HistoryPanel";
 import { SessionReview } from "~/components/session/SessionReview";
@@ -87,6 +88,7 @@ export default function SessionPage() {
         ) : null}
       </p>
       <h1>Session {exp.session?.session_code ?? sessionId}</h1>
+      <QualityBanner quality={exp.data_quality} />
       {search.get("duplicate") ? (
         <p className="notice" role="status" data-testid="duplicate-notice">
           This file had already been uploaded for this patient: this is the session stored then. Nothing new was stored.

@@ -3,6 +3,8 @@
  * errors into the status and field message the page shows. The numbers come from the session
  * repository, never from here.
  */
+import { QUALITY_STRINGS } from "~/components/quality/strings";
+import { qualityStatusSchema, type DataQualityStatus } from "~/lib/domain";
 import { isPatientCode, parseDateRange, PATIENT_CODE_RULE } from "~/lib/policy";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { ValidationError } from "~/lib/server/errors.server";
@@ -18,6 +20,8 @@ export interface SessionListFilters {
   from: string;
   to: string;
   page: number;
+  /** "" for any status. */
+  quality: DataQualityStatus | "";
 }
 
 export interface SessionListData {
@@ -36,6 +40,9 @@ export function parseListFilters(url: URL): { filters: SessionListFilters; error
   const from = (url.searchParams.get("from") ?? "").trim();
   const to = (url.searchParams.get("to") ?? "").trim();
   const pageText = (url.searchParams.get("page") ?? "1").trim();
+  const qualityText = (url.searchParams.get("quality") ?? "").trim();
+  const quality = qualityText === "" ? null : qualityStatusSchema.safeParse(qualityText);
+  if (quality && !quality.success) errors.quality = QUALITY_STRINGS.filterInvalid(qualityText);
   if (patient && !isPatientCode(patient)) errors.patient = `"${patient}" is not a patient code (${PATIENT_CODE_RULE}, e.g. P001).`;
   const range = parseDateRange({ from, to });
   for (const problem of range.ok ? [] : range.problems) {
@@ -45,7 +52,10 @@ export function parseListFilters(url: URL): { filters: SessionListFilters; error
   }
   const page = Number(pageText);
   if (!Number.isInteger(page) || page < 1) errors.page = `Page "${pageText}" is not a page number (1, 2, …).`;
-  return { filters: { patient, from, to, page: Number.isInteger(page) && page >= 1 ? page : 1 }, errors };
+  return {
+    filters: { patient, from, to, page: Number.isInteger(page) && page >= 1 ? page : 1, quality: quality?.success ? quality.data : "" },
+    errors,
+  };
 }
 
 /**
@@ -62,6 +72,7 @@ export async function loadSessionList(caller: Caller, url: URL): Promise<{ statu
       patientCode: filters.patient || undefined,
       from: filters.from || undefined,
       to: filters.to || undefined,
+      quality: filters.quality || undefined,
       limit: PAGE_SIZE,
       offset: (filters.page - 1) * PAGE_SIZE,
     });

@@ -2,6 +2,9 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { LocalTime } from "~/components/LocalTime";
 import { categoryLabel, formatScore } from "~/components/format";
+import { QualityBadge } from "~/components/quality/QualityBadge";
+import { QUALITY_STRINGS } from "~/components/quality/strings";
+import { qualityStatusSchema } from "~/lib/domain";
 import { Field } from "~/components/upload/fields";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
 import { loadSessionList, type SessionListData } from "./list.server";
@@ -22,6 +25,7 @@ export default function SessionsList() {
     if (filters.patient) params.set("patient", filters.patient);
     if (filters.from) params.set("from", filters.from);
     if (filters.to) params.set("to", filters.to);
+    if (filters.quality) params.set("quality", filters.quality);
     params.set("page", String(page));
     return `?${params.toString()}`;
   };
@@ -53,6 +57,18 @@ export default function SessionsList() {
           <Field name="to" label="To (date, inclusive)" error={errors.to}>
             {(props) => <input {...props} type="date" defaultValue={filters.to} />}
           </Field>
+          <Field name="quality" label={QUALITY_STRINGS.filterLabel} error={errors.quality}>
+            {(props) => (
+              <select {...props} defaultValue={filters.quality}>
+                <option value="">{QUALITY_STRINGS.filterAll}</option>
+                {qualityStatusSchema.options.map((status) => (
+                  <option key={status} value={status}>
+                    {QUALITY_STRINGS.statusLabel[status]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </div>
         {errors.page ? (
           <p className="field-error" data-field-error="page">
@@ -83,6 +99,7 @@ export default function SessionsList() {
                 Overall
               </th>
               <th scope="col">Category</th>
+              <th scope="col">{QUALITY_STRINGS.listColumn}</th>
               {sessions.some((s) => s.therapist) ? <th scope="col">Therapist</th> : null}
             </tr>
           </thead>
@@ -101,6 +118,9 @@ export default function SessionsList() {
                 <td>{s.source_filename}</td>
                 <td className="num">{formatScore(s.overall_score)}</td>
                 <td>{categoryLabel(s.category)}</td>
+                <td>
+                  <QualityBadge status={s.quality_status} />
+                </td>
                 {sessions.some((x) => x.therapist) ? <td>{s.therapist ?? "—"}</td> : null}
               </tr>
             ))}

@@ -48,6 +48,7 @@ describe("one-row session CSV", () => {
       /^processing_/,
       /^session_param_/,
       /^data_/,
+      /^quality_(status|codes)$/,
       /^emg_ch1_/,
       /^emg_ch2_/,
       /^export_(generator|errors)$/,
@@ -102,6 +103,31 @@ describe("one-row session CSV", () => {
     expect((back.scoring_configuration as SessionExport["scoring_configuration"])?.rpe_mapping_formatted.ranges.poor.values).toEqual([
       0, 1, 9, 10,
     ]);
+  });
+
+  it("has quality_status and quality_codes right after the data_* columns: the status, the distinct codes sorted", () => {
+    const i = header.indexOf("quality_status");
+    expect(header[i - 1]).toMatch(/^data_/);
+    expect(header[i + 1]).toBe("quality_codes");
+    expect(header[i + 2]).toMatch(/^emg_ch1_/);
+    const row = parse(csv)[0];
+    // The fixture's four findings: line_noise twice (CH1, CH2), clipping, left_right_unverified.
+    expect(row.quality_status).toBe(exp.data_quality?.status);
+    expect(row.quality_codes).toBe("clipping;left_right_unverified;line_noise");
+    const back = unflattenCsvRow(row) as { data_quality: { status: string; findings: { code: string }[] } };
+    expect(back.data_quality.status).toBe("review");
+    expect(back.data_quality.findings.map((f) => f.code)).toEqual([...new Set(exp.data_quality?.findings.map((f) => f.code))].sort());
+  });
+
+  it("a session stored before quality checks has empty quality cells, a null data_quality and says why in errors", () => {
+    const old = buildSessionExport({ ...stored, data_quality: null }, { now });
+    expect(old.data_quality).toBeNull();
+    expect(old.errors).toEqual([
+      { section: "data_quality", message: expect.stringContaining("analysed before quality checks existed") as string },
+    ]);
+    const row = parse(renderSessionCsv(old))[0];
+    expect([row.quality_status, row.quality_codes]).toEqual(["", ""]);
+    expect(unflattenCsvRow(row).data_quality).toBeNull();
   });
 
   it("parity holds with nulls, warnings, a rejected channel and errors", () => {

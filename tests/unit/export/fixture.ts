@@ -58,6 +58,16 @@ export function referenceAnalysis(setting: "a" | "b" = "b"): SessionAnalysis {
     processing_parameters: ref.processing_parameters,
     session_parameters: ref.session_parameters,
     data_completeness: { ...ref.data_completeness, rpe_source: ref.performance_scores.rpe_post_session === null ? null : "upload" },
+    // Two findings of different channels and codes, so the CSV's distinct sorted codes are exercised.
+    data_quality: {
+      status: "review",
+      findings: [
+        { code: "left_right_unverified", severity: "info", channel: null, message: "Sides by default.", value: null, limit: null },
+        { code: "line_noise", severity: "warning", channel: "CH2", message: "Mains hum: 20 % of the power.", value: 0.2, limit: 0.15 },
+        { code: "clipping", severity: "warning", channel: "CH1", message: "Clipped: 0.93 %.", value: 0.0093, limit: 0.0002 },
+        { code: "line_noise", severity: "warning", channel: "CH1", message: "Mains hum: 18 % of the power.", value: 0.18, limit: 0.15 },
+      ],
+    },
     channels,
     contractions: ref.contractions,
     envelopes,

@@ -14,6 +14,7 @@ export const SECTIONS = [
   "processing_parameters",
   "session_parameters",
   "data_completeness",
+  "data_quality",
   "channels",
   "contractions",
 ];
@@ -85,6 +86,7 @@ const SPEC_FIELDS: Record<string, string[]> = {
     "rest_duration_seconds",
   ],
   data_completeness: ["has_emg_data", "has_rpe", "has_game_data", "has_bfr_data", "rpe_source"],
+  data_quality: ["status", "findings"],
 };
 const MUSCLE_FIELDS = [
   "channel",

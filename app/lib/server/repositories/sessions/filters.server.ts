@@ -26,6 +26,10 @@ export function filterSql(caller: Caller, filters: SessionFilters, params: unkno
     params.push(filters.patientCode);
     where.push(`p.code = $${params.length}`);
   }
+  if (filters.quality) {
+    params.push(filters.quality);
+    where.push(`s.data_quality->>'status' = $${params.length}`);
+  }
   const { from, to } = dateBounds(filters);
   if (from) {
     params.push(from);

@@ -6,6 +6,7 @@ import type {
   ChannelResult,
   Contraction,
   DataCompleteness,
+  DataQuality,
   GameInfo,
   MuscleCompliance,
   PerformanceScores,
@@ -49,6 +50,7 @@ interface SessionDoc {
   session_parameters: SessionParameters;
   scoring_configuration: ScoringConfigurationExport | null;
   data_completeness: DataCompleteness;
+  data_quality: DataQuality | null;
   game: GameInfo;
   created_at: string;
   updated_at: string;
@@ -144,7 +146,7 @@ export async function loadSessions(
        'file_sha256', s.file_sha256, 'file_size_bytes', s.file_size_bytes, 'c3d_metadata', ${metadata},
        'processing_status', s.processing_status, 'processing_parameters', s.processing_parameters,
        'session_parameters', s.session_parameters, 'scoring_configuration', s.scoring_configuration,
-       'data_completeness', s.data_completeness, 'game', s.game, 'created_at', s.created_at, 'updated_at', s.updated_at,
+       'data_completeness', s.data_completeness, 'data_quality', s.data_quality, 'game', s.game, 'created_at', s.created_at, 'updated_at', s.updated_at,
        ${sections},
        'scores', case when ps.session_id is null then null else json_build_array(${columnList(SCORE_COLUMNS, "ps")}) end
      )::text as doc
@@ -182,6 +184,7 @@ export async function loadSessions(
       processing_parameters: row.processing_parameters,
       session_parameters: row.session_parameters,
       data_completeness: row.data_completeness,
+      data_quality: row.data_quality,
       channels: {},
       contractions: [],
       envelopes: {},

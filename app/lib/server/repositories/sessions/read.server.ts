@@ -46,7 +46,8 @@ export async function listSessions(
     db.query<Omit<SessionSummary, "created_at"> & { created_at: Date }>(
       `select s.id, s.session_code, p.code as patient_code, ${therapistSql(caller)} as therapist,
          ${RECORDED_AT_SQL} as recorded_at,
-         s.created_at, s.source_filename, s.processing_status, ps.overall_score, ps.category
+         s.created_at, s.source_filename, s.processing_status, ps.overall_score, ps.category,
+         s.data_quality->>'status' as quality_status
        ${from} left join performance_scores ps on ps.session_id = s.id
        where ${where} order by s.sort_at desc, s.id desc limit ${limit} offset ${offset}`,
       params,

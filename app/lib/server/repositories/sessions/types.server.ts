@@ -8,6 +8,8 @@ import type {
   ComplianceBreakdown,
   Contraction,
   DataCompleteness,
+  DataQuality,
+  DataQualityStatus,
   PerformanceScores,
   ProcessingParameters,
   ScoringConfigurationExport,
@@ -34,6 +36,8 @@ export interface StoredSession {
   processing_parameters: ProcessingParameters | null;
   session_parameters: SessionParameters;
   data_completeness: DataCompleteness;
+  /** Null for a session analysed before quality checks existed (docs/decisions/024). */
+  data_quality: DataQuality | null;
   /** In the analysis' channel order. */
   channels: Record<string, ChannelResult>;
   /** Ordered by channel (analysis order), then index. */
@@ -55,6 +59,8 @@ export interface SessionSummary {
   processing_status: string;
   overall_score: number | null;
   category: PerformanceScores["category"];
+  /** data_quality.status; null for a session analysed before quality checks existed. */
+  quality_status: DataQualityStatus | null;
 }
 
 export interface SessionFilters {
@@ -66,6 +72,8 @@ export interface SessionFilters {
   from?: string;
   /** Upper bound; a date-only string includes that whole day, a full time stamp is exclusive. */
   to?: string;
+  /** Only sessions with this data_quality.status (docs/quality.md). */
+  quality?: DataQualityStatus;
 }
 
 export interface StoreAnalysisInput {

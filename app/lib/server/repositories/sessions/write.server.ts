@@ -172,9 +172,10 @@ export async function storeAnalysis(
         const result = await tx.query<{ id: string; session_code: string }>(
           `insert into therapy_sessions (session_code, patient_id, therapist_id, recorded_at, source_filename,
              file_sha256, file_size_bytes, c3d_metadata, processing_status, processing_version,
-             processing_parameters, session_parameters, scoring_configuration, data_completeness, game, warnings)
+             processing_parameters, session_parameters, scoring_configuration, data_completeness, game, warnings,
+             data_quality)
            values ($1, $2, $3, $4::timestamp, $5, $6, $7, $8::text::jsonb, $9, $10, $11::text::jsonb,
-             $12::text::jsonb, $13::text::jsonb, $14::text::jsonb, $15::text::jsonb, $16::text::jsonb)
+             $12::text::jsonb, $13::text::jsonb, $14::text::jsonb, $15::text::jsonb, $16::text::jsonb, $17::text::jsonb)
            on conflict do nothing
            returning id, session_code`,
           [
@@ -194,6 +195,7 @@ export async function storeAnalysis(
             json(analysis.data_completeness),
             json(analysis.session.game),
             json(analysis.warnings ?? []),
+            analysis.data_quality ? json(analysis.data_quality) : null,
           ],
         );
         inserted = result.rows[0];
