@@ -1,6 +1,6 @@
 /**
  * End-to-end tests: real Chromium against the BUILT app (`npm run build` first; `npm test` does),
- * served by remix-serve on E2E_PORT with a throwaway DATA_DIR, so every run starts from an empty
+ * served by server.js (`npm run serve`, the production server entry) on E2E_PORT with a throwaway DATA_DIR, so every run starts from an empty
  * embedded database (the first visit creates the admin, as on a fresh install).
  */
 import { mkdtempSync, rmSync } from "node:fs";

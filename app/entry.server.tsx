@@ -1,8 +1,8 @@
 import { PassThrough } from "node:stream";
 
-import type { EntryContext, HandleDataRequestFunction } from "@remix-run/node";
+import type { EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
@@ -11,6 +11,7 @@ import { getConfig } from "~/lib/server/http/config.server";
 import { closeDb, getDb } from "~/lib/server/db/connection.server";
 import { getStorage } from "~/lib/server/storage/connection.server";
 import { startAdminSocket } from "~/lib/server/admin/socket.server";
+import { startOrphanSweeper } from "~/lib/server/repositories/upload-sweep.server";
 
 // Start-up: a bad environment stops the server here (ConfigError names each variable), and the
 // database is opened and migrated (and the upload store swept of a crash's temp files) before the
@@ -20,16 +21,41 @@ getDb().catch((error: Error) => console.error(`database not ready: ${error.messa
 getStorage().catch((error: Error) => console.error(`storage not ready: ${error.message}`));
 // The admin CLI reaches the embedded database through this process (docs/deployment.md).
 startAdminSocket().catch((error: Error) => console.error(`admin socket not ready: ${error.message}`));
+// Original files no session points to (a crash between file and commit): now, then every 15 min.
+const stopSweeper = startOrphanSweeper(async () => ({ db: await getDb(), storage: await getStorage() }));
 
-// remix-serve stops listening on SIGTERM/SIGINT but an open database keeps the process alive for
-// minutes. Close it and exit: a request cut short loses only its own uncommitted transaction.
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    closeDb()
-      .catch((error: Error) => console.error(`closing the database: ${error.message}`))
-      .finally(() => process.exit(0));
-  });
+/** For server.js: where to listen and how many proxies to trust, from the validated configuration. */
+export function serverOptions(): { port: number; host?: string; trustProxy: number } {
+  const config = getConfig();
+  return { port: config.PORT, host: config.HOST, trustProxy: config.TRUST_PROXY };
 }
+
+/** For server.js, once it stopped accepting and the requests in flight are done. */
+export async function shutdown(): Promise<void> {
+  stopSweeper();
+  await closeDb();
+}
+
+/**
+ * Remix's error log: one JSON line, and none for what is no server error — an unknown URL or
+ * method (404/405), a thrown 4xx, or a request the client gave up on.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  const e = error instanceof Error ? error : new Error(String(error));
+  const url = new URL(request.url);
+  // Remix's own "Warning: …" notes (a client asking `?_data` of a single-fetch app) are no failure.
+  const warning = e.message.startsWith("Warning:");
+  const line = {
+    time: new Date().toISOString(),
+    level: warning ? "warn" : "error",
+    method: request.method,
+    path: url.pathname,
+    error: e.message,
+  };
+  process.stdout.write(`${JSON.stringify(warning ? line : { ...line, stack: e.stack })}\n`);
+};
 
 const ABORT_DELAY = 5_000;
 

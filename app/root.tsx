@@ -56,6 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {/* Before sign-in the header shows what a therapist would see. */}
             {can(user?.role ?? "therapist", "upload") ? <NavLink to="/sessions/new">Upload</NavLink> : null}
             <NavLink to="/analyze">Quick analysis</NavLink>
+            {can(user, "batch") ? <NavLink to="/exports">Exports</NavLink> : null}
             {can(user, "admin") ? <NavLink to="/admin/users">Admin</NavLink> : null}
           </nav>
           {user ? (

@@ -4,7 +4,7 @@
  * 1. build + render of one stored session (a GHOSTLY fixture, stored and read back through the
  *    repository) to JSON and to CSV: median µs over many runs;
  * 2. HTTP: autocannon against GET /api/export/session/:id?format=csv on the BUILT server
- *    (remix-serve, temp DATA_DIR, seeded admin + API token) on loopback, and against a bare
+ *    (server.js, temp DATA_DIR, seeded admin + API token) on loopback, and against a bare
  *    node:http server answering the same bytes: req/s, p50/p99 latency, and the ratio
  *    (goals: p99 < 20 ms, ≥ 40 % of bare req/s); then the same for two constant resource routes (no
  *    database, no auth), the ceiling the remix-serve/Remix request pipeline itself allows;
@@ -231,7 +231,7 @@ async function benchDriver(args: string[], pg: PostgresServer | null): Promise<v
     // --profile-server DIR: the server writes a V8 CPU profile there when it stops (node --cpu-prof).
     const p = args.indexOf("--profile-server");
     const profile = p >= 0 ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args[p + 1])}`] : [];
-    server = spawn(process.execPath, [...profile, path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
+    server = spawn(process.execPath, [...profile, path.join(ROOT, "server.js"), "build/index.js"], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -1,98 +1,113 @@
-/** One point of a patient's trend: a session's time and its three headline scores (0–100). */
-export interface TrendPoint {
-  sessionId: string;
-  recordedAt: string | null;
-  overall: number | null;
-  compliance: number | null;
-  symmetry: number | null;
-}
-
-const SERIES = [
-  { key: "overall", label: "Overall", color: "#0b5cad", dash: undefined },
-  { key: "compliance", label: "Compliance", color: "#1a7f37", dash: "6 3" },
-  { key: "symmetry", label: "Symmetry", color: "#8a5a00", dash: "2 3" },
-] as const;
-
-const W = 720;
-const H = 260;
-const PAD = { left: 44, right: 16, top: 14, bottom: 36 };
-
 /**
- * Server-rendered SVG of the overall, compliance and symmetry scores over time (no JavaScript
- * needed). Sessions without a recording time are left out of the plot; the session table on the
- * same page is its text alternative.
+ * A patient's sessions over time as a server-rendered SVG (no JavaScript needed): the headline
+ * scores, or per leg MPF, MDF, fatigue index or MVC (the toggle is plain links). Every point is a
+ * link to its session with a tooltip (session, date, value); the legend sits under the plot area,
+ * aligned with it. Sessions without a recording time are left out; the session table on the same
+ * page is the plot's text alternative.
  */
-/** Milliseconds for ordering; a zone-less wall-clock time (recorded_at) is read as UTC, never as the server's zone. */
-function instant(iso: string | null): number {
-  if (!iso) return Number.NaN;
-  return Date.parse(/(Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? iso : `${iso}Z`);
+import { Link } from "@remix-run/react";
+import { formatTimestamp } from "~/components/LocalTime";
+import { formatTrendValue, layoutTrend, TREND_VIEWS, VIEWS, type TrendPoint, type TrendView } from "~/components/trend/trend-model";
+
+export type { TrendPoint, TrendView } from "~/components/trend/trend-model";
+
+const BOX = { width: 720, height: 260, left: 64, right: 16, top: 14, bottom: 36 };
+/** The legend's indent: the plot area's left edge as a share of the (scaled) SVG width. */
+const LEGEND_INDENT = `${((BOX.left / BOX.width) * 100).toFixed(2)}%`;
+
+const TEXT = {
+  toggle: "Show",
+  noData: "No dated sessions with this measure to plot yet.",
+  caption: (view: string, unit: string) =>
+    `${view}${unit ? ` (${unit})` : ""} per session over time. Each point opens its session; the table below lists the sessions.`,
+  point: (code: string, date: string, series: string, value: string) => `Session ${code}, ${date}: ${series} ${value}`,
+};
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+const dateOf = (iso: string) => formatTimestamp(iso, { dateOnly: true, locale: "en-GB" }) ?? iso;
+
+export function TrendToggle({ view, hrefFor }: { view: TrendView; hrefFor: (view: TrendView) => string }) {
+  return (
+    <nav aria-label="Trend measure" className="trend-toggle" data-testid="trend-toggle">
+      <span>{TEXT.toggle}:</span>
+      {TREND_VIEWS.map((v) => (
+        <Link key={v} to={hrefFor(v)} aria-current={v === view ? "page" : undefined} preventScrollReset replace data-view={v}>
+          {VIEWS[v].label}
+        </Link>
+      ))}
+    </nav>
+  );
 }
 
-export function TrendPlot({ points, describedBy }: { points: TrendPoint[]; describedBy: string }) {
-  const dated = points
-    .map((p) => ({ ...p, t: instant(p.recordedAt) }))
-    .filter((p) => Number.isFinite(p.t))
-    .sort((a, b) => a.t - b.t);
-  if (dated.length === 0) return <p>No dated sessions to plot yet.</p>;
-  const t0 = dated[0].t;
-  const t1 = dated[dated.length - 1].t;
-  const span = t1 - t0 || 1;
-  const x = (t: number) =>
-    dated.length === 1 ? PAD.left + (W - PAD.left - PAD.right) / 2 : PAD.left + ((t - t0) / span) * (W - PAD.left - PAD.right);
-  const y = (v: number) => PAD.top + (1 - v / 100) * (H - PAD.top - PAD.bottom);
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+export function TrendPlot({ points, describedBy, view = "scores" }: { points: TrendPoint[]; describedBy: string; view?: TrendView }) {
+  const layout = layoutTrend(points, view, BOX);
+  if (!layout) return <p data-testid="trend-empty">{TEXT.noData}</p>;
+  const { unit, label } = layout.view;
   return (
-    <figure className="trend-plot" aria-describedby={describedBy}>
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        role="img"
-        aria-label="Overall, compliance and symmetry scores per session over time"
-        data-testid="trend-plot"
-      >
-        {[0, 25, 50, 75, 100].map((v) => (
-          <g key={v}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} stroke="#d5dbe1" />
-            <text x={PAD.left - 6} y={y(v) + 4} textAnchor="end" fontSize="11" fill="#555e69">
-              {v}
+    <figure className="trend-plot" aria-describedby={describedBy} data-view={view}>
+      <svg viewBox={`0 0 ${BOX.width} ${BOX.height}`} role="group" aria-label={TEXT.caption(label, unit)} data-testid="trend-plot">
+        {layout.ticks.map((tick) => (
+          <g key={tick.value}>
+            <line x1={BOX.left} x2={BOX.width - BOX.right} y1={tick.y} y2={tick.y} stroke="#d5dbe1" />
+            <text x={BOX.left - 6} y={tick.y + 4} textAnchor="end" fontSize="11" fill="#555e69">
+              {formatTrendValue(tick.value, "")}
             </text>
           </g>
         ))}
-        <text x={PAD.left} y={H - 10} fontSize="11" fill="#555e69">
-          {day(t0)}
-        </text>
-        {dated.length > 1 ? (
-          <text x={W - PAD.right} y={H - 10} fontSize="11" fill="#555e69" textAnchor="end">
-            {day(t1)}
+        {unit ? (
+          <text x={4} y={BOX.top + 4} fontSize="11" fill="#555e69">
+            {unit}
           </text>
         ) : null}
-        {SERIES.map((s) => {
-          const pts = dated.filter((p) => p[s.key] != null).map((p) => [x(p.t), y(p[s.key] as number)] as const);
-          return (
-            <g key={s.key} data-series={s.key}>
-              <polyline
-                points={pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")}
-                fill="none"
-                stroke={s.color}
-                strokeWidth="2"
-                strokeDasharray={s.dash}
-              />
-              {pts.map(([a, b], i) => (
-                <circle key={i} cx={a} cy={b} r="3" fill={s.color} />
-              ))}
-            </g>
-          );
-        })}
+        <text x={BOX.left} y={BOX.height - 10} fontSize="11" fill="#555e69">
+          {day(layout.first)}
+        </text>
+        {layout.last !== layout.first ? (
+          <text x={BOX.width - BOX.right} y={BOX.height - 10} fontSize="11" fill="#555e69" textAnchor="end">
+            {day(layout.last)}
+          </text>
+        ) : null}
+        {layout.series.map((s) => (
+          <g key={s.key} data-series={s.key}>
+            <polyline
+              points={s.points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ")}
+              fill="none"
+              stroke={s.color}
+              strokeWidth="2"
+              strokeDasharray={s.dash}
+            />
+            {s.points.map((p) => {
+              const tip = TEXT.point(p.sessionCode, dateOf(p.recordedAt), s.label, formatTrendValue(p.value, unit));
+              return (
+                <a
+                  key={p.sessionId}
+                  href={`/sessions/${p.sessionId}`}
+                  aria-label={tip}
+                  className="trend-point"
+                  data-testid="trend-point"
+                  data-session={p.sessionId}
+                  data-value={p.value}
+                >
+                  <title>{tip}</title>
+                  {/* The wide transparent stroke is the pointer and touch target (and the focus ring). */}
+                  <circle cx={p.x} cy={p.y} r="3.5" fill={s.color} stroke="transparent" strokeWidth="11" />
+                </a>
+              );
+            })}
+          </g>
+        ))}
       </svg>
-      <figcaption className="legend">
-        {SERIES.map((s) => (
-          <span key={s.key}>
-            <svg width="24" height="10" aria-hidden="true">
-              <line x1="0" x2="24" y1="5" y2="5" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} />
-            </svg>{" "}
+      <figcaption className="legend" style={{ paddingLeft: LEGEND_INDENT }}>
+        {layout.series.map((s) => (
+          <span key={s.key} className="legend-item">
+            <svg width="28" height="10" aria-hidden="true">
+              <line x1="0" x2="28" y1="5" y2="5" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} />
+              <circle cx="14" cy="5" r="3.5" fill={s.color} />
+            </svg>
             {s.label}
           </span>
         ))}
-        <span> — score 0–100 per session over time; the table below lists the same values.</span>
+        <span className="legend-note">{TEXT.caption(label, unit)}</span>
       </figcaption>
     </figure>
   );

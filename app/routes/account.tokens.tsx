@@ -5,6 +5,7 @@ import { formText } from "~/lib/form";
 import { requireCsrf, requireUser } from "~/lib/server/auth/permissions.server";
 import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, scopesForRole, TOKEN_SCOPE_DESCRIPTIONS, type TokenScope } from "~/lib/policy";
 import { createApiToken, listApiTokens, revokeApiToken, TokenInputError } from "~/lib/server/auth/api-tokens.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "API tokens — GHOSTLY+ EMG" }];
 
@@ -28,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const intent = formData.get("intent");
   if (intent === "create") {

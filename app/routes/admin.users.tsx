@@ -5,6 +5,7 @@ import { formText } from "~/lib/form";
 import { isRole, MIN_PASSWORD_LENGTH, ROLES } from "~/lib/policy";
 import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
 import { createUser, listUsers, setActive, setPassword, setRole, UserInputError } from "~/lib/server/auth/users.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Users — GHOSTLY+ EMG" }];
 
@@ -21,7 +22,7 @@ type Result = { intent: string; userId?: string; field?: string; error?: string;
 
 export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireAdmin(request);
-  const formData = await request.formData();
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const intent = formText(formData, "intent");
   const userId = formText(formData, "userId");

@@ -11,6 +11,7 @@ import { parseAnyFormat, sessionReportResponse } from "~/lib/server/reports.serv
 import { recordExport } from "~/lib/server/repositories/export-history.server";
 import { requireApiCaller, requireApiPermission } from "~/lib/server/auth/permissions.server";
 import { secureResource } from "~/lib/server/http/security-headers.server";
+import { idParam } from "~/lib/server/db/ids.server";
 
 async function loaderUnsecured({ request, params }: LoaderFunctionArgs) {
   const caller = await requireApiCaller(request);
@@ -26,7 +27,7 @@ async function loaderUnsecured({ request, params }: LoaderFunctionArgs) {
   const includeDebug = parseBooleanField(query.get("include_debug"), "include_debug", false);
   if (includeDebug instanceof Response) return includeDebug;
 
-  const sessionId = params.sessionId ?? "";
+  const sessionId = idParam(params.sessionId);
   const csvRows = format === "csv" && table === undefined;
   const exp = await exportStoredSession(caller, sessionId, { includeSignals, includeDebug, csvRows });
   if (!exp) return exportError(404, `session ${sessionId} was not found`, "sessionId");

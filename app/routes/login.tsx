@@ -4,6 +4,7 @@ import { CsrfInput } from "~/components/csrf";
 import { formText } from "~/lib/form";
 import { attemptSignIn, BAD_CREDENTIALS_MESSAGE, createUserSession, hasAnyUser, safeRedirectPath } from "~/lib/server/auth/sign-in.server";
 import { getSignedInUser, requireCsrf } from "~/lib/server/auth/permissions.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in — GHOSTLY+ EMG" }];
 
@@ -15,14 +16,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const email = formText(formData, "email").trim();
   const password = formText(formData, "password");
   const redirectTo = safeRedirectPath(formData.get("redirectTo"), "/");
   if (!email || !password) return data({ error: "Enter your email and password." }, { status: 400 });
-  const result = await attemptSignIn(request, email, password);
+  const result = await attemptSignIn(context, email, password);
   if (result.ok) return createUserSession(request, result.user, redirectTo);
   if (result.reason === "rate-limited") {
     return data(

@@ -6,6 +6,7 @@ import { createUserSession, hasAnyUser } from "~/lib/server/auth/sign-in.server"
 import { MIN_PASSWORD_LENGTH } from "~/lib/policy";
 import { requireCsrf } from "~/lib/server/auth/permissions.server";
 import { createFirstAdmin, UserInputError } from "~/lib/server/auth/users.server";
+import { requireForm } from "~/lib/server/http/form.server";
 
 export const meta: MetaFunction = () => [{ title: "First start — GHOSTLY+ EMG" }];
 
@@ -19,7 +20,7 @@ export async function loader(_: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (await hasAnyUser()) throw notFound();
-  const formData = await request.formData();
+  const formData = await requireForm(request);
   await requireCsrf(request, formData);
   const password = formText(formData, "password");
   if (password !== formText(formData, "passwordConfirm")) {

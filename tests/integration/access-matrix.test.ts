@@ -48,6 +48,10 @@ type Row = {
   params?: (ids: Ids) => Record<string, string>;
   /** Form fields for POST rows (the CSRF token is added for cookie callers). */
   form?: Record<string, string>;
+  /** The row ends the caller's session (sign-out): signed-in callers use a session of their own for it. */
+  ownSession?: true;
+  /** A JSON body for POST API rows instead of a form (the CSRF token goes in the X-CSRF-Token header). */
+  json?: Record<string, unknown>;
   expect: Record<Who, Expected>;
 };
 interface Ids {
@@ -114,6 +118,23 @@ const ROWS: Row[] = [
     url: () => "/patients/P999",
     params: () => ({ code: "P999" }),
     expect: NOT_FOUND_PAGE,
+  },
+  {
+    file: "patients.$code_.compare/route.tsx",
+    name: "comparison of two sessions of therapist A's patient",
+    kind: "page",
+    load: () => import("~/routes/patients.$code_.compare/route"),
+    url: (ids) => `/patients/P001/compare?a=${ids.sessionA}&b=${ids.sessionA}`,
+    params: () => ({ code: "P001" }),
+    expect: row(["login", 200, 404, 200, 200, "login", "login", "login", "login", "login"]),
+  },
+  {
+    file: "exports/route.tsx",
+    name: "cohort export page",
+    kind: "page",
+    load: () => import("~/routes/exports/route"),
+    url: () => "/exports",
+    expect: ANY_SIGNED_IN_PAGE,
   },
   {
     file: "analyze/route.tsx",
@@ -247,6 +268,7 @@ const ROWS: Row[] = [
     load: () => import("~/routes/logout"),
     url: () => "/logout",
     form: {},
+    ownSession: true,
     // Callers without a session cookie have no CSRF token: 403 (nothing to sign out of anyway).
     // The anonymous browser has one from the sign-in page it loaded.
     expect: row([302, 302, 302, 302, 302, 403, 403, 302, 403, 403]),
@@ -342,12 +364,66 @@ const ROWS: Row[] = [
     expect: row([401, 400, 400, 400, 400, 400, 401, 401, 403, 401]),
   },
   {
+    file: "api.sessions.ts",
+    name: "upload API without a multipart body (POST)",
+    kind: "api",
+    method: "POST",
+    load: () => import("~/routes/api.sessions"),
+    url: () => "/api/sessions",
+    form: { patient_code: "P001" },
+    // Callers allowed to upload meet the body check (400); a researcher's role and an export-only token may not (403).
+    expect: row([401, 400, 400, 403, 400, 403, 401, 401, 400, 401]),
+  },
+  {
     file: "api.export_.schema[.]json.ts",
     name: "export JSON Schema (no health data)",
     kind: "api",
     load: () => import("~/routes/api.export_.schema[.]json"),
     url: () => "/api/export/schema.json",
     expect: PUBLIC,
+  },
+  {
+    file: "api.sessions.$sessionId_.history.ts",
+    name: "history of therapist A's session",
+    kind: "api",
+    load: () => import("~/routes/api.sessions.$sessionId_.history"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/history`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    expect: API_OWNER_ONLY,
+  },
+  {
+    file: "api.sessions.$sessionId_.history.ts",
+    name: "history of a missing session",
+    kind: "api",
+    load: () => import("~/routes/api.sessions.$sessionId_.history"),
+    url: () => `/api/sessions/${MISSING_SESSION}/history`,
+    params: () => ({ sessionId: MISSING_SESSION }),
+    expect: API_NOT_FOUND,
+  },
+  {
+    // The matrix's sessions are stored without their file in the app's storage: a permitted caller gets 409.
+    file: "api.sessions.$sessionId_.reprocess.ts",
+    name: "re-process therapist A's session (POST)",
+    kind: "api",
+    method: "POST",
+    load: () => import("~/routes/api.sessions.$sessionId_.reprocess"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/reprocess`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    json: {},
+    // The matrix token has the default (export) scope: re-processing needs "manage".
+    expect: row([401, 409, 404, 403, 409, 403, 401, 401, 403, 401]),
+  },
+  {
+    file: "api.sessions.$sessionId_.reprocess.ts",
+    name: "re-process with a bad field (POST)",
+    kind: "api",
+    method: "POST",
+    load: () => import("~/routes/api.sessions.$sessionId_.reprocess"),
+    url: (ids) => `/api/sessions/${ids.sessionA}/reprocess`,
+    params: (ids) => ({ sessionId: ids.sessionA }),
+    json: { rms_window_ms: "wide" },
+    // Another therapist learns nothing about the session, not even that the field is bad.
+    expect: row([401, 400, 404, 403, 400, 403, 401, 401, 403, 401]),
   },
   { file: "healthz.ts", name: "health check", kind: "api", load: () => import("~/routes/healthz"), url: () => "/healthz", expect: PUBLIC },
 ];
@@ -390,7 +466,7 @@ forEachDriver("access matrix", (t) => {
     ids.sessionA = await store(users.therapistA, "P001");
     ids.sessionB = await store(users.therapistB, "P002");
 
-    const signIn = async (email: string) => {
+    signIn = async (email: string) => {
       const browser = new Browser();
       await visit(browser, root, loginRoute, "/login");
       const answer = await submit(browser, loginRoute, "/login", { email, password: PASSWORD });
@@ -418,8 +494,11 @@ forEachDriver("access matrix", (t) => {
     callers.expiredToken = new Browser({ Authorization: `Bearer ${expired.token}` });
   });
 
+  let signIn: (email: string) => Promise<Browser>;
+
   async function request(row: Row, who: Who): Promise<Answer> {
-    const browser = callers[who];
+    const signedIn = who === "therapistA" || who === "therapistB" || who === "researcher" || who === "admin";
+    const browser = row.ownSession && signedIn ? await signIn(users[who].email) : callers[who];
     const module = await row.load();
     const url = row.url(ids);
     const params = row.params?.(ids) ?? {};
@@ -427,6 +506,18 @@ forEachDriver("access matrix", (t) => {
     if (row.method === "POST") {
       const fields = { ...row.form, ...(row.form?.email === "" ? { email: `new-${who}-${tag}-${Date.now()}@matrix.test` } : {}) };
       const csrf = browser.csrf ?? "";
+      if (row.json) {
+        const req = new Request(BASE + url, {
+          method: "POST",
+          headers: {
+            ...browser.headers,
+            ...(browser.cookie ? { Cookie: browser.cookie, "X-CSRF-Token": csrf } : {}),
+            "Content-Type": "application/json",
+          },
+          body: JSON.stringify(row.json),
+        });
+        return invoke(module.action as Handler, req, params);
+      }
       const req = new Request(BASE + url, {
         method: "POST",
         headers: {
@@ -541,6 +632,12 @@ forEachDriver("access matrix", (t) => {
         { load: () => import("~/routes/sessions._index/route"), url: "/sessions", params: {} },
         { load: () => import("~/routes/sessions.$sessionId/route"), url: `/sessions/${ids.sessionA}`, params: { sessionId: ids.sessionA } },
         { load: () => import("~/routes/patients.$code/route"), url: "/patients/P001", params: { code: "P001" } },
+        {
+          load: () => import("~/routes/patients.$code_.compare/route"),
+          url: `/patients/P001/compare?a=${ids.sessionA}&b=${ids.sessionA}`,
+          params: { code: "P001" },
+        },
+        { load: () => import("~/routes/exports/route"), url: "/exports", params: {} },
       ];
       for (const page of pages) {
         const module = await page.load();

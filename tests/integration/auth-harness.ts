@@ -36,11 +36,16 @@ export interface Answer {
 }
 
 /** Calls a loader or action and normalises what it returns or throws (Response, data(), plain value). */
-export async function invoke(handler: Handler | undefined, request: Request, params: Record<string, string> = {}): Promise<Answer> {
+export async function invoke(
+  handler: Handler | undefined,
+  request: Request,
+  params: Record<string, string> = {},
+  context: Record<string, unknown> = {},
+): Promise<Answer> {
   if (!handler) throw new Error(`no handler for ${request.method} ${request.url}`);
   let result: unknown;
   try {
-    result = await handler({ request, params, context: {} });
+    result = await handler({ request, params, context });
   } catch (thrown) {
     result = thrown;
     if (!(thrown instanceof Response) && !isData(thrown)) {
@@ -68,12 +73,23 @@ function isData(value: unknown): value is { type: "DataWithResponseInit"; data: 
   return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
 }
 
-/** A browser: a cookie jar and the CSRF token of its session. */
+/**
+ * A browser: a cookie jar and the CSRF token of its session, and the network address it calls
+ * from (what the server entry puts in the load context as `clientAddress`; none by default).
+ */
 export class Browser {
   cookie: string | null = null;
   csrf: string | null = null;
 
-  constructor(readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly headers: Record<string, string> = {},
+    readonly address: string | null = null,
+  ) {}
+
+  /** The load context the server entry would give this browser's requests. */
+  get context(): Record<string, unknown> {
+    return this.address ? { clientAddress: this.address } : {};
+  }
 
   /** Takes the cookie from a Set-Cookie header (only the name=value part is sent back). */
   absorb(answer: Answer): void {
@@ -112,11 +128,11 @@ export async function visit(
   pathname: string,
   params: Record<string, string> = {},
 ): Promise<{ root: Answer; page: Answer | null }> {
-  const rootAnswer = await invoke(root.loader as Handler, browser.get(pathname));
+  const rootAnswer = await invoke(root.loader as Handler, browser.get(pathname), {}, browser.context);
   browser.absorb(rootAnswer);
   if (rootAnswer.status === 200) browser.csrf = (rootAnswer.body as { csrf: string }).csrf;
   if (rootAnswer.status !== 200 || !page?.loader) return { root: rootAnswer, page: null };
-  const pageAnswer = await invoke(page.loader as Handler, browser.get(pathname), params);
+  const pageAnswer = await invoke(page.loader as Handler, browser.get(pathname), params, browser.context);
   browser.absorb(pageAnswer);
   return { root: rootAnswer, page: pageAnswer };
 }
@@ -134,6 +150,7 @@ export async function submit(
     route.action as Handler,
     browser.post(pathname, { csrf: browser.csrf ?? "", ...fields }, extraHeaders),
     params,
+    browser.context,
   );
   browser.absorb(answer);
   return answer;

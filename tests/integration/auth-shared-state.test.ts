@@ -114,6 +114,18 @@ forEachDriver("shared sign-in failure limiter", (t) => {
     expect((await limiter.begin(t.db, ["account:new@example.org", "address:10.0.0.2"])).allowed).toBe(true);
   });
 
+  it("a counted-only key (limit null) never refuses, and each admitted attempt learns the failures before it", async () => {
+    const limiter = new FailureLimiter();
+    const counted = { key: "account:slow@example.org", limit: null, windowMs: 15 * 60_000 };
+    const seen: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const decision = await limiter.begin(t.db, [{ key: `pair:slow@example.org|198.51.100.${i}`, limit: 5 }, counted]);
+      if (!decision.allowed) throw new Error(`attempt ${i + 1} refused`);
+      seen.push(decision.failures[counted.key]);
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it("a success un-counts the attempt and clears the account key, not the address key", async () => {
     const limiter = new FailureLimiter();
     const account = "account:d@example.org";
@@ -175,10 +187,12 @@ forEachDriver("sign-in through the login action, two servers on one database", (
     expect(retryAfter).toBeGreaterThanOrEqual(59);
     expect(retryAfter).toBeLessThanOrEqual(60);
     // A minute later (failures moved back) the right password signs in on the other server.
-    await age(t.db, `account:${email}`, 61);
+    // (The browser calls from no address: its failures count on the pair key `pair:<email>|-`.)
+    await age(t.db, `pair:${email}|-`, 61);
     serveFrom(t.db);
     expect((await submit(browser, loginRoute, "/login", { email, password: PASSWORD })).status).toBe(302);
     expect(await failuresOf(t.db, `account:${email}`)).toBe(0);
+    expect(await failuresOf(t.db, `pair:${email}|-`)).toBe(0);
   });
 });
 
@@ -210,15 +224,15 @@ forEachDriver("generated session secret shared through app_secrets", (t) => {
     const storageA = createAppSessionStorage(secretA);
     const storageB = createAppSessionStorage(secretB);
     const session = await storageA.getSession();
-    session.set("userId", "user-1");
-    session.set("sv", 3);
+    session.set("sid", "session-1");
+    session.set("csrf", "token-3");
     const cookie = (await storageA.commitSession(session)).split(";")[0];
     const read = await storageB.getSession(cookie);
-    expect(read.get("userId")).toBe("user-1");
-    expect(read.get("sv")).toBe(3);
+    expect(read.get("sid")).toBe("session-1");
+    expect(read.get("csrf")).toBe("token-3");
     // And a storage with another secret does not accept it (the check above is not vacuous).
     const stranger = createAppSessionStorage(["another-secret-another-secret-0123456789"]);
-    expect((await stranger.getSession(cookie)).get("userId")).toBeUndefined();
+    expect((await stranger.getSession(cookie)).get("sid")).toBeUndefined();
   });
 
   it("adopts an existing DATA_DIR/session-secret value on first start, and keeps the table's value afterwards", async () => {

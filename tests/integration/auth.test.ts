@@ -8,10 +8,11 @@ import * as logoutRoute from "~/routes/logout";
 import * as adminUsers from "~/routes/admin.users";
 import * as accountTokens from "~/routes/account.tokens";
 import * as adminExports from "~/routes/admin.exports";
-import { BAD_CREDENTIALS_MESSAGE } from "~/lib/server/auth/sign-in.server";
+import { accountDelayMs, BAD_CREDENTIALS_MESSAGE, SIGN_IN_LIMITS } from "~/lib/server/auth/sign-in.server";
 import { requireApiCaller, requireUser } from "~/lib/server/auth/permissions.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/lib/server/auth/api-tokens.server";
 import {
+  authenticate,
   createFirstAdmin,
   createUser,
   getUserById,
@@ -172,8 +173,9 @@ forEachDriver("accounts and sign-in", (t) => {
       for (const attempt of refused) await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
       expect((await getUserById(therapist.userId, { db: t.db }))?.role).toBe("therapist");
       expect((await getUserById(other.id, { db: t.db }))?.active).toBe(true);
-      // A new account starts at session version 0 (the column default); each password change adds one.
-      expect(await setPassword(therapist, therapist.userId, "my-own-new-password", { db: t.db })).toBe(1);
+      // One's own password: allowed (the account page's flow re-opens this browser's session).
+      await setPassword(therapist, therapist.userId, "my-own-new-password", { db: t.db });
+      expect(await authenticate(`own-${tag}@example.org`, "my-own-new-password", { db: t.db })).not.toBeNull();
     });
 
     it("the admin page creates users (admin only, CSRF checked)", async () => {
@@ -197,7 +199,7 @@ forEachDriver("accounts and sign-in", (t) => {
   });
 
   describe("role changes", () => {
-    it("an admin's role change applies to the user's very next request", async () => {
+    it("an admin's role change ends the user's sessions; signed in again they have the new role", async () => {
       const email = `mover-${tag}@example.org`;
       const user = await createUser(ACTING_ADMIN, { email, displayName: "Mover", password: PASSWORD, role: "therapist" }, { db: t.db });
       const browser = new Browser();
@@ -207,10 +209,15 @@ forEachDriver("accounts and sign-in", (t) => {
       await signIn(admin, adminEmail);
       await visit(admin, root, adminUsers, "/admin/users");
       expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "wizard" })).status).toBe(422);
+      expect((await requireUser(browser.get("/sessions"))).role).toBe("therapist");
       expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: user.id, role: "researcher" })).status).toBe(
         200,
       );
-      expect((await requireUser(browser.get("/sessions"))).role).toBe("researcher");
+      // The old session does not carry on with a role it was not signed in for.
+      expect((await thrownStatus(requireUser(browser.get("/sessions")))).location).toBe("/login?redirectTo=%2Fsessions");
+      const again = new Browser();
+      await signIn(again, email);
+      expect((await requireUser(again.get("/sessions"))).role).toBe("researcher");
       expect((await submit(admin, adminUsers, "/admin/users", { intent: "set-role", userId: "not-a-uuid", role: "admin" })).status).toBe(
         404,
       );
@@ -238,10 +245,11 @@ forEachDriver("accounts and sign-in", (t) => {
       expect((await requireUser(browser.get("/sessions"))).user.email).toBe(`thera-${tag}@example.org`);
     });
 
-    it("sets Secure on the cookie when the request is https (directly or via X-Forwarded-Proto)", async () => {
-      for (const [url, headers] of [
-        ["https://app.test/login", {}],
-        [BASE + "/login", { "X-Forwarded-Proto": "https" }],
+    it("sets Secure on the cookie when the request URL is https; a client's X-Forwarded-Proto does not decide", async () => {
+      for (const [url, headers, secure] of [
+        ["https://app.test/login", {}, true],
+        // The server entry turns a trusted proxy's X-Forwarded-Proto into an https URL (TRUST_PROXY).
+        [BASE + "/login", { "X-Forwarded-Proto": "https" }, false],
       ] as const) {
         const browser = new Browser(headers);
         const first = await invoke(root.loader, new Request(url, { headers }));
@@ -256,7 +264,8 @@ forEachDriver("accounts and sign-in", (t) => {
           }),
         );
         expect(answer.status).toBe(302);
-        expect(answer.headers.get("Set-Cookie")).toMatch(/; Secure/);
+        if (secure) expect(answer.headers.get("Set-Cookie")).toMatch(/; Secure/);
+        else expect(answer.headers.get("Set-Cookie")).not.toMatch(/Secure/);
       }
     });
 
@@ -292,10 +301,10 @@ forEachDriver("accounts and sign-in", (t) => {
       expect(answer.location).toBe("/");
     });
 
-    it("the 6th failure within a minute for one account answers 429 with Retry-After, even with the right password", async () => {
+    it("the 6th failure within a minute for one account from one address answers 429 with Retry-After, even with the right password", async () => {
       const email = `locked-${tag}@example.org`;
       await createUser(ACTING_ADMIN, { email, displayName: "Locked", password: PASSWORD, role: "therapist" }, { db: t.db });
-      const browser = new Browser();
+      const browser = new Browser({}, `198.51.100.61`);
       await visit(browser, root, loginRoute, "/login");
       for (let i = 0; i < 5; i++) {
         const answer = await submit(browser, loginRoute, "/login", { email, password: `wrong-password-${i}` });
@@ -310,21 +319,62 @@ forEachDriver("accounts and sign-in", (t) => {
       await expect(requireUser(browser.get("/sessions"))).rejects.toBeInstanceOf(Response);
     });
 
-    it("> 5 failures from one address block that address across accounts", async () => {
-      const browser = new Browser({ "X-Forwarded-For": `203.0.113.9-${tag}, 10.0.0.1` });
+    it("strangers' failures from other addresses do not lock the owner out: the owner waits, then gets in", async () => {
+      const email = `target-${tag}@example.org`;
+      await createUser(ACTING_ADMIN, { email, displayName: "Target", password: PASSWORD, role: "therapist" }, { db: t.db });
+      // Seven strangers, one wrong password each (more than the old account-wide budget of five).
+      for (let i = 0; i < 7; i++) {
+        const stranger = new Browser({}, `203.0.113.${100 + i}`);
+        await visit(stranger, root, loginRoute, "/login");
+        expect((await submit(stranger, loginRoute, "/login", { email, password: `guess-${i}-password` })).status).toBe(401);
+      }
+      const owner = new Browser({}, "192.0.2.10");
+      const started = Date.now();
+      expect((await signIn(owner, email)).status).toBe(302);
+      // Seven failures elsewhere: the check waited accountDelayMs(7) first.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(accountDelayMs(7));
+      expect((await requireUser(owner.get("/sessions"))).user.email).toBe(email);
+      // The owner's success resets the slow-down: the next sign-in does not wait.
+      expect(
+        accountDelayMs(
+          (await t.db.query<{ n: number }>("select count(*)::int as n from sign_in_failures where key = $1", [`account:${email}`])).rows[0]
+            .n,
+        ),
+      ).toBe(0);
+    });
+
+    it(`more than ${SIGN_IN_LIMITS.address.limit} failures from one address block that address across accounts`, async () => {
+      const browser = new Browser({}, `203.0.113.9`);
       await visit(browser, root, loginRoute, "/login");
-      for (let i = 0; i < 5; i++) {
-        await submit(browser, loginRoute, "/login", { email: `spray${i}-${tag}@example.org`, password: "whatever-123" });
+      for (let i = 0; i < SIGN_IN_LIMITS.address.limit; i++) {
+        expect(
+          (await submit(browser, loginRoute, "/login", { email: `spray${i}-${tag}@example.org`, password: "whatever-123" })).status,
+        ).toBe(401);
       }
       const blocked = await submit(browser, loginRoute, "/login", { email: `thera-${tag}@example.org`, password: PASSWORD });
       expect(blocked.status).toBe(429);
-      const elsewhere = new Browser({ "X-Forwarded-For": `203.0.113.10-${tag}` });
+      const elsewhere = new Browser({}, `203.0.113.10`);
       expect((await signIn(elsewhere, `thera-${tag}@example.org`)).status).toBe(302);
     });
 
-    it("sign-out is a CSRF-checked POST that clears the session", async () => {
+    it("X-Forwarded-For from the client is no address: rotating it does not dodge the limit", async () => {
+      const email = `rotor-${tag}@example.org`;
+      await createUser(ACTING_ADMIN, { email, displayName: "Rotor", password: PASSWORD, role: "therapist" }, { db: t.db });
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const browser = new Browser({ "X-Forwarded-For": `198.18.0.${i}`, "X-Real-IP": `198.18.1.${i}` }, "198.51.100.77");
+        await visit(browser, root, loginRoute, "/login");
+        statuses.push((await submit(browser, loginRoute, "/login", { email, password: `wrong-password-${i}` })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    });
+
+    it("sign-out is a CSRF-checked POST that ends the session on the server: a copy of the cookie taken before no longer works", async () => {
       const browser = new Browser();
       await signIn(browser, `thera-${tag}@example.org`);
+      const copied = new Browser();
+      copied.cookie = browser.cookie;
+      expect((await requireUser(copied.get("/sessions"))).user.email).toBe(`thera-${tag}@example.org`);
       expect((await submit(browser, logoutRoute, "/logout", { csrf: "nope" })).status).toBe(403);
       await requireUser(browser.get("/sessions"));
       const out = await submit(browser, logoutRoute, "/logout", {});
@@ -334,11 +384,49 @@ forEachDriver("accounts and sign-in", (t) => {
       const redirect = await thrownStatus(requireUser(browser.get("/sessions?patient=P001")));
       expect(redirect.status).toBe(302);
       expect(redirect.location).toBe("/login?redirectTo=%2Fsessions%3Fpatient%3DP001");
+      // The copy made before sign-out is signed out too, on pages and the API.
+      expect((await thrownStatus(requireUser(copied.get("/sessions")))).status).toBe(302);
+      expect((await thrownStatus(requireApiCaller(copied.get("/api/export/sessions")))).status).toBe(401);
+    });
+
+    it("sign out everywhere (from the account page) ends every session of the user, not another user's", async () => {
+      const email = `everywhere-${tag}@example.org`;
+      await createUser(ACTING_ADMIN, { email, displayName: "Everywhere", password: PASSWORD, role: "therapist" }, { db: t.db });
+      const [laptop, phone] = [new Browser(), new Browser()];
+      await signIn(laptop, email);
+      await signIn(phone, email);
+      const bystander = new Browser();
+      await signIn(bystander, `thera-${tag}@example.org`);
+      const account = await import("~/routes/account._index");
+      const page = await visit(phone, root, account, "/account");
+      expect(page.page?.body).toMatchObject({ sessions: 2 });
+      const out = await submit(phone, logoutRoute, "/logout", { scope: "everywhere" });
+      expect(out.location).toBe("/login");
+      for (const browser of [laptop, phone]) expect((await thrownStatus(requireUser(browser.get("/sessions")))).status).toBe(302);
+      expect((await requireUser(bystander.get("/sessions"))).user.email).toBe(`thera-${tag}@example.org`);
+    });
+
+    it("a session ends 12 hours after sign-in, checked on the server whatever the cookie says", async () => {
+      const browser = new Browser();
+      await signIn(browser, `thera-${tag}@example.org`);
+      const { rows } = await t.db.query<{ hours: number }>(
+        "select extract(epoch from (expires_at - created_at))::float8 / 3600 as hours from auth_sessions order by created_at desc limit 1",
+      );
+      expect(rows[0].hours).toBe(12);
+      await requireUser(browser.get("/sessions"));
+      // Eleven hours, fifty-nine minutes and fifty-nine seconds later it still works; at twelve it does not.
+      const { rows: mine } = await t.db.query<{ id_hash: string }>("select id_hash from auth_sessions order by created_at desc limit 1");
+      await t.db.query("update auth_sessions set expires_at = statement_timestamp() + interval '1 second' where id_hash = $1", [
+        mine[0].id_hash,
+      ]);
+      await requireUser(browser.get("/sessions"));
+      await t.db.query("update auth_sessions set expires_at = statement_timestamp() where id_hash = $1", [mine[0].id_hash]);
+      expect((await thrownStatus(requireUser(browser.get("/sessions")))).status).toBe(302);
     });
   });
 
   describe("server-side validity: deactivation, tokens", () => {
-    it("deactivating a user kills an existing session and token at once; reactivating restores them", async () => {
+    it("deactivating a user kills an existing session and token at once; reactivating revives neither", async () => {
       const email = `leaver-${tag}@example.org`;
       const user = await createUser(ACTING_ADMIN, { email, displayName: "Leaver", password: PASSWORD, role: "therapist" }, { db: t.db });
       const browser = new Browser();
@@ -371,8 +459,13 @@ forEachDriver("accounts and sign-in", (t) => {
       expect(denied.status).toBe(401);
       expect(denied.body).toEqual({ error: BAD_CREDENTIALS_MESSAGE });
 
-      await setActive(ACTING_ADMIN, user.id, true, { db: t.db });
-      expect((await requireApiCaller(bearer(token))).userId).toBe(user.id);
+      // Reactivated, the account signs in afresh; the old cookie and token stay dead.
+      await visit(admin, root, adminUsers, "/admin/users");
+      expect((await submit(admin, adminUsers, "/admin/users", { intent: "reactivate", userId: user.id })).status).toBe(200);
+      expect((await thrownStatus(requireUser(browser.get("/sessions")))).status).toBe(302);
+      expect((await thrownStatus(requireApiCaller(bearer(token)))).status).toBe(401);
+      expect((await listApiTokens(callerOf(user), { db: t.db })).every((tok) => tok.revokedAt !== null)).toBe(true);
+      expect((await signIn(new Browser(), email)).status).toBe(302);
     });
 
     it("an admin cannot deactivate their own account", async () => {
@@ -538,9 +631,46 @@ forEachDriver("accounts and sign-in", (t) => {
         newPassword: "another-password-2",
         newPasswordConfirm: "another-password-2",
       });
-      expect(changed.status).toBe(200);
+      // A redirect carrying this browser's new session: the page after it (with or without
+      // JavaScript) is signed in with it.
+      expect(changed.status).toBe(302);
+      expect(changed.location).toBe("/account?password=changed");
+      expect(changed.headers.get("Set-Cookie")).toMatch(/^ghostly_session=/);
+      const after = await visit(here, root, accountPassword, "/account?password=changed");
+      expect(after.root.status).toBe(200);
+      expect(after.page?.body).toMatchObject({ changed: true, sessions: 1 });
       expect((await requireUser(here.get("/sessions"))).userId).toBe(user.id);
       expect((await thrownStatus(requireUser(elsewhere.get("/sessions")))).status).toBe(302);
+    });
+
+    it("wrong current passwords on the account page count like sign-in failures: the 6th answers 429", async () => {
+      const user = await createUser(
+        ACTING_ADMIN,
+        { email: `pw-guess-${tag}@example.org`, displayName: "Guess", password: PASSWORD, role: "therapist" },
+        { db: t.db },
+      );
+      const borrowed = new Browser({}, "198.51.100.99");
+      await signIn(borrowed, user.email);
+      const accountPassword = await import("~/routes/account._index");
+      await visit(borrowed, root, accountPassword, "/account");
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const answer = await submit(borrowed, accountPassword, "/account", {
+          currentPassword: `guess-number-${i}`,
+          newPassword: "taken-over-password",
+          newPasswordConfirm: "taken-over-password",
+        });
+        statuses.push(answer.status);
+        if (answer.status === 429) expect(Number(answer.headers.get("Retry-After"))).toBeGreaterThan(0);
+      }
+      expect(statuses).toEqual([422, 422, 422, 422, 422, 429]);
+      // Even the right current password now waits for the window to pass.
+      const right = await submit(borrowed, accountPassword, "/account", {
+        currentPassword: PASSWORD,
+        newPassword: "taken-over-password",
+        newPasswordConfirm: "taken-over-password",
+      });
+      expect(right.status).toBe(429);
     });
   });
 });

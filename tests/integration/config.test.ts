@@ -19,6 +19,7 @@ describe("configuration", () => {
       DATABASE_URL: undefined,
       PORT: 3000,
       HOST: undefined,
+      TRUST_PROXY: 0,
       SESSION_SECRET: undefined,
       MAX_UPLOAD_MB: 100,
       USE_ENHANCED_EXPORT: true,
@@ -44,8 +45,9 @@ describe("configuration", () => {
       USE_ENHANCED_EXPORT: "off",
       SESSION_SECRET: "x".repeat(32),
       HOST: "",
+      TRUST_PROXY: "2",
     });
-    expect(config).toMatchObject({ PORT: 8080, MAX_UPLOAD_MB: 250, USE_ENHANCED_EXPORT: false, HOST: undefined });
+    expect(config).toMatchObject({ PORT: 8080, MAX_UPLOAD_MB: 250, USE_ENHANCED_EXPORT: false, HOST: undefined, TRUST_PROXY: 2 });
   });
 
   it.each([
@@ -56,6 +58,9 @@ describe("configuration", () => {
     ["DATABASE_URL", "mysql://localhost/db", /postgres:\/\//],
     ["USE_ENHANCED_EXPORT", "maybe", /true or false/],
     ["SUPABASE_URL", "not a url", /http\(s\) URL/],
+    ["TRUST_PROXY", "yes", /number of reverse proxies/],
+    ["TRUST_PROXY", "1.5", /whole number/],
+    ["TRUST_PROXY", "-1", /between 0 and 10/],
     ["S3_ENDPOINT", "ftp://minio.local", /http\(s\) URL/],
     ["S3_BUCKET", "Upper_Case", /S3 bucket name/],
     ["S3_REGION", "EU West", /region name/],

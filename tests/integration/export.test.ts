@@ -203,6 +203,15 @@ forEachDriver("export routes", (t) => {
       }
     });
 
+    it("reads an upper-case session id as the same session (UUIDs are case-insensitive)", async () => {
+      const upper = sessionA.toUpperCase();
+      const answer = await invoke(sessionRoute.loader, get(`/api/export/session/${upper}?format=json`, tokens.therapist), {
+        sessionId: upper,
+      });
+      expect(answer.status).toBe(200);
+      expect((answer.body as SessionExport).export_metadata.session_id).toBe(sessionA);
+    });
+
     it("gives the minimal export when USE_ENHANCED_EXPORT is off", async () => {
       const config = getConfig();
       config.USE_ENHANCED_EXPORT = false;
@@ -265,6 +274,17 @@ forEachDriver("export routes", (t) => {
       list.forEach((e) => sessionExportSchema.parse(e));
       const bad = await invoke(batchRoute.loader, get("/api/export/sessions?from=21-03-2023", tokens.researcher));
       expect(bad).toMatchObject({ status: 400, body: { field: "from" } });
+      // Year 0 does not exist (PostgreSQL refuses it: it was a 500), and 30 February is not rolled over.
+      for (const [query, field] of [
+        ["from=0000-01-01", "from"],
+        ["to=0000-01-01T00:00", "to"],
+        ["to=2024-02-30", "to"],
+      ] as const) {
+        expect(await invoke(batchRoute.loader, get(`/api/export/sessions?${query}`, tokens.researcher)), query).toMatchObject({
+          status: 400,
+          body: { field },
+        });
+      }
       const order = await invoke(batchRoute.loader, get("/api/export/sessions?from=2024-01-01&to=2023-01-01", tokens.researcher));
       expect(order).toMatchObject({ status: 400, body: { field: "from" } });
       expect((await invoke(batchRoute.loader, get("/api/export/sessions"))).status).toBe(401);

@@ -3,7 +3,8 @@
  * real PostgreSQL: validation messages beside the right field, the HTTP status that fits, and
  * nothing stored when anything is wrong.
  */
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as root from "~/root";
@@ -51,6 +52,23 @@ function multipart(
 }
 
 const errorsOf = (answer: Answer) => (answer.body as { errors: Record<string, string> }).errors;
+
+/** The original files the app has stored (DATA_DIR/uploads/<aa>/<sha256>.c3d). */
+const uploadedFiles = () =>
+  readdirSync(path.join(process.env.DATA_DIR!, "uploads"), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".c3d"))
+    .sort();
+
+const MARKER_SET = Buffer.from("Using ETRO extended marker set", "latin1");
+/** The n-th distinct copy of a GHOSTLY file: free text the pipeline never reads gets n (new hash, same analysis). */
+function variant(bytes: Uint8Array, n: number): Uint8Array {
+  const copy = Buffer.from(bytes);
+  const at = copy.indexOf(MARKER_SET);
+  if (at < 0) throw new Error("the fixture has no SUBJECTS:MARKER_SET text to vary");
+  copy.write(String(n).padStart(3, "0"), at + MARKER_SET.length - 3, "latin1");
+  return new Uint8Array(copy);
+}
 
 forEachDriver("therapist web pages", (t) => {
   useAsAppDb(t);
@@ -125,12 +143,42 @@ forEachDriver("therapist web pages", (t) => {
 
       const badCode = await upload(therapist, { new_patient_code: "X12" });
       expect(errorsOf(badCode)).toEqual({
-        new_patient_code: '"X12" is not a patient code: P followed by at least three digits, e.g. P001.',
+        new_patient_code: '"X12" is not a patient code: P followed by three to nine digits, e.g. P001.',
       });
 
       const both = await upload(therapist, { patient_code: "P001", new_patient_code: "P002" });
       expect(Object.keys(errorsOf(both))).toEqual(["new_patient_code"]);
       expect(await sessionCount()).toBe(before);
+    });
+
+    it("another therapist's patient answers exactly like a missing one (404), and the refused upload stores no file", async () => {
+      const owned = nextPatient();
+      expect((await upload(therapist, { new_patient_code: owned })).status).toBe(302);
+      const before = { sessions: await sessionCount(), files: uploadedFiles() };
+      const bytes = variant(fixtureBytes, 1);
+      const file = { name: "other.c3d", bytes };
+      const foreign = await upload(other, { patient_code: owned }, file);
+      const missingCode = nextPatient();
+      const missing = await upload(other, { patient_code: missingCode }, file);
+      expect(foreign.status).toBe(404);
+      expect(missing.status).toBe(404);
+      expect(errorsOf(foreign).patient_code.replace(owned, "<code>")).toBe(errorsOf(missing).patient_code.replace(missingCode, "<code>"));
+      // Typed as a new code, a taken one is refused as taken (codes are global) — nothing more.
+      const taken = await upload(other, { new_patient_code: owned }, file);
+      expect(taken.status).toBe(409);
+      expect(errorsOf(taken)).toEqual({ new_patient_code: `The patient code ${owned} is already in use: choose another code.` });
+      expect(await sessionCount()).toBe(before.sessions);
+      expect(uploadedFiles()).toEqual(before.files);
+      expect(uploadedFiles().some((f) => f.includes(createHash("sha256").update(bytes).digest("hex")))).toBe(false);
+    });
+
+    it("uploads a file whose name has ; and = in it (valid RFC 7578), keeping the name", async () => {
+      const name = "take 2; left=weak.c3d";
+      const stored = await upload(therapist, { new_patient_code: nextPatient() }, { name, bytes: variant(fixtureBytes, 2) });
+      expect(stored.status).toBe(302);
+      const id = stored.location!.split("/").pop()!;
+      const { rows } = await t.db.query<{ source_filename: string }>("select source_filename from therapy_sessions where id = $1", [id]);
+      expect(rows[0].source_filename).toBe(name);
     });
 
     it("answers 413 past MAX_UPLOAD_MB while streaming, naming the size and the limit", async () => {
@@ -190,6 +238,11 @@ forEachDriver("therapist web pages", (t) => {
       expect(body.exp.performance_scores.overall_score).toBeCloseTo(reference.performance_scores.overall_score, 9);
       expect(Object.keys(body.envelopes)).toEqual(["CH1", "CH2"]);
       expect(body.canEdit).toBe(true);
+      // UUIDs are case-insensitive: the upper-case spelling names the same session (it was a 404).
+      const upper = sessionId.toUpperCase();
+      const shouted = await invoke(reviewRoute.loader, therapist.get(`/sessions/${upper}`), { sessionId: upper });
+      expect(shouted.status).toBe(200);
+      expect((shouted.body as typeof body).exp.export_metadata.session_id).toBe(sessionId);
 
       for (const [browser, id] of [
         [other, sessionId],
@@ -238,9 +291,16 @@ forEachDriver("therapist web pages", (t) => {
     it("reports invalid filters on their field with 400", async () => {
       for (const [query, field, message] of [
         ["from=2024-13-01", "from", '"2024-13-01" is not a date (YYYY-MM-DD).'],
+        ["from=0000-01-01", "from", '"0000-01-01" is not a date (YYYY-MM-DD).'],
+        ["to=2024-02-30", "to", '"2024-02-30" is not a date (YYYY-MM-DD).'],
+        [
+          `patient=P${"1".repeat(300)}`,
+          "patient",
+          `"P${"1".repeat(300)}" is not a patient code (P followed by three to nine digits, e.g. P001).`,
+        ],
         ["from=2024-05-02&to=2024-05-01", "to", "The end date 2024-05-01 is before the start date 2024-05-02."],
         ["page=0", "page", 'Page "0" is not a page number (1, 2, …).'],
-        ["patient=bob", "patient", '"bob" is not a patient code (P followed by at least three digits, e.g. P001).'],
+        ["patient=bob", "patient", '"bob" is not a patient code (P followed by three to nine digits, e.g. P001).'],
       ] as const) {
         const answer = await invoke(listRoute.loader, therapist.get(`/sessions?${query}`));
         expect(answer.status, query).toBe(400);

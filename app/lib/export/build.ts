@@ -24,6 +24,7 @@ import {
   type ExportError,
   type MinimalExport,
   type SessionExport,
+  type SessionHistoryEvent,
 } from "./schema";
 
 /** Application name and version stamped into `export_metadata.generator` (kept equal to package.json by a test). */
@@ -54,6 +55,8 @@ export interface ExportSource {
   raw_signals?: Record<string, { raw?: Series; bandpassed?: Series }> | null;
   /** C3D facts (processor, rates, labels, INFO/SUBJECTS): only exported with `includeDebug`. */
   c3d_metadata?: Record<string, unknown> | null;
+  /** A stored session's history, oldest first: exported as `history` when present. */
+  history?: SessionHistoryEvent[] | null;
   /** File-level warnings: only exported with `includeDebug`. */
   warnings?: { code: string; message: string }[] | null;
 }
@@ -257,6 +260,7 @@ export function buildSessionExport(source: ExportSource, options: BuildExportOpt
       .map(([id]) => id);
     full.signals = buildSignals(source, analysed, signalOpts, errors);
   }
+  if (source.history) full.history = source.history;
   if (options.includeDebug) {
     full.debug = { c3d_metadata: source.c3d_metadata ?? null, warnings: source.warnings ?? [] };
   }

@@ -278,6 +278,24 @@ Object.assign(FIELD_DICTIONARY, {
   },
   "signals.<id>.decimation": { meaning: "Keep-every-n factor applied to raw/bandpassed", unit: "samples", source: "request" },
 
+  history: {
+    meaning: "Stored sessions only: every change to the session, oldest first (not in the one-row CSV)",
+    unit: "",
+    source: "database (session_events)",
+  },
+  "history[]": { meaning: "One change: uploaded, inputs corrected, re-processed, archived or restored", unit: "", source: "database" },
+  "history[].at": { meaning: "When the change was made (UTC)", unit: "ISO 8601", source: "database" },
+  "history[].actor": { meaning: "Who made it (display name, else e-mail); null when pseudonymised", unit: "", source: "database" },
+  "history[].kind": { meaning: "uploaded | inputs_corrected | reprocessed | archived | restored", unit: "", source: "database" },
+  "history[].changes": {
+    meaning: "Per changed input and every score (section.field): the value before (from) and after (to)",
+    unit: "",
+    source: "database",
+  },
+  "history[].changes.<id>": { meaning: "One field's change", unit: "", source: "database" },
+  "history[].changes.<id>.from": { meaning: "Value before the change", unit: "", source: "database" },
+  "history[].changes.<id>.to": { meaning: "Value after the change", unit: "", source: "database" },
+
   debug: { meaning: "Only with include_debug_info: C3D metadata and file-level warnings (not in the CSV)", unit: "", source: "C3D reader" },
   "debug.<key>": { meaning: "c3d_metadata (processor, rates, labels, INFO/SUBJECTS) or warnings", unit: "", source: "C3D reader" },
 

@@ -71,6 +71,19 @@ export const channelSignalsSchema = z.object({
   decimation: z.number().int().optional(),
 });
 
+/** Inputs and scores are scalars: a change is from one scalar (or null) to another. */
+const scalarValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** One change to a stored session (docs/export.md): who, when, what (`{ field: { from, to } }`). */
+export const sessionHistoryEventSchema = z.object({
+  at: z.string().describe("ISO 8601 UTC time of the change"),
+  actor: z.string().nullable().describe("who made the change (display name, else e-mail); null when pseudonymised or made by the system"),
+  kind: z.enum(["uploaded", "inputs_corrected", "reprocessed", "archived", "restored"]),
+  changes: z
+    .record(z.string(), z.object({ from: scalarValue, to: scalarValue }))
+    .describe("per changed input and every score: `section.field` → { from, to }"),
+});
+
 export const exportErrorSchema = z.object({
   section: z.string(),
   message: z.string(),
@@ -92,6 +105,8 @@ export const sessionExportSchema = z.object({
   channels: z.record(z.string(), channelSchema).nullable(),
   contractions: z.array(contractionSchema).nullable(),
   signals: z.record(z.string(), channelSignalsSchema).optional(),
+  /** Stored sessions only, oldest first; not in the one-row CSV. */
+  history: z.array(sessionHistoryEventSchema).optional(),
   debug: z.record(z.string(), z.unknown()).optional(),
   errors: z.array(exportErrorSchema).optional(),
 });
@@ -106,6 +121,7 @@ export const minimalExportSchema = z.object({
 
 export type ExportMetadata = z.infer<typeof exportMetadataSchema>;
 export type ChannelSignals = z.infer<typeof channelSignalsSchema>;
+export type SessionHistoryEvent = z.infer<typeof sessionHistoryEventSchema>;
 export type ExportError = z.infer<typeof exportErrorSchema>;
 export type SessionExport = z.infer<typeof sessionExportSchema>;
 export type MinimalExport = z.infer<typeof minimalExportSchema>;

@@ -4,8 +4,8 @@
  * (T or a space), optionally followed by a zone (`Z` or `±HH:MM`) that is ignored: `recorded_at`
  * is the clinic's wall-clock time without a zone (docs/decisions/020), so the bounds are
  * wall-clock times too. `from` is inclusive; `to` is exclusive, except that a date-only `to`
- * includes that whole day. A date or time that does not exist (2025-02-30, 24:00) is a problem,
- * never rolled over into the next month or day.
+ * includes that whole day. A date or time that does not exist (2025-02-30, 24:00, year 0000) is a
+ * problem, never rolled over into the next month or day.
  */
 
 export type DateField = "from" | "to";
@@ -56,6 +56,8 @@ function parseBound(value: string): Bound | null {
   const m = BOUND.exec(value);
   if (!m) return null;
   const [, y, mo, d, hh, mi, ss, fraction, zh, zm] = m;
+  // The proleptic calendar has no year 0 (PostgreSQL refuses 0000-01-01): years run 0001–9999.
+  if (Number(y) < 1) return null;
   if (!calendarDay(Number(y), Number(mo), Number(d))) return null;
   const date = `${y}-${mo}-${d}`;
   if (hh === undefined) return { date, time: null, key: `${date}T00:00:00.000000000` };

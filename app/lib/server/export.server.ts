@@ -18,6 +18,7 @@ import {
 } from "~/lib/export";
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { getConfig } from "~/lib/server/http/config.server";
+import { listSessionEvents } from "~/lib/server/repositories/sessions/history.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { streamSessions } from "~/lib/server/repositories/sessions/stream.server";
 import type { SessionFilters, SessionInclude, StoredSession } from "~/lib/server/repositories/sessions/types.server";
@@ -73,7 +74,10 @@ export async function exportStoredSession(
   options: ExportRequestOptions = {},
 ): Promise<AnyExport | null> {
   const stored = await getSession(caller, sessionId, { include: readsFor(options) });
-  return stored ? buildSessionExport(exportSourceFromStored(stored), settings(options)) : null;
+  if (!stored) return null;
+  // The history is a JSON section only: the one-row CSV does not carry it.
+  const history = options.csvRows ? null : await listSessionEvents(caller, sessionId);
+  return buildSessionExport({ ...exportSourceFromStored(stored), history }, settings(options));
 }
 
 /**
@@ -171,7 +175,7 @@ export function exportResponse(body: string | ReadableStream<Uint8Array>, format
 }
 
 /** An error answer of the export API: JSON {error, field?} with the given status, never cached. */
-export function exportError(status: 400 | 404 | 405 | 413 | 422, error: string, field?: string): Response {
+export function exportError(status: 400 | 404 | 405 | 413 | 415 | 422, error: string, field?: string): Response {
   return json(field === undefined ? { error } : { error, field }, {
     status,
     headers: { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },

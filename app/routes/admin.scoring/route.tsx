@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfInput } from "~/components/csrf";
 import { requireAdmin, requireCsrf } from "~/lib/server/auth/permissions.server";
 import { getDefaultScoringConfiguration, saveDefaultScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
+import { requireForm } from "~/lib/server/http/form.server";
 import { RPE_KEYS, scoringConfigurationFromForm, TARGET_FIELDS, WEIGHT_FIELDS, type FieldErrors } from "./form.server";
 
 export const meta: MetaFunction = () => [{ title: "Scoring configuration — GHOSTLY+ EMG" }];
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const caller = await requireAdmin(request);
-  const form = await request.formData();
+  const form = await requireForm(request);
   await requireCsrf(request, form);
   const { config, errors } = scoringConfigurationFromForm(form);
   const values = Object.fromEntries([...form.entries()].flatMap(([k, v]) => (k !== "csrf" && typeof v === "string" ? [[k, v]] : [])));

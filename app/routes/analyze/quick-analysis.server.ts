@@ -13,7 +13,7 @@ import { readC3dUpload, textFields, type FieldErrors } from "~/lib/server/http/u
 
 export type QuickAnalysisResult =
   | { ok: true; uploadName: string; exp: SessionExport; envelopes: Record<string, StoredEnvelope> }
-  | { ok: false; status: FieldError["status"]; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; status: FieldError["status"] | 415; errors: FieldErrors; values: Record<string, string> };
 
 /** Any caller who may export (the route checks it): the answer is built for the requester only and nothing is stored. */
 export async function quickAnalysis(request: Request): Promise<QuickAnalysisResult> {

@@ -1,7 +1,8 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { LocalTime } from "~/components/LocalTime";
-import { TrendPlot } from "~/components/TrendPlot";
+import { TrendPlot, TrendToggle } from "~/components/TrendPlot";
+import { isTrendView } from "~/components/trend/trend-model";
 import { categoryLabel, formatScore, formatVolts } from "~/components/format";
 import { requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
 import { loadPatientPage } from "./patient.server";
@@ -18,6 +19,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function PatientPage() {
   const { patient, sessions } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  const trend = search.get("trend");
+  const view = isTrendView(trend) ? trend : "scores";
+  // Newest first: the latest session is B, the one before it A, so the difference is the change.
+  const latestTwo =
+    sessions.length >= 2 ? `?${new URLSearchParams({ a: sessions[1].sessionId, b: sessions[0].sessionId }).toString()}` : null;
   const batchHref = `/api/export/sessions?${new URLSearchParams({ patient: patient.code, format: "csv" }).toString()}`;
   return (
     <section>
@@ -40,17 +47,17 @@ export default function PatientPage() {
         </a>{" "}
         <Link to={`/sessions?patient=${patient.code}`}>Filter the sessions list</Link>
       </p>
+      {latestTwo ? (
+        <p>
+          <Link to={`/patients/${patient.code}/compare${latestTwo}`} data-testid="compare-latest">
+            Compare the latest two sessions
+          </Link>{" "}
+          · <Link to={`/patients/${patient.code}/compare`}>Compare two sessions of your choice</Link>
+        </p>
+      ) : null}
       <h2>Trend</h2>
-      <TrendPlot
-        describedBy="patient-sessions"
-        points={sessions.map((s) => ({
-          sessionId: s.id,
-          recordedAt: s.recordedAt,
-          overall: s.overall,
-          compliance: s.compliance,
-          symmetry: s.symmetry,
-        }))}
-      />
+      <TrendToggle view={view} hrefFor={(v) => (v === "scores" ? "?" : `?trend=${v}`)} />
+      <TrendPlot describedBy="patient-sessions" points={sessions} view={view} />
       <h2>Sessions</h2>
       {sessions.length === 0 ? (
         <p>No sessions yet.</p>
@@ -75,12 +82,12 @@ export default function PatientPage() {
           </thead>
           <tbody>
             {sessions.map((s) => (
-              <tr key={s.id}>
+              <tr key={s.sessionId}>
                 <td>
                   <LocalTime iso={s.recordedAt} />
                 </td>
                 <td>
-                  <Link to={`/sessions/${s.id}`}>{s.sessionCode}</Link>
+                  <Link to={`/sessions/${s.sessionId}`}>{s.sessionCode}</Link>
                 </td>
                 <td className="num">{formatScore(s.overall)}</td>
                 <td className="num">{formatScore(s.compliance)}</td>

@@ -14,6 +14,7 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { ValidationError } from "~/lib/server/errors.server";
 import { exportSourceFromStored } from "~/lib/server/export.server";
 import { getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
+import { listSessionEvents } from "~/lib/server/repositories/sessions/history.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { updateSessionInputs } from "~/lib/server/repositories/sessions/write.server";
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
@@ -35,7 +36,8 @@ export async function loadReview(caller: Caller, sessionId: string, repository: 
   const stored = await getSession(caller, sessionId, repository);
   if (!stored) return null;
   // The page always shows the full export, whatever USE_ENHANCED_EXPORT says about downloads.
-  const exp = buildSessionExport(exportSourceFromStored(stored), { now: new Date(), enhanced: true });
+  const history = await listSessionEvents(caller, sessionId, repository);
+  const exp = buildSessionExport({ ...exportSourceFromStored(stored), history }, { now: new Date(), enhanced: true });
   return { sessionId: stored.id, exp, envelopes: plotEnvelopes(stored.envelopes), canEdit: can(caller, "edit") };
 }
 

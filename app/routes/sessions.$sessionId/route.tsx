@@ -3,10 +3,15 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import uplotStyles from "uplot/dist/uPlot.min.css";
 import { CsrfInput } from "~/components/csrf";
 import { ExportLinks } from "~/components/session/ExportLinks";
+import { HistoryPanel } from "~/components/session/HistoryPanel";
 import { SessionReview } from "~/components/session/SessionReview";
 import { CorrectionFields, FormError, type FieldErrors } from "~/components/upload/fields";
 import { requireCsrf, requirePermission, requireUser } from "~/lib/server/auth/permissions.server";
+import { reprocessSession } from "~/lib/server/reprocess.server";
+import { REPROCESS_FIELDS, REPROCESS_TEXT, ReprocessForm } from "./ReprocessForm";
 import { correctSessionInputs, loadReview, type ReviewData } from "./review.server";
+import { requireForm } from "~/lib/server/http/form.server";
+import { idParam } from "~/lib/server/db/ids.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: uplotStyles }];
 
@@ -21,7 +26,7 @@ const NOT_FOUND = "There is no such session, or it is not one of your patients'.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const caller = await requireUser(request);
   requirePermission(caller, "review");
-  const review = await loadReview(caller, params.sessionId ?? "");
+  const review = await loadReview(caller, idParam(params.sessionId));
   if (!review) throw data(NOT_FOUND, { status: 404 });
   return review;
 }
@@ -29,9 +34,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const caller = await requireUser(request);
   requirePermission(caller, "edit");
-  const form = await request.formData();
+  const form = await requireForm(request);
   await requireCsrf(request, form);
-  const id = params.sessionId ?? "";
+  const id = idParam(params.sessionId);
+  if (form.get("intent") === "reprocess") {
+    const fields: Record<string, string> = {};
+    for (const field of REPROCESS_FIELDS) {
+      const v = form.get(field);
+      if (typeof v === "string" && v.trim() !== "") fields[field] = v.trim();
+    }
+    const done = await reprocessSession(caller, id, fields);
+    if (done.ok) return redirect(`/sessions/${id}?reprocessed=1#history-heading`);
+    if (done.status === 404) throw data(NOT_FOUND, { status: 404 });
+    return data({ errors: { [done.field]: done.error }, values: fields, intent: "reprocess" }, { status: done.status });
+  }
   const result = await correctSessionInputs(caller, id, form);
   if (result.ok) return redirect(`/sessions/${id}?updated=1#correct-heading`);
   if (result.status === 404) throw data(NOT_FOUND, { status: 404 });
@@ -41,6 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 interface ActionData {
   errors: FieldErrors;
   values: Record<string, string>;
+  intent?: "reprocess";
 }
 
 export default function SessionPage() {
@@ -56,7 +73,8 @@ export default function SessionPage() {
     bfr_pressure_aop: ps?.bfr_pressure_aop?.toString() ?? "",
     game_points_max: ps?.game_points_max?.toString() ?? "",
   };
-  const errors = actionData?.errors ?? {};
+  const reprocessing = actionData?.intent === "reprocess";
+  const errors: FieldErrors = reprocessing ? {} : (actionData?.errors ?? {});
   return (
     <section>
       <p>
@@ -72,6 +90,11 @@ export default function SessionPage() {
       {search.get("duplicate") ? (
         <p className="notice" role="status" data-testid="duplicate-notice">
           This file had already been uploaded for this patient: this is the session stored then. Nothing new was stored.
+        </p>
+      ) : null}
+      {search.get("reprocessed") && !actionData ? (
+        <p className="notice" role="status" data-testid="reprocessed-notice">
+          {REPROCESS_TEXT.done}
         </p>
       ) : null}
       {search.get("updated") && !actionData ? (
@@ -96,6 +119,15 @@ export default function SessionPage() {
             </Form>
           </section>
         ) : null}
+        {canEdit ? (
+          <ReprocessForm
+            exp={exp}
+            errors={reprocessing ? actionData.errors : {}}
+            values={reprocessing ? actionData.values : undefined}
+            busy={navigation.state === "submitting"}
+          />
+        ) : null}
+        <HistoryPanel events={exp.history ?? []} />
       </SessionReview>
     </section>
   );

@@ -10,7 +10,7 @@ import type { Caller } from "~/lib/server/auth/caller.server";
 import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { getConfig } from "~/lib/server/http/config.server";
 import { requireCsrf } from "~/lib/server/auth/csrf.server";
-import { getPatient } from "~/lib/server/repositories/patients.server";
+import { getPatient, patientAvailability } from "~/lib/server/repositories/patients.server";
 import { getPatientScoringConfiguration } from "~/lib/server/repositories/scoring-configurations.server";
 import { storeAnalysis } from "~/lib/server/repositories/sessions/write.server";
 import type { RepositoryOptions } from "~/lib/server/repositories/options.server";
@@ -21,7 +21,7 @@ export const NEW_PATIENT_FIELD = "new_patient_code";
 
 export type SessionUploadResult =
   | { ok: true; sessionId: string; duplicate: boolean }
-  | { ok: false; status: 403 | FieldError["status"]; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; status: 403 | 409 | 415 | FieldError["status"]; errors: FieldErrors; values: Record<string, string> };
 
 /**
  * Which patient the upload is for: one picked from the list, or a new code typed in (not both).
@@ -43,16 +43,46 @@ export function choosePatient(fields: Record<string, string>): { code: string } 
 }
 
 /**
- * Handles one upload POST for `caller`. CSRF is checked as soon as the form is parsed (a missing
- * or wrong token throws the 403 response of `requireCsrf`).
+ * Why an upload for this code is refused, or null. A patient picked from the list must be one of
+ * the caller's: another therapist's answers exactly like one that does not exist (404, same words).
+ * A new code typed in is created for the caller unless it is taken; codes are global, so "taken"
+ * (409) is all a refusal can say — never whose patient it is or what is stored for them.
+ */
+function patientRefusal(
+  availability: "visible" | "free" | "taken",
+  code: string,
+  values: Record<string, string>,
+  patientCodeMayBeNew = false,
+): { status: 404 | 409; errors: FieldErrors } | null {
+  if (values[PATIENT_FIELD] && patientCodeMayBeNew) {
+    // The upload API has one field: the caller's patient, or a new one created for them.
+    return availability === "taken"
+      ? { status: 409, errors: { [PATIENT_FIELD]: `The patient code ${code} is already in use: choose another code.` } }
+      : null;
+  }
+  if (values[PATIENT_FIELD]) {
+    return availability === "visible"
+      ? null
+      : { status: 404, errors: { [PATIENT_FIELD]: `${code} is not one of your patients: choose one from the list, or type a new code.` } };
+  }
+  return availability === "taken"
+    ? { status: 409, errors: { [NEW_PATIENT_FIELD]: `The patient code ${code} is already in use: choose another code.` } }
+    : null;
+}
+
+/**
+ * Handles one upload POST for `caller` — from the form and from the upload API (`POST /api/sessions`).
+ * CSRF is checked as soon as the form is parsed (a missing or wrong token throws the 403 response of
+ * `requireCsrf`), except when `csrf: false`: a request authenticated by a bearer token carries no
+ * cookie a foreign site could ride on.
  */
 export async function uploadSession(
   caller: Caller,
   request: Request,
-  options: { maxUploadMb?: number; repository?: RepositoryOptions } = {},
+  options: { maxUploadMb?: number; repository?: RepositoryOptions; csrf?: boolean; patientCodeMayBeNew?: boolean } = {},
 ): Promise<SessionUploadResult> {
   const read = await readC3dUpload(request, options.maxUploadMb ?? getConfig().MAX_UPLOAD_MB);
-  if (read.form) await requireCsrf(request, read.form);
+  if (read.form && options.csrf !== false) await requireCsrf(request, read.form);
   const values = textFields(read.form);
   if (!read.ok) return { ok: false, status: read.status, errors: read.errors, values };
 
@@ -69,6 +99,14 @@ export async function uploadSession(
   }
   if ("errors" in patient) return { ok: false, status: 400, errors: patient.errors, values };
 
+  // Before any analysis or storage: whose patient is it? (docs/decisions/057-refused-uploads-store-nothing.md)
+  const refusal = patientRefusal(
+    await patientAvailability(caller, patient.code, options.repository),
+    patient.code,
+    values,
+    options.patientCodeMayBeNew,
+  );
+  if (refusal) return { ok: false, ...refusal, values };
   const existing = await getPatient(caller, patient.code, options.repository);
   const scoring = await getPatientScoringConfiguration(caller, patient.code, options.repository);
   let analysis;
@@ -93,10 +131,9 @@ export async function uploadSession(
     );
     return { ok: true, sessionId: stored.sessionId, duplicate: stored.duplicate };
   } catch (error) {
-    const field = values[PATIENT_FIELD] ? PATIENT_FIELD : NEW_PATIENT_FIELD;
-    if (error instanceof ForbiddenError) {
-      return { ok: false, status: 403, errors: { [field]: `You cannot upload for ${patient.code}: ${error.message}.` }, values };
-    }
+    // The code was taken by someone else between the check above and the store.
+    if (error instanceof ForbiddenError)
+      return { ok: false, ...patientRefusal("taken", patient.code, values, options.patientCodeMayBeNew)!, values };
     if (error instanceof ValidationError) {
       return { ok: false, status: 422, errors: { form: `The session was not stored: ${error.message}` }, values };
     }

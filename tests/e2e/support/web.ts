@@ -37,7 +37,8 @@ export function pipelineReference(file: string, setting: "a" | "b" = "a"): Pipel
 
 /** A patient code no other run of the suite uses (the e2e database lives for the whole run). */
 export function uniquePatientCode(): string {
-  return `P9${Date.now().toString().slice(-7)}${Math.floor(Math.random() * 90 + 10)}`;
+  // Nine digits at most (the patient-code rule): 9, six of the clock, two random.
+  return `P9${Date.now().toString().slice(-6)}${Math.floor(Math.random() * 90 + 10)}`;
 }
 
 /**
@@ -145,35 +146,34 @@ export interface OwnServer {
   port: number;
   dataDir: string;
   process: ChildProcess;
+  /** Everything the server wrote to stdout and stderr so far. */
+  log(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Stops the server and deletes its DATA_DIR (call it once the spec has inspected the data). */
   dispose(): Promise<void>;
 }
 
 /**
- * Starts the built app (build/index.js) on its own port and DATA_DIR, for specs that change the
- * configuration or kill the server. Resolves once /healthz answers.
+ * Starts the built app (server.js serving build/index.js, as `npm run serve` does) on its own port
+ * and DATA_DIR, for specs that change the configuration or kill the server. Resolves once /healthz
+ * answers. `log()` is what the server printed so far (one JSON line per request).
  */
 export async function startOwnServer(options: { port: number; dataDir?: string; env?: Record<string, string> }): Promise<OwnServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "ghostly-e2e-own-"));
-  // E2E_APP_DIR: a copy of the built app (build/, public/build/, supabase/migrations, node_modules) to serve instead of the checkout.
+  // E2E_APP_DIR: a copy of the built app (server.js, build/, public/, supabase/migrations, node_modules) to serve instead of the checkout.
   const appDir = process.env.E2E_APP_DIR ?? ROOT;
-  const child = spawn(
-    process.execPath,
-    [path.join(appDir, "node_modules/@remix-run/serve/dist/cli.js"), path.join(appDir, "build/index.js")],
-    {
-      cwd: appDir,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(options.port),
-        DATA_DIR: dataDir,
-        SESSION_SECRET: process.env.SESSION_SECRET ?? "e2e-own-server-session-secret-0123456789",
-        ...options.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child = spawn(process.execPath, [path.join(appDir, "server.js"), path.join(appDir, "build/index.js")], {
+    cwd: appDir,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(options.port),
+      DATA_DIR: dataDir,
+      SESSION_SECRET: process.env.SESSION_SECRET ?? "e2e-own-server-session-secret-0123456789",
+      ...options.env,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
@@ -202,6 +202,7 @@ export async function startOwnServer(options: { port: number; dataDir?: string; 
     port: options.port,
     dataDir,
     process: child,
+    log: () => log,
     stop,
     async dispose() {
       await stop();
@@ -248,4 +249,10 @@ export async function csrfToken(page: Page, pathname: string): Promise<string> {
   const token = /<input[^>]*name="csrf"[^>]*value="([^"]+)"/.exec(html)?.[1];
   if (!token) throw new Error(`${pathname} renders no CSRF field`);
   return token;
+}
+
+/** Resident memory of a process in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+  return kb / 1024;
 }

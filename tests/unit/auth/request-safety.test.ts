@@ -8,7 +8,9 @@ const dataDir = mkdtempSync(join(tmpdir(), "request-safety-test-"));
 process.env.DATA_DIR = dataDir;
 delete process.env.SESSION_SECRET;
 
-const { safeRedirectPath, clientAddress } = await import("~/lib/server/auth/sign-in.server");
+const { safeRedirectPath } = await import("~/lib/server/auth/sign-in.server");
+const { clientAddress } = await import("~/lib/server/http/client-address.server");
+const { isHttpsRequest } = await import("~/lib/server/auth/cookie-session.server");
 const { applySecurityHeaders, contentSecurityPolicy } = await import("~/lib/server/http/security-headers.server");
 
 // The permission table and pseudonymisation rules: tests/unit/policy/permissions.test.ts.
@@ -25,11 +27,16 @@ describe("safeRedirectPath", () => {
 });
 
 describe("clientAddress", () => {
-  it("takes the first X-Forwarded-For hop, else X-Real-IP, else nothing", () => {
-    const req = (headers: Record<string, string>) => new Request("http://x/", { headers });
-    expect(clientAddress(req({ "X-Forwarded-For": "203.0.113.7, 10.0.0.1" }))).toBe("203.0.113.7");
-    expect(clientAddress(req({ "X-Real-IP": "198.51.100.2" }))).toBe("198.51.100.2");
-    expect(clientAddress(req({}))).toBeNull();
+  it("is what the server entry put in the load context, IPv4-mapped addresses unwrapped; never a header", () => {
+    expect(clientAddress({ clientAddress: "203.0.113.7" })).toBe("203.0.113.7");
+    expect(clientAddress({ clientAddress: "::ffff:198.51.100.2" })).toBe("198.51.100.2");
+    expect(clientAddress({ clientAddress: "2001:DB8::1" })).toBe("2001:db8::1");
+    expect(clientAddress({})).toBeNull();
+    expect(clientAddress(undefined)).toBeNull();
+  });
+  it("https is the request URL's scheme only: a client's X-Forwarded-Proto does not decide", () => {
+    expect(isHttpsRequest(new Request("http://x/", { headers: { "X-Forwarded-Proto": "https" } }))).toBe(false);
+    expect(isHttpsRequest(new Request("https://x/"))).toBe(true);
   });
 });
 

@@ -36,7 +36,16 @@ describe("parseDateRange: the one grammar of the sessions list, the batch export
   });
 
   it("refuses a date that does not exist instead of rolling it over", () => {
-    for (const value of ["2025-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "2024-01-00"]) {
+    for (const value of [
+      "2025-02-30",
+      "2023-02-29",
+      "2024-13-01",
+      "2024-00-10",
+      "2024-04-31",
+      "2024-01-00",
+      "0000-01-01",
+      "0000-12-31T10:00",
+    ]) {
       expect(problems(value), value).toEqual([{ kind: "not-a-date", field: "from", value }]);
     }
     for (const value of ["2024-01-01T24:00", "2024-01-01T10:60", "2024-01-01T10:00:60", "2024-01-01T10:00+24:00"]) {

@@ -62,7 +62,7 @@ describe("choosePatient", () => {
     expect(choosePatient({})).toEqual({ errors: { patient_code: "Choose the patient, or type a new patient code." } });
     expect(choosePatient({ patient_code: "P001", new_patient_code: "P002" })).toHaveProperty("errors.new_patient_code");
     expect(choosePatient({ new_patient_code: "P01" })).toEqual({
-      errors: { new_patient_code: '"P01" is not a patient code: P followed by at least three digits, e.g. P001.' },
+      errors: { new_patient_code: '"P01" is not a patient code: P followed by three to nine digits, e.g. P001.' },
     });
   });
 });
@@ -140,23 +140,35 @@ describe("SessionReview", () => {
   });
 });
 
+const NO_LEG = { mvc: null, mpf: null, mdf: null, fatigue: null };
+const NO_LEGS = { left: NO_LEG, right: NO_LEG };
+
 describe("TrendPlot", () => {
   it("plots dated sessions in time order and leaves undated ones out", () => {
     const html = renderToStaticMarkup(
       createElement(TrendPlot, {
         describedBy: "t",
         points: [
-          { sessionId: "b", recordedAt: "2023-03-22T10:00:00", overall: 80, compliance: 70, symmetry: 90 },
-          { sessionId: "a", recordedAt: "2023-03-21T10:00:00", overall: 60, compliance: null, symmetry: 100 },
-          { sessionId: "c", recordedAt: null, overall: 10, compliance: 10, symmetry: 10 },
+          { ...NO_LEGS, sessionId: "b", sessionCode: "S-b", recordedAt: "2023-03-22T10:00:00", overall: 80, compliance: 70, symmetry: 90 },
+          {
+            ...NO_LEGS,
+            sessionId: "a",
+            sessionCode: "S-a",
+            recordedAt: "2023-03-21T10:00:00",
+            overall: 60,
+            compliance: null,
+            symmetry: 100,
+          },
+          { ...NO_LEGS, sessionId: "c", sessionCode: "S-c", recordedAt: null, overall: 10, compliance: 10, symmetry: 10 },
         ],
       }),
     );
     const series = (key: string) => new RegExp(`data-series="${key}"><polyline points="([^"]*)"`).exec(html)?.[1].split(" ") ?? [];
     expect(series("overall")).toHaveLength(2);
     expect(series("compliance")).toHaveLength(1);
-    // y = 14 + (1 − v/100)·210: 60 → 98, 80 → 56; the earlier session is on the left.
-    expect(series("overall")).toEqual(["44.0,98.0", "704.0,56.0"]);
+    // Plot area x 64…704 (720 wide, 64 left for the tick labels, 16 right); y = 14 + (1 − v/100)·210:
+    // 60 → 98, 80 → 56; the earlier session is on the left.
+    expect(series("overall")).toEqual(["64.0,98.0", "704.0,56.0"]);
     expect(html).toContain(">2023-03-21<");
     expect(html).toContain(">2023-03-22<");
   });

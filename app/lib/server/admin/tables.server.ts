@@ -29,7 +29,10 @@ export async function describeTables(db: Queryable): Promise<TableShape[]> {
   ).rows.map((r) => r.name);
   const columns = (
     await db.query<{ table_name: string; column_name: string; is_generated: string; is_identity: string }>(
-      `select table_name, column_name, is_generated, is_identity from information_schema.columns
+      // serial/bigserial columns (a nextval default) need their sequence moved on just like identity ones.
+      `select table_name, column_name, is_generated,
+              case when is_identity = 'YES' or column_default like 'nextval(%' then 'YES' else 'NO' end as is_identity
+         from information_schema.columns
         where table_schema = 'public' order by table_name, ordinal_position`,
     )
   ).rows;

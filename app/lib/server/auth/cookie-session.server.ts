@@ -7,14 +7,13 @@ import type { Queryable } from "~/lib/server/db/types.server";
 import { createCookieSessionStorage, type Session, type SessionStorage } from "@remix-run/node";
 
 /**
- * The signed-cookie session: which user is signed in, and the CSRF token of this browser.
- * The cookie only identifies; every request re-reads the user row (active, role) — see
- * permissions.server.ts — so deactivation takes effect at once.
+ * The signed-cookie session: the id of this browser's server-side session (auth-sessions.server.ts),
+ * and its CSRF token. The cookie only names the session; every request re-reads the session row
+ * and its user (active, role) — see permissions.server.ts — so revocation takes effect at once.
  */
 export interface SessionData {
-  userId: string;
-  /** users.session_version when the session was issued. */
-  sv: number;
+  /** Random id of the auth_sessions row (only its SHA-256 is stored). */
+  sid: string;
   csrf: string;
 }
 
@@ -104,10 +103,12 @@ function sessionStorage(): Promise<SessionStorage<SessionData, SessionData>> {
   return storage;
 }
 
-/** True when the browser talks https to us, directly or through a TLS-terminating proxy. */
+/**
+ * True when the browser talks https to us. The server entry builds the request URL from the
+ * socket, and from X-Forwarded-Proto only with TRUST_PROXY (docs/decisions/039-trusted-proxies-and-sign-in-limits.md):
+ * a client's own header never decides.
+ */
 export function isHttpsRequest(request: Request): boolean {
-  const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  if (forwarded) return forwarded === "https";
   return new URL(request.url).protocol === "https:";
 }
 

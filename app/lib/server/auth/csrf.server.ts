@@ -42,3 +42,22 @@ export async function requireCsrf(request: Request, formData: FormData): Promise
     });
   }
 }
+
+/** The header a cookie-session API call (fetch from a page) sends the CSRF token in. */
+export const CSRF_HEADER = "X-CSRF-Token";
+
+/**
+ * For state-changing /api/* calls: a bearer-token call (`tokenId` set) is exempt; a cookie-session
+ * call must send the session's token in the X-CSRF-Token header (or a `csrf` form field). Throws a
+ * 403 JSON response otherwise.
+ */
+export async function requireApiCsrf(request: Request, caller: { tokenId?: string }): Promise<void> {
+  if (caller.tokenId) return;
+  const session = await getSession(request);
+  if (!csrfTokensMatch(session.get("csrf"), request.headers.get(CSRF_HEADER))) {
+    throw Response.json(
+      { error: `CSRF check failed: send the page's token in the ${CSRF_HEADER} header, or use a bearer token.`, field: CSRF_HEADER },
+      { status: 403, headers: { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } },
+    );
+  }
+}

@@ -5,7 +5,7 @@
  * How a route uses it
  * -------------------
  * Page loader/action (redirects to /login?redirectTo=… when nobody is signed in, to /setup while
- * no account exists; a deactivated user is signed out at once):
+ * no account exists; a revoked session or a deactivated user is signed out at once):
  *
  *     import { requireUser, requirePermission } from "~/lib/server/auth/permissions.server";
  *     export async function loader({ request }: LoaderFunctionArgs) {
@@ -29,7 +29,7 @@
  *
  *     export async function action({ request }: ActionFunctionArgs) {
  *       const caller = await requireUser(request);
- *       const formData = await request.formData();         // for multipart: after parsing
+ *       const formData = await requireForm(request);        // http/form.server: limits, 400/413/415
  *       await requireCsrf(request, formData);               // 403 when missing/wrong
  *       ...
  *     }
@@ -44,11 +44,12 @@ import { can, permissionProblem, type Action, type TokenScope } from "~/lib/poli
 import type { Caller, Role } from "~/lib/server/auth/caller.server";
 import { getDb } from "~/lib/server/db/connection.server";
 import type { QueryOptions } from "~/lib/server/repositories/options.server";
-import { hasAnyUser, sessionStillValid } from "~/lib/server/auth/sign-in.server";
+import { hasAnyUser } from "~/lib/server/auth/sign-in.server";
+import { authSessionUser } from "~/lib/server/auth/auth-sessions.server";
 import { ensureCsrfToken } from "~/lib/server/auth/csrf.server";
 import { commitSession, destroySession, getSession } from "~/lib/server/auth/cookie-session.server";
 import { callerForApiToken } from "~/lib/server/auth/api-tokens.server";
-import { getUserById, type User } from "~/lib/server/auth/users.server";
+import type { User } from "~/lib/server/auth/users.server";
 
 export { requireCsrf } from "~/lib/server/auth/csrf.server";
 
@@ -81,10 +82,8 @@ export function loginUrl(request: Request): string {
 /** The signed-in, active user of this request, or null. Never throws for anonymous requests. */
 export async function getSignedInUser(request: Request, options: QueryOptions = {}): Promise<User | null> {
   const session = await getSession(request);
-  const userId = session.get("userId");
-  if (typeof userId !== "string") return null;
-  const user = await getUserById(userId, options);
-  return sessionStillValid(user, session) ? user : null;
+  if (session.get("sid") === undefined) return null;
+  return authSessionUser(session.get("sid"), options);
 }
 
 /**
@@ -95,10 +94,10 @@ export async function requireUser(request: Request): Promise<PageCaller> {
   const db = await getDb();
   if (!(await hasAnyUser({ db }))) throw redirect("/setup");
   const session = await getSession(request);
-  const userId = session.get("userId");
-  if (typeof userId === "string") {
-    const user = await getUserById(userId, { db });
-    if (sessionStillValid(user, session)) return { userId: user.id, role: user.role, user };
+  if (session.get("sid") !== undefined) {
+    const user = await authSessionUser(session.get("sid"), { db });
+    if (user) return { userId: user.id, role: user.role, user };
+    // Signed out elsewhere, revoked, expired or deactivated: the cookie goes too.
     throw redirect(loginUrl(request), { headers: { "Set-Cookie": await destroySession(request, session) } });
   }
   throw redirect(loginUrl(request));
@@ -196,13 +195,10 @@ export async function layoutAuth(request: Request): Promise<{ user: LayoutUser |
   const { token, created } = ensureCsrfToken(session);
   let changed = created;
   let user: User | null = null;
-  const userId = session.get("userId");
-  if (typeof userId === "string") {
-    user = await getUserById(userId, { db });
-    if (!sessionStillValid(user, session)) {
-      user = null;
-      session.unset("userId");
-      session.unset("sv");
+  if (session.get("sid") !== undefined) {
+    user = await authSessionUser(session.get("sid"), { db });
+    if (!user) {
+      session.unset("sid");
       changed = true;
     }
   }

@@ -1,49 +1,73 @@
-import { redirect } from "@remix-run/node";
+import { redirect, type AppLoadContext } from "@remix-run/node";
 import { dbOf, type QueryOptions, type RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { newCsrfToken } from "~/lib/server/auth/csrf.server";
-import { FailureLimiter } from "~/lib/server/auth/rate-limit.server";
-import { commitSession, destroySession, getSession, newSession, type AppSession } from "~/lib/server/auth/cookie-session.server";
-import { authenticate, countUsers, type User } from "~/lib/server/auth/users.server";
+import { FailureLimiter, type LimitRule } from "~/lib/server/auth/rate-limit.server";
+import { clientAddress } from "~/lib/server/http/client-address.server";
+import { closeAllAuthSessions, closeAuthSession, openAuthSession } from "~/lib/server/auth/auth-sessions.server";
+import { commitSession, destroySession, getSession, newSession } from "~/lib/server/auth/cookie-session.server";
+import { authenticate, countUsers, normalizeEmail, type User } from "~/lib/server/auth/users.server";
 
 /** The one message for every failed sign-in: it never tells which of the two was wrong. */
 export const BAD_CREDENTIALS_MESSAGE = "Email or password is incorrect.";
 
-const limiter = new FailureLimiter({ limit: 5, windowMs: 60_000 });
-
 /**
- * The client's address as reported by a reverse proxy (first X-Forwarded-For hop, or X-Real-IP),
- * or null when the app is reached directly: remix-serve does not expose the socket address to
- * loaders, and a shared "unknown" key would let one attacker lock everybody out.
+ * Who may try how often (docs/decisions/039-trusted-proxies-and-sign-in-limits.md). One account from one
+ * address, and one address whatever the accounts, are blocked past their budget (429). One
+ * account across addresses is never blocked — strangers could then lock its owner out — but every
+ * failure past `freeFailures` doubles the wait before the next password check, up to `maxDelayMs`.
  */
-export function clientAddress(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded;
-  const real = request.headers.get("x-real-ip")?.trim();
-  return real || null;
+export const SIGN_IN_LIMITS = {
+  pair: { limit: 5, windowMs: 60_000 },
+  address: { limit: 20, windowMs: 60_000 },
+  account: { windowMs: 15 * 60_000, freeFailures: 5, baseDelayMs: 250, maxDelayMs: 8_000 },
+} as const;
+
+const limiter = new FailureLimiter({ retainMs: SIGN_IN_LIMITS.account.windowMs });
+
+/** The wait before checking a password for an account with this many recent failures from anywhere. */
+export function accountDelayMs(failures: number): number {
+  const { freeFailures, baseDelayMs, maxDelayMs } = SIGN_IN_LIMITS.account;
+  if (failures < freeFailures) return 0;
+  return Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - freeFailures));
+}
+
+/** The limiter keys of a sign-in attempt; the address is "-" when the request came from no server entry. */
+export function signInRules(email: string, address: string | null): LimitRule[] {
+  const account = normalizeEmail(email);
+  const from = address ?? "-";
+  const rules: LimitRule[] = [
+    { key: `pair:${account}|${from}`, ...SIGN_IN_LIMITS.pair },
+    { key: `account:${account}`, limit: null, windowMs: SIGN_IN_LIMITS.account.windowMs },
+  ];
+  if (address) rules.push({ key: `address:${address}`, ...SIGN_IN_LIMITS.address });
+  return rules;
 }
 
 export type SignInResult =
   { ok: true; user: User } | { ok: false; reason: "credentials" } | { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * Checks credentials under the failure limit: more than 5 failures within a minute for one
- * account or one address refuses further attempts (→ 429 + Retry-After) without checking them.
- * The count lives in the database, shared by every app server.
+ * Checks credentials under the failure limits (SIGN_IN_LIMITS): a blocked pair or address is
+ * refused without checking (→ 429 + Retry-After); an account under attack from elsewhere waits
+ * `accountDelayMs` first. The counts live in the database, shared by every app server. The
+ * account page checks the current password through this too, so its wrong guesses count alike.
  */
 export async function attemptSignIn(
-  request: Request,
+  context: AppLoadContext | undefined,
   email: string,
   password: string,
   options: RepositoryOptions = {},
 ): Promise<SignInResult> {
   const db = await dbOf(options);
-  const keys = [`account:${email.trim().toLowerCase()}`];
-  const address = clientAddress(request);
-  if (address) keys.push(`address:${address}`);
-  const decision = await limiter.begin(db, keys);
+  const rules = signInRules(email, clientAddress(context));
+  const decision = await limiter.begin(db, rules);
   if (!decision.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: decision.retryAfterSeconds };
   let user: User | null;
   try {
+    const wait = accountDelayMs(decision.failures[rules[1].key] ?? 0);
+    if (wait > 0) await sleep(wait);
     user = await authenticate(email, password, { db });
   } catch (error) {
     await limiter.abandoned(db, decision.attempt).catch(() => undefined);
@@ -51,7 +75,8 @@ export async function attemptSignIn(
   }
   // A failure needs no further write: the admitted attempt is already counted as one.
   if (!user) return { ok: false, reason: "credentials" };
-  await limiter.succeeded(db, decision.attempt, keys[0]);
+  // The owner is in: their pair and the account's slow-down start afresh; the address budget does not.
+  await limiter.succeeded(db, decision.attempt, [rules[0].key, rules[1].key]);
   return { ok: true, user };
 }
 
@@ -66,37 +91,41 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
  * Signs the user in: a brand-new session (nothing of the anonymous one carries over, and a new
  * CSRF token), then a redirect.
  */
-export async function createUserSession(request: Request, user: SessionUser, redirectTo: string): Promise<Response> {
+export async function createUserSession(request: Request, user: Pick<User, "id">, redirectTo: string): Promise<Response> {
   const { setCookie } = await issueSessionCookie(request, user);
   return redirect(redirectTo, { headers: { "Set-Cookie": setCookie } });
 }
 
-type SessionUser = Pick<User, "id" | "sessionVersion">;
-
 /** The Set-Cookie header and CSRF token of a fresh signed-in session. */
-async function issueSessionCookie(request: Request, user: SessionUser): Promise<{ setCookie: string; csrf: string }> {
+async function issueSessionCookie(request: Request, user: Pick<User, "id">): Promise<{ setCookie: string; csrf: string }> {
   const session = await newSession();
   const csrf = newCsrfToken();
-  session.set("userId", user.id);
-  session.set("sv", user.sessionVersion);
+  session.set("sid", await openAuthSession(user.id));
   session.set("csrf", csrf);
   return { setCookie: await commitSession(request, session), csrf };
 }
 
-/** After the user changed their own password: keep this session (same CSRF token), end the others. */
-export async function renewSessionVersion(request: Request, sessionVersion: number): Promise<string> {
+/**
+ * After the user changed their own password (which ended every session of theirs): a new session
+ * for this browser, keeping its CSRF token so its other open forms still submit.
+ */
+export async function reopenSession(request: Request, user: Pick<User, "id">, options: QueryOptions = {}): Promise<string> {
   const session = await getSession(request);
-  session.set("sv", sessionVersion);
+  session.set("sid", await openAuthSession(user.id, options));
   return commitSession(request, session);
 }
 
-/** Is this stored user still the one the session was issued for (active, same session version)? */
-export function sessionStillValid(user: User | null, session: AppSession): user is User {
-  return user !== null && user.active && (session.get("sv") ?? 0) === user.sessionVersion;
-}
-
+/** Ends this browser's session, on the server too: a copy of the cookie no longer signs anyone in. */
 export async function signOut(request: Request, redirectTo = "/login"): Promise<Response> {
   const session = await getSession(request);
+  await closeAuthSession(session.get("sid"));
+  return redirect(redirectTo, { headers: { "Set-Cookie": await destroySession(request, session) } });
+}
+
+/** Ends every session of the user, this one included. */
+export async function signOutEverywhere(request: Request, userId: string, redirectTo = "/login"): Promise<Response> {
+  const session = await getSession(request);
+  await closeAllAuthSessions(userId);
   return redirect(redirectTo, { headers: { "Set-Cookie": await destroySession(request, session) } });
 }
 

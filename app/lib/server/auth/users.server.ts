@@ -17,23 +17,25 @@ export interface User {
   role: Role;
   active: boolean;
   createdAt: Date;
-  /** Bumped by every password change: sessions issued before it are no longer valid. */
-  sessionVersion: number;
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   email: string;
   display_name: string;
   role: Role;
   active: boolean;
   created_at: Date | string;
-  session_version: number;
 }
 
-const USER_COLUMNS = "id, email, display_name, role, active, created_at, session_version";
+/** The user columns, optionally qualified by a table alias (for joins). */
+export function userColumns(alias?: string): string {
+  const cols = ["id", "email", "display_name", "role", "active", "created_at"];
+  return alias ? cols.map((c) => `${alias}.${c}`).join(", ") : cols.join(", ");
+}
+const USER_COLUMNS = userColumns();
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     email: row.email,
@@ -41,7 +43,6 @@ function toUser(row: UserRow): User {
     role: row.role,
     active: row.active,
     createdAt: new Date(row.created_at),
-    sessionVersion: row.session_version,
   };
 }
 
@@ -155,41 +156,62 @@ export async function authenticate(email: string, password: string, options: Que
   return ok && row.active ? toUser(row) : null;
 }
 
+// Every change below that ends the user's sessions does so in the same statement (a CTE), so no
+// request can see the new password, role or state together with a session that should be gone
+// (docs/decisions/038-revocable-sessions.md).
+
 /**
- * Sets a new password and ends every existing session of the user (session_version + 1): one's
- * own, or anybody's for an admin. Returns the new session version, for re-issuing the caller's
- * own session.
+ * Sets a new password — one's own, or anybody's for an admin — and ends every signed-in session of
+ * the user, all of them: the caller changing their own password opens a new one for the browser it
+ * uses (`reopenSession`).
  */
-export async function setPassword(caller: Caller, userId: string, password: string, options: QueryOptions = {}): Promise<number> {
+export async function setPassword(caller: Caller, userId: string, password: string, options: QueryOptions = {}): Promise<void> {
   if (userId !== caller.userId) assertCan(caller, "admin", "change other users' passwords");
   const problem = passwordProblem(password);
   if (problem) throw new UserInputError("password", problem);
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   const passwordHash = await hashPassword(password);
   const db = await dbOf(options);
-  const { rows } = await db.query<{ session_version: number }>(
-    `UPDATE users SET password_hash = $2, session_version = session_version + 1, updated_at = now()
-      WHERE id = $1 RETURNING session_version`,
+  const { rows } = await db.query<{ id: string }>(
+    `with changed as (UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 RETURNING id),
+          ended as (DELETE FROM auth_sessions WHERE user_id IN (SELECT id FROM changed))
+     SELECT id FROM changed`,
     [userId, passwordHash],
   );
   if (!rows[0]) throw new UserInputError("email", "No such user.");
-  return rows[0].session_version;
 }
 
-/** An admin deactivates (or reactivates) an account: its sessions and tokens stop working at once. */
+/**
+ * An admin deactivates (or reactivates) an account. Deactivation ends every session and revokes
+ * every API token of the user, so reactivating revives neither: the user signs in again and
+ * creates new tokens.
+ */
 export async function setActive(caller: Caller, userId: string, active: boolean, options: QueryOptions = {}): Promise<void> {
   assertCan(caller, "admin", "deactivate users");
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   const db = await dbOf(options);
-  const { rowCount } = await db.query("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", [userId, active]);
-  if (rowCount !== 1) throw new UserInputError("email", "No such user.");
+  const { rows } = await db.query<{ id: string }>(
+    `with changed as (UPDATE users SET active = $2, updated_at = now() WHERE id = $1 RETURNING id),
+          ended as (DELETE FROM auth_sessions WHERE NOT $2 AND user_id IN (SELECT id FROM changed)),
+          revoked as (UPDATE api_tokens SET revoked_at = now()
+                       WHERE NOT $2 AND revoked_at IS NULL AND user_id IN (SELECT id FROM changed))
+     SELECT id FROM changed`,
+    [userId, active],
+  );
+  if (!rows[0]) throw new UserInputError("email", "No such user.");
 }
 
+/** A new role ends the user's sessions: they sign in again and see what the new role may. */
 export async function setRole(caller: Caller, userId: string, role: Role, options: QueryOptions = {}): Promise<void> {
   assertCan(caller, "admin", "change roles");
   if (!isUuid(userId)) throw new UserInputError("email", "No such user.");
   if (!isRole(role)) throw new UserInputError("role", `Role must be one of ${ROLES.join(", ")}.`);
   const db = await dbOf(options);
-  const { rowCount } = await db.query("UPDATE users SET role = $2, updated_at = now() WHERE id = $1", [userId, role]);
-  if (rowCount !== 1) throw new UserInputError("email", "No such user.");
+  const { rows } = await db.query<{ id: string }>(
+    `with changed as (UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND role <> $2 RETURNING id),
+          ended as (DELETE FROM auth_sessions WHERE user_id IN (SELECT id FROM changed))
+     SELECT id FROM users WHERE id = $1`,
+    [userId, role],
+  );
+  if (!rows[0]) throw new UserInputError("email", "No such user.");
 }

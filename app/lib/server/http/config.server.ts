@@ -35,6 +35,15 @@ const configSchema = z
         .default(3000),
     ),
     HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ error: "must be the number of reverse proxies in front of the app (0 when clients connect directly)" })
+        .int({ error: "must be a whole number of proxies" })
+        .min(0, { error: "must be between 0 and 10" })
+        .max(10, { error: "must be between 0 and 10" })
+        .default(0),
+    ),
     SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { error: "must be at least 32 characters" }).optional()),
     MAX_UPLOAD_MB: z.preprocess(
       emptyToUndefined,

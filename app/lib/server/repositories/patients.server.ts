@@ -94,6 +94,20 @@ export async function getPatient(caller: Caller, code: string, options: QueryOpt
 }
 
 /**
+ * Whether the caller may store a session under this code: the patient is theirs (visible), the
+ * code is free (the patient would be created for them), or it is taken by a patient they do not
+ * see. Read-only: uploads ask before anything is stored (docs/decisions/057-refused-uploads-store-nothing.md).
+ */
+export async function patientAvailability(caller: Caller, code: string, options: QueryOptions = {}): Promise<"visible" | "free" | "taken"> {
+  const db = await dbOf(options);
+  if (await getPatient(caller, code, { db })) return "visible";
+  const taken = await db.query("select 1 from patients where code = $1", [code]);
+  if (taken.rows.length === 0) return "free";
+  // A concurrent upload by the same caller may have created it since the first look.
+  return (await getPatient(caller, code, { db })) ? "visible" : "taken";
+}
+
+/**
  * The patient with this code, created (owned by the caller) when missing. A code that exists but
  * belongs to another therapist → ForbiddenError (codes are global, so it cannot be created either).
  */
@@ -103,9 +117,8 @@ export async function ensurePatient(caller: Caller, code: string, options: Query
   const db = await dbOf(options);
   const visible = await getPatient(caller, code, { db });
   if (visible) return visible;
-  const taken = await db.query("select 1 from patients where code = $1", [code]);
-  if (taken.rows.length > 0) throw new ForbiddenError(`patient ${code} is treated by another therapist`);
-  // ON CONFLICT covers a concurrent ensurePatient of the same code.
+  // ON CONFLICT covers a code that exists already (another therapist's, or the caller's own created
+  // by a concurrent upload since the look above): the look below decides which.
   await db.query(`insert into patients (code, therapist_id) values ($1, $2::uuid) on conflict (code) do nothing`, [code, caller.userId]);
   const patient = await getPatient(caller, code, { db });
   if (!patient) throw new ForbiddenError(`patient ${code} is treated by another therapist`);

@@ -25,8 +25,10 @@ export interface BlobStorage {
   has(sha256: string): Promise<boolean>;
   /** Removes the stored bytes (a no-op when there are none). */
   delete(sha256: string): Promise<void>;
-  /** The hash and size of every stored blob. */
-  list(): AsyncIterable<{ sha256: string; sizeBytes: number }>;
+  /** The hash and size of every stored blob, and when it was last written (null where unknown). */
+  list(): AsyncIterable<{ sha256: string; sizeBytes: number; lastModified: Date | null }>;
+  /** When the blob was last written, or null when it is missing (or the store cannot tell). */
+  lastModified(sha256: string): Promise<Date | null>;
 }
 
 /** Where the raw files live in a bucket, and under DATA_DIR. */
@@ -34,6 +36,9 @@ export const BLOB_PREFIX = "uploads/";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const BLOB_NAME = /^([0-9a-f]{2})\/([0-9a-f]{64})\.c3d$/;
+
+/** Half the orphan sweep's minimum age (upload-sweep.server.ts). */
+const REWRITE_REUSED_AFTER_MS = 30 * 60 * 1000;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -73,17 +78,22 @@ export function createBlobStorage(objects: ObjectStore, options: { prefix?: stri
       const sha256 = sha256Hex(bytes);
       const key = keyOf(sha256);
       const existing = await objects.stat(key);
-      if (existing && existing.sizeBytes === bytes.byteLength) return { sha256, sizeBytes: bytes.byteLength, created: false };
+      const stale = existing?.lastModified && Date.now() - existing.lastModified.getTime() > REWRITE_REUSED_AFTER_MS;
+      // Re-used bytes written long ago are written again, so the orphan sweep (which spares what is
+      // younger than an hour) cannot take them while their new session commits.
+      const reused = existing !== null && existing.sizeBytes === bytes.byteLength;
+      if (reused && !stale) return { sha256, sizeBytes: bytes.byteLength, created: false };
       await objects.write(key, bytes, { contentType: "application/octet-stream" });
-      return { sha256, sizeBytes: bytes.byteLength, created: true };
+      return { sha256, sizeBytes: bytes.byteLength, created: !reused };
     },
     get: async (sha256) => objects.read(keyOf(sha256)),
     has: async (sha256) => (await objects.stat(keyOf(sha256))) !== null,
     delete: async (sha256) => objects.delete(keyOf(sha256)),
+    lastModified: async (sha256) => (await objects.stat(keyOf(sha256)))?.lastModified ?? null,
     async *list() {
       for await (const info of objects.list(prefix)) {
         const sha256 = shaOfBlobKey(info.key, prefix);
-        if (sha256) yield { sha256, sizeBytes: info.sizeBytes };
+        if (sha256) yield { sha256, sizeBytes: info.sizeBytes, lastModified: info.lastModified };
       }
     },
   };

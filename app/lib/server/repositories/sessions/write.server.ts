@@ -9,10 +9,10 @@ import type { ChannelResult, ComplianceBreakdown, Contraction, PerformanceScores
 import type { Caller } from "~/lib/server/auth/caller.server";
 import { pgConstraint, pgErrorCode } from "~/lib/server/db/errors.server";
 import type { Queryable } from "~/lib/server/db/types.server";
-import { ValidationError } from "~/lib/server/errors.server";
+import { ForbiddenError, ValidationError } from "~/lib/server/errors.server";
 import { dbOf, type RepositoryOptions } from "~/lib/server/repositories/options.server";
 import { assertCan } from "~/lib/server/auth/caller.server";
-import { ensurePatient, patientScope } from "~/lib/server/repositories/patients.server";
+import { assertPatientCode, ensurePatient, patientAvailability, patientScope } from "~/lib/server/repositories/patients.server";
 import { isUuid } from "~/lib/server/db/ids.server";
 import {
   CHANNEL_JSON,
@@ -22,6 +22,7 @@ import {
   SCORE_FIELDS,
   SIDES,
 } from "~/lib/server/repositories/sessions/columns.server";
+import { recordSessionEvent, scoredChanges } from "~/lib/server/repositories/sessions/history.server";
 import { getSession } from "~/lib/server/repositories/sessions/read.server";
 import { newSessionCode } from "~/lib/server/repositories/sessions/session-code.server";
 import type {
@@ -146,6 +147,11 @@ export async function storeAnalysis(
   assertCan(caller, "upload", "store sessions");
   const { analysis } = input;
   const storage = options.storage ?? (await getStorage());
+  // Refused before a byte is stored: a session for another therapist's patient leaves no file.
+  assertPatientCode(input.patientCode);
+  if ((await patientAvailability(caller, input.patientCode, options)) === "taken") {
+    throw new ForbiddenError(`patient ${input.patientCode} is treated by another therapist`);
+  }
   const blob = await storage.put(input.bytes);
   if (analysis.session.file_sha256 && analysis.session.file_sha256 !== blob.sha256) {
     throw new ValidationError(
@@ -207,12 +213,16 @@ export async function storeAnalysis(
       await insertChannels(tx, inserted.id, analysis.channels, analysis.envelopes ?? {});
       await insertContractions(tx, inserted.id, analysis.contractions);
       await upsertScores(tx, inserted.id, analysis.performance_scores, analysis.compliance_breakdown);
+      await recordSessionEvent(tx, { sessionId: inserted.id, actor: caller, kind: "uploaded" });
       return { sessionId: inserted.id, sessionCode: inserted.session_code, duplicate: false };
     });
   } catch (error) {
     throw asValidationError(error);
   }
 }
+
+/** The scalar parts only: what a history diff needs. */
+const LIGHT = { envelopes: false, c3dMetadata: false, contractions: false } as const;
 
 /**
  * Stores new therapist inputs and the scores re-computed from them, in one transaction.
@@ -237,6 +247,7 @@ export async function updateSessionInputs(
         params,
       );
       if (locked.rows.length === 0) return false;
+      const before = await getSession(caller, id, { db: tx, include: LIGHT });
       await tx.query(
         `update therapy_sessions set session_parameters = $2::text::jsonb, data_completeness = $3::text::jsonb,
            scoring_configuration = coalesce($4::text::jsonb, scoring_configuration), updated_at = now()
@@ -249,6 +260,73 @@ export async function updateSessionInputs(
         await insertContractions(tx, id, rescored.contractions);
       }
       await upsertScores(tx, id, rescored.performance_scores, rescored.compliance_breakdown);
+      if (before) {
+        const changes = scoredChanges(before, { session_parameters: inputs, performance_scores: rescored.performance_scores });
+        await recordSessionEvent(tx, { sessionId: id, actor: caller, kind: "inputs_corrected", changes });
+      }
+      return true;
+    });
+    if (!found) return null;
+  } catch (error) {
+    throw asValidationError(error);
+  }
+  return getSession(caller, id, { db });
+}
+
+/**
+ * Replaces the analysis of a stored session by a new one of the same kept file (re-processing:
+ * other channels, parameters, scoring configuration or pipeline version): session sections,
+ * channels with envelopes, contractions and scores in ONE transaction, with a `reprocessed` event
+ * keeping every previous score. Identity (code, patient, therapist, file) stays. Returns the
+ * updated session, or null when it is missing or not visible.
+ */
+export async function replaceAnalysis(
+  caller: Caller,
+  id: string,
+  analysis: StoreAnalysisInput["analysis"],
+  options: RepositoryOptions = {},
+): Promise<StoredSession | null> {
+  assertCan(caller, "edit", "re-process sessions");
+  if (!isUuid(id)) return null;
+  const db = await dbOf(options);
+  try {
+    const found = await db.transaction(async (tx) => {
+      const params: unknown[] = [id];
+      const locked = await tx.query<{ file_sha256: string }>(
+        `select s.file_sha256 from therapy_sessions s join patients p on p.id = s.patient_id
+         where s.id = $1::uuid and ${patientScope(caller, "p", params)} for update of s`,
+        params,
+      );
+      if (!locked.rows[0]) return false;
+      if (analysis.session.file_sha256 && analysis.session.file_sha256 !== locked.rows[0].file_sha256) {
+        throw new ValidationError("the new analysis is not of the session's kept file", "file_sha256");
+      }
+      const before = await getSession(caller, id, { db: tx, include: LIGHT });
+      await tx.query(
+        `update therapy_sessions set c3d_metadata = $2::text::jsonb, processing_status = $3, processing_version = $4,
+           processing_parameters = $5::text::jsonb, session_parameters = $6::text::jsonb, scoring_configuration = $7::text::jsonb,
+           data_completeness = $8::text::jsonb, game = $9::text::jsonb, warnings = $10::text::jsonb, updated_at = now()
+         where id = $1`,
+        [
+          id,
+          json(analysis.c3d_metadata ?? {}),
+          analysis.session.processing_status ?? "completed",
+          analysis.processing_parameters?.processing_version ?? "unknown",
+          json(analysis.processing_parameters),
+          json(analysis.session_parameters),
+          json(analysis.scoring_configuration),
+          json(analysis.data_completeness),
+          json(analysis.session.game),
+          json(analysis.warnings ?? []),
+        ],
+      );
+      await tx.query("delete from contractions where session_id = $1", [id]);
+      await tx.query("delete from channel_results where session_id = $1", [id]);
+      await insertChannels(tx, id, analysis.channels, analysis.envelopes ?? {});
+      await insertContractions(tx, id, analysis.contractions);
+      await upsertScores(tx, id, analysis.performance_scores, analysis.compliance_breakdown);
+      if (before)
+        await recordSessionEvent(tx, { sessionId: id, actor: caller, kind: "reprocessed", changes: scoredChanges(before, analysis) });
       return true;
     });
     if (!found) return null;
