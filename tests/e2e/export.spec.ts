@@ -67,7 +67,7 @@ test("a stored session exported with a Bearer token: JSON, CSV, contractions, ba
     const list = (await batch.json()) as { export_metadata: { session_id: string } }[];
     expect(list.map((e) => e.export_metadata.session_id)).toEqual([sessionId]);
 
-    expect((await api.get(`/api/export/session/${sessionId}?format=xlsx`)).status()).toBe(400);
+    expect((await api.get(`/api/export/session/${sessionId}?format=docx`)).status()).toBe(400);
     expect((await api.get(`/api/export/session/00000000-0000-4000-8000-000000000000`)).status()).toBe(404);
   } finally {
     await api.dispose();
