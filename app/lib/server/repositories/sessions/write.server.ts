@@ -135,6 +135,25 @@ async function upsertScores(tx: Queryable, sessionId: string, scores: Performanc
 }
 
 /**
+ * The analysis columns of therapy_sessions in one order (c3d_metadata … warnings, data_quality), so
+ * an upload and a re-processing write exactly the same fields.
+ */
+function analysisValues(analysis: StoreAnalysisInput["analysis"]): unknown[] {
+  return [
+    json(analysis.c3d_metadata ?? {}),
+    analysis.session.processing_status ?? "completed",
+    analysis.processing_parameters?.processing_version ?? "unknown",
+    json(analysis.processing_parameters),
+    json(analysis.session_parameters),
+    json(analysis.scoring_configuration),
+    json(analysis.data_completeness),
+    json(analysis.session.game),
+    json(analysis.warnings ?? []),
+    analysis.data_quality ? json(analysis.data_quality) : null,
+  ];
+}
+
+/**
  * Stores an analysed upload: the C3D bytes first (content-addressed), then session, channels with
  * envelopes, contractions and scores in ONE transaction. The same file for the same patient returns
  * the existing session with duplicate: true. A missing patient is created for the caller.
@@ -186,16 +205,7 @@ export async function storeAnalysis(
             sourceFilename,
             blob.sha256,
             blob.sizeBytes,
-            json(analysis.c3d_metadata ?? {}),
-            analysis.session.processing_status ?? "completed",
-            analysis.processing_parameters?.processing_version ?? "unknown",
-            json(analysis.processing_parameters),
-            json(analysis.session_parameters),
-            json(analysis.scoring_configuration),
-            json(analysis.data_completeness),
-            json(analysis.session.game),
-            json(analysis.warnings ?? []),
-            analysis.data_quality ? json(analysis.data_quality) : null,
+            ...analysisValues(analysis),
           ],
         );
         inserted = result.rows[0];
@@ -307,20 +317,10 @@ export async function replaceAnalysis(
       await tx.query(
         `update therapy_sessions set c3d_metadata = $2::text::jsonb, processing_status = $3, processing_version = $4,
            processing_parameters = $5::text::jsonb, session_parameters = $6::text::jsonb, scoring_configuration = $7::text::jsonb,
-           data_completeness = $8::text::jsonb, game = $9::text::jsonb, warnings = $10::text::jsonb, updated_at = now()
+           data_completeness = $8::text::jsonb, game = $9::text::jsonb, warnings = $10::text::jsonb,
+           data_quality = $11::text::jsonb, updated_at = now()
          where id = $1`,
-        [
-          id,
-          json(analysis.c3d_metadata ?? {}),
-          analysis.session.processing_status ?? "completed",
-          analysis.processing_parameters?.processing_version ?? "unknown",
-          json(analysis.processing_parameters),
-          json(analysis.session_parameters),
-          json(analysis.scoring_configuration),
-          json(analysis.data_completeness),
-          json(analysis.session.game),
-          json(analysis.warnings ?? []),
-        ],
+        [id, ...analysisValues(analysis)],
       );
       await tx.query("delete from contractions where session_id = $1", [id]);
       await tx.query("delete from channel_results where session_id = $1", [id]);
